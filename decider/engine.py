@@ -1,0 +1,240 @@
+"""The decision: readings -> votes -> index -> architecture, exactly, with its rationale.
+
+The decision depends only on which rule each criterion fell under, so it is computed
+once per combination of rules (in exact fractions) and memoised: the scalar `recommend`
+and the vectorized `score_frame` share it and cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from decider.errors import DeciderInputError
+from decider.parsing import DISPLAY_NAMES, Reading, read, show
+from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
+
+RuleKey = tuple[int | None, int | None, int | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a combination of rules decides, or why it cannot decide."""
+
+    architecture: str | None
+    index: float | None
+    confidence: float | None
+    mandatory: str | None
+    missing: tuple[str, ...]
+    explanation: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionVote:
+    """One line of the rationale: a criterion, the value given, what it was read as, its vote."""
+
+    criterion: str
+    input: str
+    value: Any
+    read_as: str
+    vote: float | None
+    weight: float
+    rule: str | None
+    source: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value if isinstance(self.value, str | int | float | bool) else (
+            None if self.value is None else show(self.value))
+        return {
+            "criterion": self.criterion,
+            "input": self.input,
+            "value": value,
+            "read_as": self.read_as,
+            "vote": self.vote,
+            "weight": self.weight,
+            "rule": self.rule,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The recommendation for one business unit."""
+
+    architecture: str
+    index: float
+    confidence: float
+    rationale: tuple[CriterionVote, ...]
+    missing: tuple[str, ...]
+    mandatory: str | None
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "architecture": self.architecture,
+            "index": self.index,
+            "confidence": self.confidence,
+            "rationale": [vote.to_dict() for vote in self.rationale],
+            "missing": list(self.missing),
+            "mandatory": self.mandatory,
+            "explanation": self.explanation,
+        }
+
+
+def recommend(
+    size: Any = None,
+    maturity: Any = None,
+    regulation: Any = None,
+    budget: Any = None,
+    multi_country: Any = None,
+    *,
+    policy: Policy | None = None,
+) -> Result:
+    """Recommend an architecture for one business unit.
+
+    Each input may be text as a user types it, a number, a boolean or blank (None, "",
+    NaN): blank means unknown. Raises `DeciderInputError` for a value that cannot be
+    read, or when too little is known to decide.
+    """
+    policy = policy or default_policy()
+    values = (size, maturity, regulation, budget, multi_country)
+    readings = [read(policy, name, value) for name, value in zip(INPUTS, values, strict=True)]
+    problems = [r.error for r in readings if r.error]
+    if problems:
+        raise DeciderInputError(problems)
+    decision = decide(policy, rule_key(readings))
+    if decision.error:
+        raise DeciderInputError(decision.error)
+    assert decision.architecture is not None and decision.index is not None
+    assert decision.confidence is not None and decision.explanation is not None
+    return Result(
+        architecture=decision.architecture,
+        index=decision.index,
+        confidence=decision.confidence,
+        rationale=_rationale(policy, readings, values),
+        missing=decision.missing,
+        mandatory=decision.mandatory,
+        explanation=decision.explanation,
+    )
+
+
+def rule_key(readings: list[Reading]) -> RuleKey:
+    """The rule of each criterion; multi-country, when yes, is the size criterion's vote."""
+    size, maturity, regulation, budget, multi_country = readings
+    size_rule = multi_country.rule if multi_country.flag else size.rule
+    return (size_rule, maturity.rule, regulation.rule, budget.rule)
+
+
+def _rationale(
+    policy: Policy, readings: list[Reading], values: tuple[Any, ...]
+) -> tuple[CriterionVote, ...]:
+    lines = []
+    for position, criterion in enumerate(CRITERIA):
+        reading, value, input_name = readings[position], values[position], criterion
+        if criterion == "size" and readings[4].flag:
+            reading, value, input_name = readings[4], values[4], "multi_country"
+            if readings[0].rule is not None:
+                reading = Reading(reading.rule, f"{reading.read_as}; size "
+                                  f"{readings[0].read_as} not used", flag=True)
+        rule = None if reading.rule is None else policy.rules[criterion][reading.rule]
+        lines.append(CriterionVote(
+            criterion=criterion,
+            input=input_name,
+            value=None if reading.rule is None and reading.read_as == "unknown" else value,
+            read_as=reading.read_as,
+            vote=None if rule is None else float(rule.vote),
+            weight=float(policy.weights[criterion]),
+            rule=None if rule is None else rule.label,
+            source=None if rule is None else rule.source,
+        ))
+    return tuple(lines)
+
+
+def decide(policy: Policy, key: RuleKey) -> Decision:
+    """The decision for one combination of rules (memoised per policy)."""
+    memo_key = ("decide", key)
+    found: Decision | None = policy.memo.get(memo_key)
+    if found is None:
+        found = policy.memo[memo_key] = _decide(policy, key)
+    return found
+
+
+def _decide(policy: Policy, key: RuleKey) -> Decision:
+    weighted = [c for c in CRITERIA if policy.weights[c] > 0]
+    known: list[tuple[str, Rule]] = [
+        (c, policy.rules[c][r]) for c, r in zip(CRITERIA, key, strict=True)
+        if r is not None and policy.weights[c] > 0
+    ]
+    missing = tuple(c for c in weighted if c not in dict(known))
+    regulation = None if key[2] is None else policy.rules["regulation"][key[2]]
+    mandatory = regulation if regulation is not None and regulation.mandatory else None
+    if len(known) < policy.min_known_criteria and mandatory is None:
+        return Decision(None, None, None, None, missing, None, _not_enough(policy, missing))
+
+    total_weight = sum((policy.weights[c] for c in weighted), Fraction(0))
+    known_weight = sum((policy.weights[c] for c, _ in known), Fraction(0))
+    if known_weight:
+        index = sum((policy.weights[c] * rule.vote for c, rule in known), Fraction(0))
+        index /= known_weight
+    else:  # only a mandatory regulation whose weight is 0
+        index = Fraction(100)
+
+    if mandatory is not None:
+        architecture, confidence = "Centralized", Fraction(1)
+    else:
+        if index < policy.decentralized_below:
+            architecture = "Decentralized"
+        elif index > policy.centralized_above:
+            architecture = "Centralized"
+        else:
+            architecture = "Hybrid"
+        # Confidence falls with unknown criteria (coverage) and with disagreeing votes
+        # (mean distance of the votes from the index, 50 being the widest split).
+        spread = sum(
+            (policy.weights[c] * abs(rule.vote - index) for c, rule in known), Fraction(0)
+        ) / known_weight
+        confidence = (known_weight / total_weight) * (1 - spread / 50)
+
+    mandatory_text = (
+        None if mandatory is None
+        else f"regulation {mandatory.label} ➜ Centralized, mandatory ({mandatory.source})"
+    )
+    return Decision(
+        architecture=architecture,
+        index=float(index),
+        confidence=float(confidence),
+        mandatory=mandatory_text,
+        missing=missing,
+        explanation=_explain(policy, architecture, index, key, mandatory),
+    )
+
+
+def _explain(
+    policy: Policy, architecture: str, index: Fraction, key: RuleKey, mandatory: Rule | None
+) -> str:
+    head = f"{architecture} (index {float(index):.1f})"
+    if mandatory is not None:
+        head = f"{architecture}, mandatory for regulation {mandatory.label} (index {float(index):.1f})"
+    parts = []
+    for criterion, rule_index in zip(CRITERIA, key, strict=True):
+        if policy.weights[criterion] == 0:
+            continue
+        if rule_index is None:
+            parts.append(f"{criterion} unknown")
+            continue
+        rule = policy.rules[criterion][rule_index]
+        parts.append(f"{criterion} {rule.label} ➜ {float(rule.vote):g} [{rule.source}]")
+    return f"{head}: " + "; ".join(parts)
+
+
+def _not_enough(policy: Policy, missing: tuple[str, ...]) -> str:
+    names = [DISPLAY_NAMES[m] for m in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "is" if len(names) == 1 else "are"
+    return (
+        f"not enough information to decide: {listed} {verb} missing; give at least "
+        f"{policy.min_known_criteria} of size, maturity, regulation and budget "
+        "(or a mandatory regulation such as Finance, Healthcare, Public sector or Critical)"
+    )

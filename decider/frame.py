@@ -1,0 +1,1 @@
+def score_frame(*a, **k): raise NotImplementedError

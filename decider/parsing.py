@@ -1,0 +1,293 @@
+"""Reading one input value: what a user typed (or a cell holds) -> the rule it falls under.
+
+Every reader takes any value (text, number, boolean, blank) and returns a `Reading`:
+the index of the policy rule that votes, what the value was read as, or an error message
+that names the input, repeats the value and lists the accepted forms. Readers never
+raise for a user's value.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from decider.policy import Policy, normalise_band, normalise_label
+
+DISPLAY_NAMES = {
+    "size": "size",
+    "maturity": "maturity",
+    "regulation": "regulation",
+    "budget": "budget",
+    "multi_country": "multi-country",
+}
+
+# Where the memo of readings is cleared, so that a long Excel session stays small.
+_MEMO_LIMIT = 250_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one value was read as. `rule` is None when the value does not vote."""
+
+    rule: int | None
+    read_as: str
+    error: str | None = None
+    flag: bool = False  # multi-country: the business unit is in several countries
+
+
+UNKNOWN = Reading(None, "unknown")
+
+
+def is_blank(value: Any) -> bool:
+    """None, empty or white-space text, NaN, pandas' NA and NaT: the criterion is unknown."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def show(value: Any) -> str:
+    """A value as the user typed it, on one line."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def read(policy: Policy, input_name: str, value: Any) -> Reading:
+    """The reading of one input's value under `policy` (memoised per policy)."""
+    if is_blank(value):
+        return UNKNOWN
+    try:
+        key = (input_name, type(value), value)
+        memo = policy.memo
+        found: Reading | None = memo.get(key)
+    except TypeError:  # an unhashable value: read it without the memo
+        return _READERS[input_name](policy, value)
+    if found is None:
+        found = _READERS[input_name](policy, value)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()  # the compiled patterns go too; they are rebuilt on demand
+        memo[key] = found
+    return found
+
+
+def _refuse(policy: Policy, input_name: str, value: Any, problem: str = "is not recognised"
+            ) -> Reading:
+    name = DISPLAY_NAMES[input_name]
+    return Reading(None, "", f"{name} '{show(value)}' {problem}; accepted: "
+                              f"{policy.accepted_forms(input_name)}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real | Decimal) and not _is_boolean(value)
+
+
+def _is_boolean(value: Any) -> bool:
+    return isinstance(value, bool) or type(value).__name__ == "bool_"
+
+
+# --- numbers in text -------------------------------------------------------------------
+
+# A comma followed by exactly three digits groups thousands, as do spaces (also the
+# non-breaking ones); any other comma, and a dot, is the decimal mark.
+_NUMBER = r"(?P<int>\d+(?:[, \u00a0\u202f\u2009]\d{3}(?!\d))*)(?:[.,](?P<frac>\d+))?"
+_SIGN = re.compile(r"^\s*[-−–]\s*\d")
+
+
+def _decimal(match: re.Match[str]) -> Decimal:
+    digits = re.sub(r"\D", "", match["int"])
+    return Decimal(f"{digits}.{match['frac']}" if match["frac"] else digits)
+
+
+def _words(words: tuple[str, ...] | list[str]) -> str:
+    ordered = sorted({w.casefold() for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in ordered) or "(?!)"
+
+
+def _patterns(policy: Policy) -> dict[str, re.Pattern[str]]:
+    multipliers = _words(list(policy.multipliers))
+    units = _words(policy.size_unit_words)
+    money = _words(policy.currency_words)
+    period = _words(policy.period_words)
+    return {
+        "size": re.compile(
+            rf"{_NUMBER}\s*(?P<mult>{multipliers})?\s*(?P<plus>\+)?\s*(?:{units})?"
+        ),
+        "months": re.compile(
+            rf"{_NUMBER}\s*(?:(?P<months>{_words(policy.month_words)})"
+            rf"|(?P<years>{_words(policy.year_words)}))?"
+        ),
+        "budget": re.compile(
+            rf"(?:{money})?\s*{_NUMBER}\s*(?P<mult>{multipliers})?\s*(?:{money})?"
+            rf"\s*(?:{period})?"
+        ),
+        "countries": re.compile(r"(?P<int>\d+)\s*(?:countries|country)?"),
+        "other_currency": re.compile(
+            "|".join(
+                re.escape(c) if not c.isalpha() else rf"(?<![a-z]){re.escape(c)}(?![a-z])"
+                for c in sorted(policy.other_currencies, key=len, reverse=True)
+            ) or "(?!)"
+        ),
+    }
+
+
+def _pattern(policy: Policy, name: str) -> re.Pattern[str]:
+    patterns: dict[str, re.Pattern[str]] | None = policy.memo.get("patterns")
+    if patterns is None:
+        patterns = policy.memo["patterns"] = _patterns(policy)
+    return patterns[name]
+
+
+def _format_number(value: Decimal | float | int) -> str:
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        text = f"{value:,f}"
+    else:
+        text = f"{value:,.10g}" if not float(value).is_integer() else f"{int(value):,}"
+    return text
+
+
+# --- the readers -----------------------------------------------------------------------
+
+
+def _read_size(policy: Policy, value: Any) -> Reading:
+    if _is_number(value):
+        return _size_number(policy, value, value)
+    if not isinstance(value, str):
+        return _refuse(policy, "size", value, f"({type(value).__name__}) is not a size")
+    band = policy.size_bands.get(normalise_band(value))
+    if band is not None:
+        return Reading(band, f"band {value.strip()}")
+    text = value.strip().casefold()
+    match = _pattern(policy, "size").fullmatch(text)
+    if match is None:
+        if _SIGN.match(text):
+            return _refuse(policy, "size", value, "must be above 0")
+        return _refuse(policy, "size", value)
+    number = _decimal(match)
+    if match["mult"]:
+        number *= policy.multipliers[match["mult"]]
+    return _size_number(policy, number, value)
+
+
+def _size_number(policy: Policy, number: Any, value: Any) -> Reading:
+    if not math.isfinite(number):
+        return _refuse(policy, "size", value)
+    if number <= 0:
+        return _refuse(policy, "size", value, "must be above 0")
+    rule = policy.size_scale.rule_for(number)
+    return Reading(rule, f"{_format_number(number)} {policy.data['size']['unit']}")
+
+
+def _read_maturity(policy: Policy, value: Any) -> Reading:
+    if _is_number(value):
+        return _months(policy, value, value, "")
+    if not isinstance(value, str):
+        return _refuse(policy, "maturity", value, f"({type(value).__name__}) is not a maturity")
+    phase = policy.phases.get(normalise_label(value))
+    if phase is not None:
+        return Reading(phase, f"phase {policy.rules['maturity'][phase].label}")
+    text = value.strip().casefold()
+    match = _pattern(policy, "months").fullmatch(text)
+    if match is None:
+        if _SIGN.match(text):
+            return _refuse(policy, "maturity", value, "must be above 0")
+        return _refuse(policy, "maturity", value)
+    number = _decimal(match)
+    if match["years"]:
+        return _months(policy, number * 12, value, f"{_format_number(number)} years = ")
+    return _months(policy, number, value, "")
+
+
+def _months(policy: Policy, months: Any, value: Any, prefix: str) -> Reading:
+    if not math.isfinite(months):
+        return _refuse(policy, "maturity", value)
+    if months <= 0:
+        return _refuse(policy, "maturity", value, "must be above 0")
+    rule = policy.month_scale.rule_for(months)
+    return Reading(rule, f"{prefix}{_format_number(months)} months practising AI")
+
+
+def _read_regulation(policy: Policy, value: Any) -> Reading:
+    if not isinstance(value, str):
+        return _refuse(policy, "regulation", value)
+    rule = policy.regulation_labels.get(normalise_label(value))
+    if rule is None:
+        return _refuse(policy, "regulation", value)
+    return Reading(rule, policy.rules["regulation"][rule].label)
+
+
+def _read_budget(policy: Policy, value: Any) -> Reading:
+    if _is_number(value):
+        return _euros(policy, value, value)
+    if not isinstance(value, str):
+        return _refuse(policy, "budget", value, f"({type(value).__name__}) is not a budget")
+    text = value.strip().casefold()
+    if _pattern(policy, "other_currency").search(text):
+        return _refuse(policy, "budget", value,
+                       "is not in euros: decider reads euros only, convert it first")
+    match = _pattern(policy, "budget").fullmatch(text)
+    if match is None:
+        if _SIGN.search(text):
+            return _refuse(policy, "budget", value, "must be above 0")
+        return _refuse(policy, "budget", value)
+    number = _decimal(match)
+    if match["mult"]:
+        number *= policy.multipliers[match["mult"]]
+    return _euros(policy, number, value)
+
+
+def _euros(policy: Policy, number: Any, value: Any) -> Reading:
+    if not math.isfinite(number):
+        return _refuse(policy, "budget", value)
+    if number <= 0:
+        return _refuse(policy, "budget", value, "must be above 0")
+    rule = policy.budget_scale.rule_for(number)
+    return Reading(rule, f"€{_format_number(number)} a year")
+
+
+def _read_multi_country(policy: Policy, value: Any) -> Reading:
+    if _is_boolean(value):
+        return _countries(policy, 2 if value else 1, "yes" if value else "no")
+    if _is_number(value):
+        if not math.isfinite(value) or value != int(value) or value < 0:
+            return _refuse(policy, "multi_country", value, "is not a number of countries")
+        return _countries(policy, int(value), f"{int(value)} countries")
+    if not isinstance(value, str):
+        return _refuse(policy, "multi_country", value)
+    folded = normalise_label(value)
+    if folded in policy.multi_country_yes:
+        return _countries(policy, None, "yes")
+    if folded in policy.multi_country_no:
+        return _countries(policy, 0, "no")
+    match = _pattern(policy, "countries").fullmatch(value.strip().casefold())
+    if match is None:
+        return _refuse(policy, "multi_country", value)
+    count = int(match["int"])
+    return _countries(policy, count, f"{count} countries")
+
+
+def _countries(policy: Policy, count: int | None, read_as: str) -> Reading:
+    several = count is None or count > policy.countries_above
+    if several:
+        return Reading(policy.multi_country_rule, f"several countries ({read_as})", flag=True)
+    return Reading(None, f"one country ({read_as})")
+
+
+_READERS = {
+    "size": _read_size,
+    "maturity": _read_maturity,
+    "regulation": _read_regulation,
+    "budget": _read_budget,
+    "multi_country": _read_multi_country,
+}
