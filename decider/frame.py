@@ -1,1 +1,249 @@
-def score_frame(*a, **k): raise NotImplementedError
+"""`score_frame`: a whole portfolio (a pandas DataFrame) in one vectorized pass.
+
+Each distinct value of a column is read once with the scalar reader (so text parses
+exactly as `recommend` parses it); plain numbers are placed on the policy's ranges with
+numpy. Each distinct combination of rules is decided once by the engine's memoised
+`decide`. Row for row, the answers are `recommend`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from decider.engine import decide
+from decider.errors import DeciderInputError
+from decider.parsing import Reading, read
+from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
+
+RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
+                  "issues")
+
+_DEFAULT = object()  # "the column named like the input, if the frame has one"
+
+
+@dataclass(slots=True)
+class _Column:
+    """The readings of one input over all rows."""
+
+    rules: np.ndarray  # int16, -1 where the input does not vote
+    flags: np.ndarray | None  # multi-country: several countries
+    errors: np.ndarray | None  # object: the message, or None
+
+
+def score_frame(
+    frame: pd.DataFrame,
+    *,
+    size: Hashable | None = _DEFAULT,
+    maturity: Hashable | None = _DEFAULT,
+    regulation: Hashable | None = _DEFAULT,
+    budget: Hashable | None = _DEFAULT,
+    multi_country: Hashable | None = _DEFAULT,
+    policy: Policy | None = None,
+) -> pd.DataFrame:
+    """Score every row of `frame`; return the result columns with the frame's index.
+
+    Each keyword names the column holding that input (by default the column named like
+    the input; None: unknown for every row). A row `recommend` would refuse gets its
+    message in `issues` and no architecture.
+    """
+    policy = policy or default_policy()
+    chosen = dict(zip(INPUTS, (size, maturity, regulation, budget, multi_country), strict=True))
+    rows = len(frame)
+    columns = {name: _read_column(policy, name, _source(frame, name, column), rows)
+               for name, column in chosen.items()}
+    return _decide_rows(policy, columns, rows, frame.index)
+
+
+def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
+    if column is _DEFAULT:
+        return frame[name] if name in frame.columns else None
+    if column is None:
+        return None
+    if column not in frame.columns:
+        seen = ", ".join(str(c) for c in frame.columns)
+        raise DeciderInputError(f"{name} column '{column}' is not in the table; columns: {seen}")
+    series = frame[column]
+    if isinstance(series, pd.DataFrame):
+        raise DeciderInputError(f"{name} column '{column}' appears more than once in the table")
+    return series
+
+
+def _read_column(policy: Policy, name: str, series: pd.Series | None, rows: int) -> _Column:
+    if series is None:
+        return _Column(np.full(rows, -1, np.int16), None, None)
+    scale = _SCALES.get(name)
+    if scale is not None and _is_plain_numeric(series):
+        return _read_numbers(policy, name, scale(policy), series.to_numpy(np.float64, na_value=np.nan))
+    values = series.to_numpy(object)
+    if pd.api.types.infer_dtype(values, skipna=True) in {"mixed", "mixed-integer", "boolean"}:
+        # True == 1 == 1.0 for hashing: keep booleans apart from numbers before factorizing.
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in values), bool, rows)
+        if is_bool.any():
+            values = _wrap_booleans(values, is_bool)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    unique_column = _read_uniques(policy, name, scale, np.asarray(uniques, dtype=object))
+    return _take(unique_column, codes)
+
+
+class _Boolean:
+    """A boolean that does not hash like 1 or 0."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = bool(value)
+
+    def __hash__(self) -> int:
+        return hash(("bool", self.value))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Boolean) and other.value == self.value
+
+
+def _wrap_booleans(values: np.ndarray, is_bool: np.ndarray) -> np.ndarray:
+    wrapped = values.copy()
+    for position in np.flatnonzero(is_bool):
+        wrapped[position] = _Boolean(values[position])
+    return wrapped
+
+
+def _is_plain_numeric(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def _read_uniques(
+    policy: Policy, name: str, scale: Any, uniques: np.ndarray
+) -> _Column:
+    count = len(uniques)
+    rules = np.full(count, -1, np.int16)
+    flags = np.zeros(count, bool)
+    errors = np.full(count, None, object)
+    numeric = np.fromiter(
+        (type(u) in (int, float, np.float64, np.int64) for u in uniques), bool, count
+    )
+    if scale is not None and numeric.any():
+        positions = np.flatnonzero(numeric)
+        numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
+        rules[positions] = numbers.rules
+        if numbers.errors is not None:
+            errors[positions] = numbers.errors
+        numeric_done = numeric
+    else:
+        numeric_done = np.zeros(count, bool)
+    for position in np.flatnonzero(~numeric_done):
+        value = uniques[position]
+        reading = read(policy, name, value.value if isinstance(value, _Boolean) else value)
+        rules[position] = -1 if reading.rule is None else reading.rule
+        flags[position] = reading.flag
+        errors[position] = reading.error
+    has_errors = any(e is not None for e in errors)
+    return _Column(rules, flags if name == "multi_country" else None,
+                   errors if has_errors else None)
+
+
+def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
+    """Plain numbers: positive finite ones placed on the ranges by numpy, the rest read
+    one distinct value at a time (blanks, zero, negatives, infinities)."""
+    rules = np.full(len(numbers), -1, np.int16)
+    good = np.isfinite(numbers) & (numbers > 0)
+    conditions = [
+        (numbers <= b.limit) if b.inclusive else (numbers < b.limit)
+        for b in scale.bounds[:-1] if b.limit is not None
+    ]
+    placed = np.select(conditions, scale.rules[:-1], default=scale.rules[-1])
+    rules[good] = placed[good]
+    errors = None
+    odd = ~good & ~np.isnan(numbers)
+    if odd.any():
+        errors = np.full(len(numbers), None, object)
+        for position in np.flatnonzero(odd):
+            reading: Reading = read(policy, name, float(numbers[position]))
+            errors[position] = reading.error
+            rules[position] = -1 if reading.rule is None else reading.rule
+    return _Column(rules, None, errors)
+
+
+_SCALES = {
+    "size": lambda policy: policy.size_scale,
+    "maturity": lambda policy: policy.month_scale,
+    "budget": lambda policy: policy.budget_scale,
+}
+
+
+def _take(column: _Column, codes: np.ndarray) -> _Column:
+    """Spread the readings of the distinct values over the rows (-1: a blank)."""
+    blank = codes < 0
+    safe = np.where(blank, 0, codes) if len(column.rules) else codes
+    if not len(column.rules):
+        return _Column(np.full(len(codes), -1, np.int16), None, None)
+    rules = np.where(blank, -1, column.rules[safe]).astype(np.int16)
+    flags = None if column.flags is None else np.where(blank, False, column.flags[safe])
+    errors = None
+    if column.errors is not None:
+        errors = np.where(blank, None, column.errors[safe])
+    return _Column(rules, flags, errors)
+
+
+def _decide_rows(
+    policy: Policy, columns: dict[str, _Column], rows: int, index: pd.Index
+) -> pd.DataFrame:
+    size_rules = columns["size"].rules
+    multi = columns["multi_country"]
+    if multi.flags is not None:
+        size_rules = np.where(multi.flags, multi.rules, size_rules)
+    rule_arrays = [size_rules, *(columns[c].rules for c in CRITERIA[1:])]
+
+    key = np.zeros(rows, np.int64)
+    radices = [len(policy.rules[c]) + 1 for c in CRITERIA]
+    for rules, radix in zip(rule_arrays, radices, strict=True):
+        key = key * radix + (rules.astype(np.int64) + 1)
+    codes, unique_keys = pd.factorize(key)
+
+    table = [_decode(policy, int(k), radices) for k in unique_keys]
+    results = {
+        "architecture": np.array([d.architecture for d in table], object),
+        "index": np.array([np.nan if d.index is None else d.index for d in table], np.float64),
+        "confidence": np.array(
+            [np.nan if d.confidence is None else d.confidence for d in table], np.float64),
+        "rationale": np.array([d.explanation for d in table], object),
+        "missing": np.array([", ".join(d.missing) for d in table], object),
+        "mandatory": np.array([d.mandatory for d in table], object),
+        "issues": np.array([d.error for d in table], object),
+    }
+    out = {name: values[codes] for name, values in results.items()}
+    _apply_input_errors(out, columns, rows)
+    return pd.DataFrame(out, index=index, columns=list(RESULT_COLUMNS))
+
+
+def _decode(policy: Policy, key: int, radices: list[int]) -> Any:
+    parts: list[int | None] = []
+    for radix in reversed(radices):
+        key, digit = divmod(key, radix)
+        parts.append(None if digit == 0 else digit - 1)
+    size, maturity, regulation, budget = reversed(parts)
+    return decide(policy, (size, maturity, regulation, budget))
+
+
+def _apply_input_errors(out: dict[str, np.ndarray], columns: dict[str, _Column], rows: int
+                        ) -> None:
+    """Rows with an unreadable value: no answer, and every problem in input order."""
+    error_columns = [columns[name].errors for name in INPUTS if columns[name].errors is not None]
+    if not error_columns:
+        return
+    bad = np.zeros(rows, bool)
+    for errors in error_columns:
+        bad |= errors != None  # noqa: E711 (element-wise comparison)
+    for position in np.flatnonzero(bad):
+        problems = [e[position] for e in error_columns if e[position] is not None]
+        out["issues"][position] = "; ".join(problems)
+    for name in ("architecture", "rationale", "mandatory"):
+        out[name][bad] = None
+    out["missing"][bad] = ""
+    out["index"][bad] = np.nan
+    out["confidence"][bad] = np.nan
