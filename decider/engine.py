@@ -216,7 +216,8 @@ def _explain(
 ) -> str:
     head = f"{architecture} (index {float(index):.1f})"
     if mandatory is not None:
-        head = f"{architecture}, mandatory for regulation {mandatory.label} (index {float(index):.1f})"
+        head = (f"{architecture}, mandatory for regulation {mandatory.label} "
+                f"(index {float(index):.1f})")
     parts = []
     for criterion, rule_index in zip(CRITERIA, key, strict=True):
         if policy.weights[criterion] == 0:

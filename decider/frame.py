@@ -67,10 +67,10 @@ def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
     if column not in frame.columns:
         seen = ", ".join(str(c) for c in frame.columns)
         raise DeciderInputError(f"{name} column '{column}' is not in the table; columns: {seen}")
-    series = frame[column]
+    series: Any = frame[column]
     if isinstance(series, pd.DataFrame):
         raise DeciderInputError(f"{name} column '{column}' appears more than once in the table")
-    return series
+    return pd.Series(series)
 
 
 def _read_column(policy: Policy, name: str, series: pd.Series | None, rows: int) -> _Column:
@@ -78,7 +78,8 @@ def _read_column(policy: Policy, name: str, series: pd.Series | None, rows: int)
         return _Column(np.full(rows, -1, np.int16), None, None)
     scale = _SCALES.get(name)
     if scale is not None and _is_plain_numeric(series):
-        return _read_numbers(policy, name, scale(policy), series.to_numpy(np.float64, na_value=np.nan))
+        numbers = series.to_numpy(np.float64, na_value=np.nan)
+        return _read_numbers(policy, name, scale(policy), numbers)
     values = series.to_numpy(object)
     if pd.api.types.infer_dtype(values, skipna=True) in {"mixed", "mixed-integer", "boolean"}:
         # True == 1 == 1.0 for hashing: keep booleans apart from numbers before factorizing.
@@ -186,7 +187,7 @@ def _take(column: _Column, codes: np.ndarray) -> _Column:
     flags = None if column.flags is None else np.where(blank, False, column.flags[safe])
     errors = None
     if column.errors is not None:
-        errors = np.where(blank, None, column.errors[safe])
+        errors = np.where(blank, np.array(None, object), column.errors[safe])
     return _Column(rules, flags, errors)
 
 
@@ -240,7 +241,7 @@ def _apply_input_errors(out: dict[str, np.ndarray], columns: dict[str, _Column],
     for errors in error_columns:
         bad |= errors != None  # noqa: E711 (element-wise comparison)
     for position in np.flatnonzero(bad):
-        problems = [e[position] for e in error_columns if e[position] is not None]
+        problems = [e[position] for e in error_columns if e is not None and e[position] is not None]
         out["issues"][position] = "; ".join(problems)
     for name in ("architecture", "rationale", "mandatory"):
         out[name][bad] = None

@@ -226,9 +226,11 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.fail(key, f"must be a number, not {_kind(value)}")
         try:
-            number = Fraction(value) if not isinstance(value, float) else Fraction(value)
-        except (ValueError, ZeroDivisionError):
-            raise self.fail(key, f"must be a number or a fraction like \"100/3\", not '{value}'")
+            number = Fraction(value)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            raise self.fail(
+                key, f"must be a number or a fraction like \"100/3\", not '{value}'"
+            ) from None
         if number < low or (high is not None and number > high):
             span = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
             raise self.fail(key, f"must be {span}, not {value}")
