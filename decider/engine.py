@@ -7,6 +7,7 @@ and the vectorized `score_frame` share it and cannot disagree.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -161,28 +162,53 @@ def decide(policy: Policy, key: RuleKey) -> Decision:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Scaled:
+    """Weights and votes as whole numbers over common denominators, so that the index is
+    compared with its bounds exactly and fast (Fraction arithmetic is slow)."""
+
+    weights: dict[str, int]
+    votes: dict[str, tuple[int, ...]]
+    vote_denominator: int
+
+
+def _scaled(policy: Policy) -> _Scaled:
+    found: _Scaled | None = policy.memo.get("scaled")
+    if found is None:
+        weight_lcm = math.lcm(*(w.denominator for w in policy.weights.values()))
+        all_votes = [r.vote for rules in policy.rules.values() for r in rules]
+        vote_lcm = math.lcm(*(v.denominator for v in all_votes))
+        found = policy.memo["scaled"] = _Scaled(
+            weights={c: int(w * weight_lcm) for c, w in policy.weights.items()},
+            votes={c: tuple(int(r.vote * vote_lcm) for r in rules)
+                   for c, rules in policy.rules.items()},
+            vote_denominator=vote_lcm,
+        )
+    return found
+
+
 def _decide(policy: Policy, key: RuleKey) -> Decision:
-    weighted = [c for c in CRITERIA if policy.weights[c] > 0]
-    known: list[tuple[str, Rule]] = [
-        (c, policy.rules[c][r]) for c, r in zip(CRITERIA, key, strict=True)
-        if r is not None and policy.weights[c] > 0
-    ]
-    missing = tuple(c for c in weighted if c not in dict(known))
+    scaled = _scaled(policy)
+    weighted = [c for c in CRITERIA if scaled.weights[c] > 0]
+    known = [(c, r) for c, r in zip(CRITERIA, key, strict=True)
+             if r is not None and scaled.weights[c] > 0]
+    known_names = {c for c, _ in known}
+    missing = tuple(c for c in weighted if c not in known_names)
     regulation = None if key[2] is None else policy.rules["regulation"][key[2]]
     mandatory = regulation if regulation is not None and regulation.mandatory else None
     if len(known) < policy.min_known_criteria and mandatory is None:
         return Decision(None, None, None, None, missing, None, _not_enough(policy, missing))
 
-    total_weight = sum((policy.weights[c] for c in weighted), Fraction(0))
-    known_weight = sum((policy.weights[c] for c, _ in known), Fraction(0))
-    if known_weight:
-        index = sum((policy.weights[c] * rule.vote for c, rule in known), Fraction(0))
-        index /= known_weight
-    else:  # only a mandatory regulation whose weight is 0
-        index = Fraction(100)
+    # index = votes_sum / (known_weight * E), E the votes' common denominator.
+    votes = [(scaled.weights[c], scaled.votes[c][r]) for c, r in known]
+    known_weight = sum(w for w, _ in votes)
+    votes_sum = sum(w * v for w, v in votes)
+    scale = known_weight * scaled.vote_denominator
+    # No known weight: only a mandatory regulation whose weight is 0 spoke.
+    index = Fraction(votes_sum, scale) if known_weight else Fraction(100)
 
     if mandatory is not None:
-        architecture, confidence = "Centralized", Fraction(1)
+        architecture, confidence = "Centralized", 1.0
     else:
         if index < policy.decentralized_below:
             architecture = "Decentralized"
@@ -190,12 +216,12 @@ def _decide(policy: Policy, key: RuleKey) -> Decision:
             architecture = "Centralized"
         else:
             architecture = "Hybrid"
-        # Confidence falls with unknown criteria (coverage) and with disagreeing votes
-        # (mean distance of the votes from the index, 50 being the widest split).
-        spread = sum(
-            (policy.weights[c] * abs(rule.vote - index) for c, rule in known), Fraction(0)
-        ) / known_weight
-        confidence = (known_weight / total_weight) * (1 - spread / 50)
+        # Confidence falls with unknown criteria (coverage = known weight / all weight) and
+        # with disagreeing votes (mean distance of the votes from the index, 50 being the
+        # widest split): coverage * (1 - spread / 50), in whole numbers until the end.
+        total_weight = sum(scaled.weights[c] for c in weighted)
+        spread = sum(w * abs(v * known_weight - votes_sum) for w, v in votes)
+        confidence = (50 * known_weight * scale - spread) / (50 * total_weight * scale)
 
     mandatory_text = (
         None if mandatory is None
@@ -204,7 +230,7 @@ def _decide(policy: Policy, key: RuleKey) -> Decision:
     return Decision(
         architecture=architecture,
         index=float(index),
-        confidence=float(confidence),
+        confidence=confidence,
         mandatory=mandatory_text,
         missing=missing,
         explanation=_explain(policy, architecture, index, key, mandatory),
