@@ -21,6 +21,7 @@ def cli() -> None:
 
 cli.add_command(recommend_command)
 cli.add_command(policy_group)
+# Commands of the batch, template and Excel modules are added below, one line each.
 
 
 def main() -> None:
