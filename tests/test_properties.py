@@ -120,3 +120,14 @@ def test_numeric_columns_take_the_fast_path_and_still_agree(
         expected = recommend(*values)
         assert scored["architecture"].iloc[position] == expected.architecture
         assert scored["index"].iloc[position] == expected.index
+
+
+def test_booleans_and_ones_in_one_column_stay_apart() -> None:
+    # True == 1 for hashing: a naive factorize would read TRUE as "1 country" (no).
+    frame = pd.DataFrame({"size": [40] * 4, "maturity": ["POC"] * 4,
+                          "multi_country": pd.Series([True, 1, False, 2], dtype=object)})
+    scored = score_frame(frame)
+    assert list(scored["architecture"]) == ["Hybrid", "Decentralized", "Decentralized",
+                                            "Hybrid"]
+    assert [recommend(40, "POC", multi_country=v).architecture for v in (True, 1, False, 2)
+            ] == list(scored["architecture"])
