@@ -1,0 +1,243 @@
+"""Excel custom functions through xlwings: =ORCH_ARCH, =ORCH_INDEX and =ORCH_EXPLAIN.
+
+    =ORCH_ARCH(size, maturity, regulation, budget, [multi_country], [policy])
+
+The same module serves every xlwings runtime: the classic Windows add-in (xlwings.conf
+`UDF Modules: decider.udfs`, then Import Functions), xlwings Server and xlwings Lite
+(Office.js: Excel on Windows, Mac and the web). Outside a runtime the functions are plain
+Python callables.
+
+One cell or a whole portfolio
+    Each argument is one cell or a range. When some are ranges they must all have the same
+    shape (a column of business units, say); a single cell next to them (one budget for
+    all rows) applies to every row. A range call returns a range of answers that spills,
+    computed in one vectorized pass of `score_frame`: far faster than one call per row.
+
+Blanks
+    A blank cell is unknown, as in the policy. The runtimes deliver one as None or "";
+    numbers arrive as int or float (Office.js sends 300, the classic add-in 300.0);
+    both read alike. A row whose inputs are all blank answers "" (an empty cell), so a
+    range may run past the last business unit.
+
+Bad values
+    A value that cannot be read gives a one-line message, naming the input, the value and
+    the accepted forms, in that cell only; the rest of a range still computes. A single
+    call in xlwings Server or Lite raises `xlwings.XlwingsError`, which Excel shows as
+    #VALUE! with the message; the classic add-in writes the message into the cell.
+
+Policy
+    The optional last argument `policy` is the path of a policy file (TOML, or a decider
+    template workbook). Without it the environment variable DECIDER_POLICY names the
+    file; without either the default policy (the article's) applies. A loaded policy is
+    cached until its file changes (keyed by path and modification time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from decider.engine import Result, recommend
+from decider.errors import DeciderInputError
+from decider.frame import score_frame
+from decider.parsing import is_blank
+from decider.policy import INPUTS, Policy, default_policy, load_policy
+
+POLICY_ENV = "DECIDER_POLICY"
+
+_ARGUMENT_DOCS = {
+    "size": "Employees: 4200, 4.2k, 5k+, or a band <100, 100-500, 500-5k, 5k+. "
+            "A cell or a column; blank: unknown.",
+    "maturity": "AI maturity: POC, Scale-up, Mature, Enterprise, or months (9, 18m, "
+                "2 years). A cell or a column; blank: unknown.",
+    "regulation": "Light, Medium, Strong, Critical, or a sector (Finance, Healthcare, "
+                  "Public sector, Pure tech). A cell or a column; blank: unknown.",
+    "budget": "Yearly AI budget in euros: 2500000, 2.5M, 2,5 M€, 800k. "
+              "A cell or a column; blank: unknown.",
+    "multi_country": "Optional. Several countries? yes/no, TRUE/FALSE, or a number of "
+                     "countries. A cell or a column.",
+    "policy": "Optional. Path of a policy file (TOML or a decider template workbook). "
+              "Default: the file in DECIDER_POLICY, else the article's policy.",
+}
+
+Grid = Sequence[Sequence[Any]]
+
+
+def _excel_function(function: Any) -> Any:
+    """Register `function` with xlwings: every argument read as a 2-D range (a single
+    cell too, so that shapes are known) with cell errors kept as their text."""
+    for name in INPUTS:
+        function = xw.arg(name, ndim=2, err_to_str=True, doc=_ARGUMENT_DOCS[name])(function)
+    function = xw.arg("policy", doc=_ARGUMENT_DOCS["policy"])(function)
+    return xw.func(function)
+
+
+@_excel_function
+def ORCH_ARCH(  # Excel shows the Python name: upper case
+    size: Any, maturity: Any, regulation: Any, budget: Any, multi_country: Any = None,
+    policy: Any = None,
+) -> Any:
+    """AI-orchestration architecture for a business unit: Centralized, Hybrid or
+    Decentralized. Give ranges of equal height for a whole portfolio: the answers spill.
+    A bad value gives its message in that cell."""
+    return _answer("architecture", (size, maturity, regulation, budget, multi_country), policy)
+
+
+@_excel_function
+def ORCH_INDEX(
+    size: Any, maturity: Any, regulation: Any, budget: Any, multi_country: Any = None,
+    policy: Any = None,
+) -> Any:
+    """Centralization index, 0 (Decentralized) to 100 (Centralized), of a business unit.
+    Give ranges of equal height for a whole portfolio: the answers spill."""
+    return _answer("index", (size, maturity, regulation, budget, multi_country), policy)
+
+
+@_excel_function
+def ORCH_EXPLAIN(
+    size: Any, maturity: Any, regulation: Any, budget: Any, multi_country: Any = None,
+    policy: Any = None,
+) -> Any:
+    """Why: the architecture, the index and each criterion's vote with its source in the
+    article, on one line. Give ranges of equal height for a whole portfolio."""
+    return _answer("rationale", (size, maturity, regulation, budget, multi_country), policy)
+
+
+_FROM_RESULT = {
+    "architecture": lambda result: result.architecture,
+    "index": lambda result: result.index,
+    "rationale": lambda result: result.explanation,
+}
+
+
+def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any:
+    try:
+        policy = _policy(policy_argument)
+        grids = [_as_grid(value) for value in arguments]
+        shape = _common_shape(grids)
+    except DeciderInputError as error:
+        return _refuse(error.one_line)
+    if shape is None:
+        return _one_unit(field, [grid[0][0] for grid in grids], policy)
+    return _portfolio(field, grids, shape, policy)
+
+
+def _one_unit(field: str, values: list[Any], policy: Policy) -> Any:
+    if all(is_blank(value) for value in values):
+        return ""
+    try:
+        result: Result = recommend(*values, policy=policy)
+    except DeciderInputError as error:
+        return _refuse(error.one_line)
+    return _FROM_RESULT[field](result)
+
+
+def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Policy
+               ) -> list[list[Any]]:
+    rows = shape[0] * shape[1]
+    columns = {name: _flat(grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
+    given = {name: column for name, column in columns.items() if column is not None}
+    scored = score_frame(pd.DataFrame(given, index=pd.RangeIndex(rows)),
+                         **{name: (name if name in given else None) for name in INPUTS},
+                         policy=policy)
+    issues = scored["issues"].to_numpy(object)
+    refused = pd.notna(issues)
+    answers = np.where(refused, issues, scored[field].to_numpy(object))
+    for position in np.flatnonzero(refused):  # only refused rows can be empty ones
+        if all(column is None or is_blank(column[position]) for column in columns.values()):
+            answers[position] = ""
+    if shape[1] == 1:  # a column: the usual case, and 5x faster than reshape().tolist()
+        return [[answer] for answer in answers.tolist()]
+    result: list[list[Any]] = answers.reshape(shape).tolist()
+    return result
+
+
+def _as_grid(value: Any) -> Grid:
+    """A cell or a range as rows of cells: what xlwings' ndim=2 delivers, and also a
+    plain value, a 1-D sequence (a column) or a numpy array from Python callers."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        return ((value,),)
+    if not value:
+        return ((None,),)
+    if not isinstance(value[0], list | tuple):
+        return [(cell,) for cell in value]
+    if len(set(map(len, value))) > 1:
+        raise DeciderInputError("a range argument has rows of different lengths")
+    return value
+
+
+def _common_shape(grids: list[Grid]) -> tuple[int, int] | None:
+    """The shape of the ranges (all alike), or None when every argument is one cell."""
+    shapes = {name: (len(grid), len(grid[0])) for name, grid in zip(INPUTS, grids, strict=True)}
+    ranges = {name: shape for name, shape in shapes.items() if shape != (1, 1)}
+    distinct = set(ranges.values())
+    if len(distinct) > 1:
+        described = ", ".join(f"{name} {rows}×{cols}" for name, (rows, cols) in ranges.items())
+        raise DeciderInputError(
+            f"ranges of different sizes ({described}): give ranges of the same height "
+            "(one row per business unit), or a single cell to apply to every row")
+    return distinct.pop() if distinct else None
+
+
+def _flat(grid: Grid, rows: int) -> list[Any] | None:
+    """One column of the frame, row-major; a single cell fills every row; None: blank."""
+    if len(grid) * len(grid[0]) == 1:
+        value = grid[0][0]
+        return None if is_blank(value) else [value] * rows
+    if len(grid[0]) == 1:
+        return [row[0] for row in grid]
+    return [cell for row in grid for cell in row]
+
+
+def _refuse(message: str) -> str:
+    """The message for the cell: Office.js runtimes show a raised XlwingsError as #VALUE!
+    with the message; the classic add-in (and plain Python) gets it as the cell's text."""
+    if _office_js():
+        raise xw.XlwingsError(message)
+    return message
+
+
+def _office_js() -> bool:
+    return bool(getattr(xw, "on_server", False)) or sys.platform == "emscripten"
+
+
+# --- the policy in force ---------------------------------------------------------------
+
+_loaded: dict[Path, tuple[int, Policy]] = {}
+
+
+def _policy(argument: Any) -> Policy:
+    grid = _as_grid(argument)
+    if len(grid) * len(grid[0]) != 1:
+        raise DeciderInputError("policy must be one cell holding the path of a policy file")
+    chosen = grid[0][0]
+    if is_blank(chosen):
+        chosen = os.environ.get(POLICY_ENV) or None
+    if chosen is None:
+        return default_policy()
+    if not isinstance(chosen, str):
+        raise DeciderInputError(f"policy '{chosen}' is not a path; accepted: the path of a "
+                                "TOML policy file or of a decider template workbook")
+    return _cached_policy(Path(chosen.strip()).expanduser())
+
+
+def _cached_policy(path: Path) -> Policy:
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError as error:
+        raise DeciderInputError(f"policy file {path}: cannot be read "
+                                f"({error.strerror or error})") from None
+    key = path.resolve()
+    found = _loaded.get(key)
+    if found is None or found[0] != modified:
+        found = _loaded[key] = (modified, load_policy(path))
+    return found[1]
