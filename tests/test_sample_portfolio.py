@@ -1,0 +1,101 @@
+"""The bundled sample portfolio: not stale, and the README's main job runs on it."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from test_lossless import assert_lossless, member_names, members, sha256
+
+from decider import recommend
+from decider.errors import DeciderInputError
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "xlsx_templates" / "sample_portfolio.xlsx"
+MISTAKES = {"Energy Trading": "budget", "HR Shared Services": "maturity",
+            "New Ventures": "not enough"}
+
+
+def load_builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "sample_portfolio", ROOT / "scripts" / "sample_portfolio.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def builder() -> ModuleType:
+    return load_builder()
+
+
+def test_committed_sample_is_a_fresh_build(builder: ModuleType, tmp_path: Path) -> None:
+    fresh = tmp_path / "sample_portfolio.xlsx"
+    builder.build_sample_portfolio(fresh)
+    assert member_names(fresh) == member_names(COMMITTED)
+    old, new = members(COMMITTED), members(fresh)
+    stale = [name for name in new if new[name] != old[name]]
+    assert not stale, (f"xlsx_templates/sample_portfolio.xlsx is stale in {stale}: "
+                       "run python scripts/sample_portfolio.py")
+
+
+def test_builds_are_reproducible(builder: ModuleType, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    builder.build_sample_portfolio(first)
+    builder.build_sample_portfolio(second)
+    assert sha256(first) == sha256(second)
+
+
+def test_the_wheel_carries_the_sample() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    included = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert included.get("xlsx_templates") == "decider/xlsx_templates"
+
+
+def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) -> None:
+    """`decider score sample_portfolio.xlsx`: every business unit gets decider's answer,
+    and exactly the three mistaken rows say what is wrong."""
+    source = tmp_path / "sample_portfolio.xlsx"
+    source.write_bytes(COMMITTED.read_bytes())
+    completed = subprocess.run(
+        [sys.executable, "-m", "decider", "score", source.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    for architecture in ("Centralized", "Hybrid", "Decentralized"):
+        assert architecture in completed.stdout, completed.stdout
+    output = tmp_path / "sample_portfolio.scored.xlsx"
+    assert source.read_bytes() == COMMITTED.read_bytes(), "the input was modified"
+    written = assert_lossless(source, output, "Portfolio")
+    assert written.header_row == builder.HEADER_ROW + 1
+
+    issues = {}
+    for offset, unit in enumerate(builder.UNITS):
+        row = builder.FIRST_DATA_ROW + 1 + offset
+        name, size, maturity, regulation, budget, countries = unit[:6]
+        try:
+            expected: str | None = recommend(size, maturity, regulation, budget,
+                                              countries).architecture
+        except DeciderInputError:
+            expected = None
+        assert written.value(row, "Recommendation") == expected, f"{name} (row {row})"
+        if expected is None:
+            issues[name] = written.value(row, "Decider issues") or ""
+    assert len(builder.UNITS) == 31
+    assert set(issues) == set(MISTAKES)
+    for name, word in MISTAKES.items():
+        assert word in issues[name], f"{name}: {issues[name]}"
+
+
+def test_strict_run_of_the_sample_exits_1_for_its_mistakes(tmp_path: Path) -> None:
+    source = tmp_path / "sample_portfolio.xlsx"
+    source.write_bytes(COMMITTED.read_bytes())
+    completed = subprocess.run(
+        [sys.executable, "-m", "decider", "score", source.name, "--strict", "--quiet"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 1, completed.stderr
