@@ -16,8 +16,9 @@ One cell or a whole portfolio
 Blanks
     A blank cell is unknown, as in the policy. The runtimes deliver one as None or "";
     numbers arrive as int or float (Office.js sends 300, the classic add-in 300.0);
-    both read alike. A row whose inputs are all blank answers "" (an empty cell), so a
-    range may run past the last business unit.
+    both read alike. A single call whose inputs are all blank, and a row of a range call
+    that is blank in every range, answers "" (an empty cell): a range may run past the
+    last business unit.
 
 Bad values
     A value that cannot be read gives a one-line message, naming the input, the value and
@@ -73,6 +74,8 @@ Grid = Sequence[Sequence[Any]]
 def _excel_function(function: Any) -> Any:
     """Register `function` with xlwings: every argument read as a 2-D range (a single
     cell too, so that shapes are known) with cell errors kept as their text."""
+    # Excel shows the docstring in the function wizard: one line, not Python's indentation.
+    function.__doc__ = " ".join((function.__doc__ or "").split())
     for name in INPUTS:
         function = xw.arg(name, ndim=2, err_to_str=True, doc=_ARGUMENT_DOCS[name])(function)
     function = xw.arg("policy", doc=_ARGUMENT_DOCS["policy"])(function)
@@ -150,8 +153,12 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
     issues = scored["issues"].to_numpy(object)
     refused = pd.notna(issues)
     answers = np.where(refused, issues, scored[field].to_numpy(object))
-    for position in np.flatnonzero(refused):  # only refused rows can be empty ones
-        if all(column is None or is_blank(column[position]) for column in columns.values()):
+    # A row blank in every range is no business unit (a range may run past the last one),
+    # whatever single cells apply to all rows. Only refused rows can be such rows.
+    ranged = [columns[name] for name, grid in zip(INPUTS, grids, strict=True)
+              if len(grid) * len(grid[0]) > 1]
+    for position in np.flatnonzero(refused):
+        if all(is_blank(column[position]) for column in ranged if column is not None):
             answers[position] = ""
     if shape[1] == 1:  # a column: the usual case, and 5x faster than reshape().tolist()
         return [[answer] for answer in answers.tolist()]
