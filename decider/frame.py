@@ -81,14 +81,11 @@ def _read_column(policy: Policy, name: str, series: pd.Series | None, rows: int)
         numbers = series.to_numpy(np.float64, na_value=np.nan)
         return _read_numbers(policy, name, scale(policy), numbers)
     values = series.to_numpy(object)
-    if pd.api.types.infer_dtype(values, skipna=True) in {"mixed", "mixed-integer", "boolean"}:
-        # True == 1 == 1.0 for hashing: keep booleans apart from numbers before factorizing.
-        types = _TYPE_OF(values)
-        is_bool = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
-        if is_bool.any():
-            values = _wrap_booleans(values, is_bool)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    unique_column = _read_uniques(policy, name, scale, np.asarray(uniques, dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    if _may_confuse_booleans(uniques):
+        codes, uniques = _split_booleans(values, codes, uniques)
+    unique_column = _read_uniques(policy, name, scale, uniques)
     return _take(unique_column, codes)
 
 
@@ -97,9 +94,21 @@ _TYPE_OF = np.frompyfunc(type, 1, 1)
 _BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
 
 
+def _may_confuse_booleans(uniques: np.ndarray) -> bool:
+    """Whether factorize may have merged a boolean with a 0 or 1 (True == 1 == 1.0 and
+    they hash alike; it keeps the first seen): any boolean, or any number equal to 0 or 1,
+    among the distinct values."""
+    return any(type(u) is not str and (isinstance(u, bool | np.bool_) or u in (0, 1))
+               for u in uniques)
+
+
+# type() over an object array in numpy's loop: far faster than a Python generator.
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+_BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
+
+
 class _Boolean:
-    """A boolean that does not hash like 1 or 0. There are two, compared by identity,
-    so hashing them costs no Python call."""
+    """A boolean kept apart from 0 and 1. There are two, compared by identity."""
 
     __slots__ = ("value",)
 
@@ -107,14 +116,22 @@ class _Boolean:
         self.value = value
 
 
-_TRUE, _FALSE = _Boolean(True), _Boolean(False)
+_FALSE, _TRUE = _Boolean(False), _Boolean(True)
 
 
-def _wrap_booleans(values: np.ndarray, is_bool: np.ndarray) -> np.ndarray:
-    wrapped = values.copy()
-    marks = np.array([_FALSE, _TRUE], dtype=object)
-    wrapped[is_bool] = marks[values[is_bool].astype(np.intp)]
-    return wrapped
+def _split_booleans(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Give the boolean cells codes of their own, without factorizing again."""
+    types = _TYPE_OF(values)
+    is_bool = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
+    if not is_bool.any():
+        return codes, uniques
+    # A distinct value that is a boolean now stands only for the numbers merged into it.
+    uniques = np.array([int(u) if isinstance(u, bool | np.bool_) else u for u in uniques]
+                       + [_FALSE, _TRUE], dtype=object)
+    codes = codes.copy()
+    codes[is_bool] = len(uniques) - 2 + values[is_bool].astype(np.intp)
+    return codes, uniques
 
 
 def _is_plain_numeric(series: pd.Series) -> bool:
