@@ -10,6 +10,7 @@ import click
 from decider import __version__
 from decider.cli.policy_cmd import policy_group
 from decider.cli.recommend import recommend_command
+from decider.cli.template_cmd import template_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,7 @@ def cli() -> None:
 cli.add_command(recommend_command)
 cli.add_command(policy_group)
 # Commands of the batch, template and Excel modules are added below, one line each.
+cli.add_command(template_command)
 
 
 def main() -> None:
