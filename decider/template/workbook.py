@@ -67,11 +67,19 @@ def build_template(
     os.close(descriptor)
     try:
         _write(Path(temporary), formulas, rows, policy or default_policy())
+        os.chmod(temporary, _file_mode())
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return target
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp's 0600 is for secrets)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
