@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from decider.batch import ScoreSummary, score_rows, score_workbook
 from decider.engine import CriterionVote, Result, recommend
 from decider.errors import DeciderInputError
 from decider.frame import score_frame
@@ -19,9 +20,12 @@ __all__ = [
     "DeciderInputError",
     "Policy",
     "Result",
+    "ScoreSummary",
     "__version__",
     "default_policy",
     "load_policy",
     "recommend",
     "score_frame",
+    "score_rows",
+    "score_workbook",
 ]

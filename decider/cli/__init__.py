@@ -10,6 +10,7 @@ import click
 from decider import __version__
 from decider.cli.policy_cmd import policy_group
 from decider.cli.recommend import recommend_command
+from decider.cli.score_cmd import score_command
 from decider.cli.template_cmd import template_command
 
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(recommend_command)
 cli.add_command(policy_group)
 # Commands of the batch, template and Excel modules are added below, one line each.
+cli.add_command(score_command)
 cli.add_command(template_command)
 
 

@@ -1,0 +1,575 @@
+"""`score_workbook`: fill a whole portfolio workbook with recommendations.
+
+Finds the sheet, its header row and the input columns by their header words, reads
+those columns in one streaming pass, scores every business-unit row with `score_frame`,
+and writes the answers into the one sheet by rewriting only its XML: every other part of
+the package is copied byte for byte (see `decider.workbook`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from decider.frame import score_frame
+from decider.policy import Policy, default_policy
+from decider.workbook.errors import WorkbookError
+from decider.workbook.package import Package, SheetEntry, open_package
+from decider.workbook.reader import Scan, first_rows, scan
+from decider.workbook.refs import (
+    MAX_COLUMN,
+    cell_name,
+    column_letters,
+    column_number,
+    is_column_letters,
+    parse_range,
+    range_name,
+)
+from decider.workbook.sheet import ROWS, cells_of, row_number, split, style_of
+from decider.workbook.strings import read_shared_strings
+from decider.workbook.tables import sheet_tables
+from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
+from decider.workbook.zipcopy import copy_replacing
+
+FIELDS = ("size", "maturity", "regulation", "budget", "multi_country")
+REQUIRED = ("size", "maturity", "regulation", "budget")
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "size": ("size", "employees", "employee", "headcount", "staff", "fte", "ftes"),
+    "maturity": ("maturity",),
+    "regulation": ("regulation", "regulatory", "sector", "industry"),
+    "budget": ("budget",),
+    "multi_country": ("multi country", "multicountry", "countries"),
+}
+OWNED = ("Recommendation", "Centralization index", "Confidence", "Rationale", "Decider issues")
+ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
+HEADER_SEARCH_ROWS = 20
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+_SHOWN_CELLS = 6
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """What one `score_workbook` run did."""
+
+    input: Path
+    output: Path | None
+    sheet: str | None
+    header_row: int | None
+    columns: dict[str, str]  # field -> "Header (F)"
+    rows: int  # business-unit rows scored
+    counts: dict[str, int]  # architecture -> rows
+    issues: int  # rows decider could not decide
+    backup: Path | None = None
+    written: dict[str, str] = field(default_factory=dict)  # result -> column letter
+
+    def share(self, architecture: str) -> float:
+        return self.counts.get(architecture, 0) / self.rows if self.rows else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input": str(self.input),
+            "output": None if self.output is None else str(self.output),
+            "backup": None if self.backup is None else str(self.backup),
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": dict(self.columns),
+            "written": dict(self.written),
+            "rows": self.rows,
+            "counts": dict(self.counts),
+            "shares": {a: self.share(a) for a in self.counts},
+            "issues": self.issues,
+        }
+
+    def lines(self) -> list[str]:
+        where = f"sheet '{self.sheet}', header row {self.header_row}" if self.sheet else ""
+        target = f" ➜ {self.output}" if self.output else ""
+        parts = [f"{a} {self.counts.get(a, 0)} ({self.share(a):.1%})" for a in ARCHITECTURES]
+        issue_share = self.issues / self.rows if self.rows else 0.0
+        return [
+            f"{self.input}{target}" + (f" ({where})" if where else ""),
+            f"  {self.rows} rows scored: " + ", ".join(parts),
+            f"  {self.issues} rows with issues ({issue_share:.1%})",
+        ]
+
+
+@dataclass(slots=True)
+class _Layout:
+    sheet: SheetEntry
+    header_row: int
+    headers: dict[int, str]  # column -> header text
+    inputs: dict[str, int]  # field -> column
+    owned: dict[str, int]  # result name -> column, headed so already
+    header_style: bytes | None
+
+
+def score_workbook(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    in_place: bool = False,
+    overwrite: bool = False,
+    policy: Policy | None = None,
+) -> ScoreSummary:
+    """Score every business unit of a workbook and write the answers beside them.
+
+    Output: `output`, else `NAME.scored.xlsx` beside the input; `in_place` writes over the
+    input after keeping `NAME.bak.xlsx`. Raises `DeciderInputError` (a `WorkbookError`
+    for files and options) with a one-line message; nothing is written then.
+    """
+    source = Path(input)
+    if source.suffix.lower() in TABLE_SUFFIXES:
+        raise WorkbookError(f"{source.name} is a {source.suffix.lstrip('.').upper()} table: "
+                            "decider writes answers into .xlsx workbooks only; use "
+                            "--format csv or --format json to get them on stdout")
+    target = _output_path(source, output, in_place)
+    policy = policy or default_policy()
+    with open_package(source) as package:
+        if package.is_macro_enabled and target.suffix.lower() != ".xlsm":
+            raise WorkbookError(f"{source.name} holds macros: name the output .xlsm "
+                                f"(not {target.name}) so Excel keeps them")
+        strings = read_shared_strings(package)
+        layout = _locate(package, strings, sheet, header_row, _check_columns(columns))
+        found, results, frame = _score(package, strings, layout, policy)
+        edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64))
+        if not overwrite:
+            _refuse_conflicts(package, layout, found, edit)
+        backup = _backup(source) if in_place else None
+        _write(package, layout.sheet.part, edit, target, source)
+    counts = results["architecture"].value_counts()
+    return ScoreSummary(
+        input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
+        columns=_describe_inputs(layout), rows=len(results),
+        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
+        issues=int(results["issues"].notna().sum()), backup=backup, written=written)
+
+
+def score_rows(
+    input: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    policy: Policy | None = None,
+) -> pd.DataFrame:
+    """The per-row answers for a workbook, CSV or Parquet file, nothing written: one row per
+    business unit with its sheet row number, the inputs as read and `score_frame`'s columns."""
+    source = Path(input)
+    policy = policy or default_policy()
+    wanted = _check_columns(columns)
+    if source.suffix.lower() in TABLE_SUFFIXES:
+        return _score_table_file(source, header_row, wanted, policy)
+    with open_package(source) as package:
+        strings = read_shared_strings(package)
+        layout = _locate(package, strings, sheet, header_row, wanted)
+        _found, results, frame = _score(package, strings, layout, policy)
+    return _rows_frame(layout.sheet.name, frame, results)
+
+
+def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"sheet": sheet, "row": frame.index.to_numpy(np.int64)})
+    for name in FIELDS:
+        out[name] = frame[name].to_numpy(object) if name in frame else None
+    for name in results.columns:
+        out[name] = results[name].to_numpy()
+    return out
+
+
+# -- finding the sheet, the header and the columns ---------------------------------------
+
+
+def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for name, header in (columns or {}).items():
+        key = name.strip().lower().replace("-", "_")
+        if key not in FIELDS:
+            raise WorkbookError(f"--column {name}: unknown input; inputs are "
+                                "size, maturity, regulation, budget, multi-country")
+        chosen[key] = header.strip()
+    return chosen
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
+
+
+def _match_field(name: str, headers: dict[int, str], taken: set[int]) -> int | None:
+    for word in FIELD_WORDS[name]:
+        for column, text in sorted(headers.items()):
+            if column not in taken and f" {word} " in _words(text):
+                return column
+    return None
+
+
+def _header_texts(row: dict[int, Any]) -> dict[int, str]:
+    return {c: v.strip() for c, v in row.items() if isinstance(v, str) and v.strip()}
+
+
+def _resolve(headers: dict[int, str], wanted: dict[str, str]
+             ) -> tuple[dict[str, int], dict[str, int]]:
+    """Inputs and owned result columns in one header row."""
+    lowered = {c: t.lower() for c, t in headers.items()}
+    owned = {}
+    for name in OWNED:
+        column = next((c for c, t in sorted(lowered.items()) if t == name.lower()), None)
+        if column is not None:
+            owned[name] = column
+    taken = set(owned.values())
+    inputs: dict[str, int] = {}
+    for name, header in wanted.items():
+        if not header:
+            continue
+        column = next((c for c, t in sorted(lowered.items()) if t == header.lower()), None)
+        if column is None and is_column_letters(header):
+            column = column_number(header)
+        if column is not None:
+            inputs[name] = column
+            taken.add(column)
+    for name in FIELDS:
+        if name in wanted:
+            continue
+        column = _match_field(name, headers, taken)
+        if column is not None:
+            inputs[name] = column
+            taken.add(column)
+    return inputs, owned
+
+
+def _locate(package: Package, strings: list[str], sheet: str | None, header_row: int | None,
+            wanted: dict[str, str]) -> _Layout:
+    name = package.path.name
+    if not package.sheets:
+        raise WorkbookError(f"{name} has no worksheet")
+    candidates = [_pick_sheet(package, sheet)] if sheet is not None else package.sheets
+    seen: list[str] = []
+    for entry in candidates:
+        last = max(header_row or HEADER_SEARCH_ROWS, 1)
+        rows = first_rows(package, entry.part, strings, last)
+        best = _best_header_row(rows, header_row, wanted)
+        if best is None:
+            texts = _header_texts(rows.get(header_row or min(rows, default=1), {}))
+            seen.append(f"'{entry.name}' ({_show_headers(texts)})")
+            continue
+        number, inputs, owned = best
+        headers = _header_texts(rows.get(number, {}))
+        missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
+        if missing:
+            raise WorkbookError(
+                f"{name}: sheet '{entry.name}' row {number} has no "
+                f"{' / '.join(_display(f) for f in missing)} column; headers seen: "
+                f"{_show_headers(headers)}; name it with --column "
+                f"{_display(missing[0])}=HEADER (or a column letter)")
+        for field_name, header in wanted.items():
+            if header and field_name not in inputs:
+                raise WorkbookError(f"{name}: sheet '{entry.name}' has no column '{header}' "
+                                    f"for {_display(field_name)}; headers seen: "
+                                    f"{_show_headers(headers)}")
+        style = _header_style(package, entry, number, headers)
+        return _Layout(entry, number, headers, inputs, owned, style)
+    where = f"in row {header_row}" if header_row else f"in its first {HEADER_SEARCH_ROWS} rows"
+    raise WorkbookError(
+        f"{name}: no sheet has a header naming the inputs (size, maturity, regulation, "
+        f"budget) {where}; sheets seen: {'; '.join(seen)}; use --sheet, --header-row or "
+        "--column")
+
+
+def _pick_sheet(package: Package, sheet: str) -> SheetEntry:
+    for entry in package.sheets:
+        if entry.name == sheet:
+            return entry
+    for entry in package.sheets:
+        if entry.name.strip().lower() == sheet.strip().lower():
+            return entry
+    names = ", ".join(f"'{e.name}'" for e in package.sheets)
+    raise WorkbookError(f"{package.path.name} has no worksheet '{sheet}'; its sheets: {names}")
+
+
+def _best_header_row(rows: dict[int, dict[int, Any]], header_row: int | None,
+                     wanted: dict[str, str]
+                     ) -> tuple[int, dict[str, int], dict[str, int]] | None:
+    numbers = [header_row] if header_row else sorted(rows)
+    best = None
+    best_score = 1  # a header names at least two inputs
+    for number in numbers:
+        headers = _header_texts(rows.get(number, {}))
+        inputs, owned = _resolve(headers, wanted)
+        named = sum(1 for f in inputs if not (wanted.get(f) and is_column_letters(wanted[f])
+                                             and wanted[f].lower() not in
+                                             {t.lower() for t in headers.values()}))
+        if named > best_score or (header_row and best is None):
+            best, best_score = (number, inputs, owned), named
+    return best
+
+
+def _header_style(package: Package, entry: SheetEntry, row: int, headers: dict[int, str]
+                  ) -> bytes | None:
+    """The style of the header row's last header cell, for the header cells decider adds."""
+    if not headers:
+        return None
+    parts = split(package.stream(entry.part), package.path.name, entry.part)
+    last = max(headers)
+    number = 0
+    for kind, block in parts.items:
+        if kind != ROWS:
+            break
+        for match in parts.syntax.row.finditer(block):
+            number = row_number(match.group(1), number)
+            if number < row:
+                continue
+            for column, attributes, _body, _span in cells_of(parts.syntax, match.group(2)):
+                if column == last:
+                    return style_of(attributes)
+            return None
+    return None
+
+
+def _display(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _show_headers(headers: dict[int, str]) -> str:
+    if not headers:
+        return "none"
+    return ", ".join(f"{column_letters(c)} '{t}'" for c, t in sorted(headers.items()))
+
+
+def _describe_inputs(layout: _Layout) -> dict[str, str]:
+    return {_display(f): f"{layout.headers.get(c, '')} ({column_letters(c)})".strip()
+            for f, c in layout.inputs.items()}
+
+
+# -- reading and scoring -----------------------------------------------------------------
+
+
+def _score(package: Package, strings: list[str], layout: _Layout, policy: Policy
+           ) -> tuple[Scan, pd.DataFrame, pd.DataFrame]:
+    wanted = set(layout.inputs.values())
+    found = scan(package, layout.sheet.part, strings, layout.header_row, wanted,
+                 set(layout.owned.values()))
+    frame = pd.DataFrame({name: found.frame[column] if column in found.frame
+                          else pd.Series(dtype=object)
+                          for name, column in layout.inputs.items()},
+                         index=found.frame.index)
+    frame = _business_units(frame)
+    results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
+                          policy=policy)
+    return found, results, frame
+
+
+def _business_units(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with at least one input given (blank rows, notes and totals are skipped)."""
+    if frame.empty:
+        return frame
+    given = np.zeros(len(frame), bool)
+    for name in frame.columns:
+        values = frame[name]
+        text = values.map(lambda v: isinstance(v, str)).to_numpy(bool)
+        blank = values.isna().to_numpy(bool)
+        blank_text = np.zeros(len(frame), bool)
+        if text.any():
+            blank_text[text] = values[text].str.strip().eq("").to_numpy(bool)
+        given |= ~(blank | blank_text)
+    return frame[given]
+
+
+def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, str],
+                      policy: Policy) -> pd.DataFrame:
+    try:
+        if source.suffix.lower() == ".csv":
+            raw = pd.read_csv(source, header=None, dtype=str, keep_default_na=False,
+                              sep=None, engine="python", encoding="utf-8-sig")
+            rows = {i + 1: dict(enumerate(values, start=1))
+                    for i, values in enumerate(raw.head(max(header_row or 0,
+                                                            HEADER_SEARCH_ROWS)).values.tolist())}
+            body_start = 0
+        else:
+            table = pd.read_parquet(source)
+            raw = pd.concat([pd.DataFrame([list(map(str, table.columns))]),
+                             pd.DataFrame(table.to_numpy(object))], ignore_index=True)
+            rows = {1: dict(enumerate(map(str, table.columns), start=1))}
+            body_start = 0
+    except (OSError, ValueError, UnicodeDecodeError, ImportError) as error:
+        raise WorkbookError(f"{source.name} cannot be read as "
+                            f"{source.suffix.lstrip('.').upper()}: {error}") from None
+    best = _best_header_row(rows, header_row, wanted)
+    if best is None:
+        raise WorkbookError(f"{source.name}: no header row naming the inputs (size, "
+                            "maturity, regulation, budget); use --header-row or --column")
+    number, inputs, _owned = best
+    missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
+    if missing:
+        headers = _header_texts(rows.get(number, {}))
+        raise WorkbookError(f"{source.name}: no {' / '.join(map(_display, missing))} column; "
+                            f"headers seen: {_show_headers(headers)}")
+    data = raw.iloc[body_start + number:]
+    data.index = np.arange(number + 1, number + 1 + len(data))
+    frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
+                          if column - 1 < data.shape[1] else None
+                          for name, column in inputs.items()}, index=data.index)
+    frame = _business_units(frame)
+    results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
+                          policy=policy)
+    return _rows_frame(None, frame, results)
+
+
+# -- planning and checking the cells to write --------------------------------------------
+
+
+def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
+    def texts(values: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=True)
+        table = np.array([text_payload(str(u)) if str(u) else b"" for u in uniques] + [b""],
+                         dtype=object)
+        return table[codes]
+
+    def numbers(values: pd.Series, digits: int) -> np.ndarray:
+        codes, uniques = pd.factorize(values.round(digits).to_numpy(np.float64),
+                                      use_na_sentinel=True)
+        table = np.array([number_payload(u) for u in uniques] + [b""], dtype=object)
+        return table[codes]
+
+    return {
+        "Recommendation": texts(results["architecture"]),
+        "Centralization index": numbers(results["index"], 1),
+        "Confidence": numbers(results["confidence"], 2),
+        "Rationale": texts(results["rationale"]),
+        "Decider issues": texts(results["issues"]),
+    }
+
+
+def _plan(layout: _Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
+          ) -> tuple[SheetEdit, dict[str, str]]:
+    last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
+    placement = dict(layout.owned)
+    header: dict[int, bytes] = {}
+    next_column = last_used + 1
+    for name in OWNED:
+        if name in placement:
+            continue
+        if next_column > MAX_COLUMN:
+            raise WorkbookError(f"sheet '{layout.sheet.name}' has no room for a "
+                                f"'{name}' column right of its last column XFD")
+        placement[name] = next_column
+        header[next_column] = text_payload(name)
+        next_column += 1
+    payloads = _result_payloads(results)
+    columns = {placement[name]: payloads[name] for name in OWNED}
+    edit = SheetEdit(rows=rows, payloads=columns, header_row=layout.header_row, header=header,
+                     header_style=layout.header_style,
+                     dimension=_grown_dimension(found.dimension, layout, rows, placement))
+    return edit, {name: column_letters(column) for name, column in placement.items()}
+
+
+def _grown_dimension(dimension: str | None, layout: _Layout, rows: np.ndarray,
+                     placement: dict[str, int]) -> str | None:
+    if dimension is None:
+        return None
+    area = parse_range(dimension)
+    last_row = int(rows.max()) if len(rows) else layout.header_row
+    columns = list(placement.values())
+    if area is None:
+        return None
+    first_row, first_column, end_row, end_column = area
+    grown = (min(first_row, layout.header_row), min(first_column, *columns),
+             max(end_row, last_row), max(end_column, *columns))
+    return range_name(*grown) if grown != area else None
+
+
+def _refuse_conflicts(package: Package, layout: _Layout, found: Scan, edit: SheetEdit) -> None:
+    rows = edit.rows
+    name = f"{package.path.name}: sheet '{layout.sheet.name}'"
+    row_set = set(rows.tolist())
+    computed = sorted((r, c) for r, c in found.formulas if r in row_set)
+    if computed:
+        cells = _cells_text([cell_name(r, c) for r, c in computed])
+        raise WorkbookError(
+            f"{name} computes its own answers: {cells} hold formulas in decider's result "
+            "columns; nothing was changed (use --overwrite to replace them with values)")
+    targets_by_column = {c: rows for c in edit.payloads}
+    header_cells = [(edit.header_row, c) for c in edit.header]
+    blocked: list[str] = []
+    for merge in found.merges:
+        area = parse_range(merge)
+        if area is None:
+            continue
+        top, left, bottom, right = area
+        for column, column_rows in targets_by_column.items():
+            if left <= column <= right:
+                inside = column_rows[(column_rows >= top) & (column_rows <= bottom)]
+                blocked.extend(f"{cell_name(int(r), column)} (merged {merge})"
+                               for r in inside[:_SHOWN_CELLS])
+        blocked.extend(f"{cell_name(r, c)} (merged {merge})" for r, c in header_cells
+                       if top <= r <= bottom and left <= c <= right)
+    for table in sheet_tables(package, layout.sheet.part):
+        for column in targets_by_column:
+            for row in range(table.first_row, table.first_row + table.header_rows):
+                if row in row_set and table.header_covers(row, column):
+                    blocked.append(f"{cell_name(row, column)} (header of table {table.name})")
+        blocked.extend(f"{cell_name(r, c)} (header of table {table.name})"
+                       for r, c in header_cells if table.header_covers(r, c))
+    if blocked:
+        raise WorkbookError(f"{name}: decider would write over {_cells_text(blocked)}; "
+                            "nothing was changed (use --overwrite to write there anyway)")
+
+
+def _cells_text(cells: list[str]) -> str:
+    shown = ", ".join(cells[:_SHOWN_CELLS])
+    more = len(cells) - _SHOWN_CELLS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _output_path(source: Path, output: str | os.PathLike[str] | None, in_place: bool) -> Path:
+    if in_place:
+        if output is not None and Path(output).resolve() != source.resolve():
+            raise WorkbookError("--in-place writes over the input: give no output with it")
+        return source
+    if output is None:
+        suffix = source.suffix if source.suffix.lower() in WORKBOOK_SUFFIXES else ".xlsx"
+        return source.with_name(f"{source.stem}.scored{suffix}")
+    target = Path(output)
+    if target.is_dir():
+        target = target / source.name
+    if target.exists() and target.resolve() == source.resolve():
+        raise WorkbookError(f"the output {target} is the input: use --in-place to write "
+                            "over it (a .bak copy is kept)")
+    if target.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise WorkbookError(f"the output {target.name} must end in .xlsx or .xlsm")
+    return target
+
+
+def _backup(source: Path) -> Path:
+    backup = source.with_name(f"{source.stem}.bak{source.suffix}")
+    shutil.copy2(source, backup)
+    return backup
+
+
+def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: Path) -> None:
+    """Into a temporary file beside the target, renamed over it only when complete."""
+    if not target.parent.is_dir():
+        raise WorkbookError(f"the output folder {target.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "w+b") as out, source.open("rb") as raw:
+            parts = split(package.stream(part), source.name, part)
+            copy_replacing(package.zip, raw, out, part, rewrite(parts, edit))
+        os.chmod(temporary, source.stat().st_mode & 0o777)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,274 @@
+"""`decider score`: fill whole portfolio workbooks, or print their per-row answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from decider.batch import (
+    TABLE_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    ScoreSummary,
+    score_rows,
+    score_workbook,
+)
+from decider.cli.options import policy_option
+from decider.errors import DeciderInputError
+from decider.policy import Policy
+
+
+class FileProblem(click.ClickException):
+    """An unusable file or option: exit code 2, one line, no traceback."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    input: Path
+    output: Path | None
+    sheet: str | None
+    header_row: int | None
+    columns: dict[str, str]
+    in_place: bool
+    overwrite: bool
+    policy: Policy
+    as_rows: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    job: _Job
+    summary: ScoreSummary | None = None
+    rows: pd.DataFrame | None = None
+    error: str | None = None
+
+
+@click.command("score")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output workbook, or a folder for several inputs. "
+                   "Default: NAME.scored.xlsx beside each input.")
+@click.option("--sheet", help="The sheet to score. Default: the first whose header names "
+                              "the inputs.")
+@click.option("--header-row", type=click.IntRange(1, 1_048_576),
+              help="The header row (1-based). Default: found within the first 20 rows.")
+@click.option("--column", "column_options", multiple=True, metavar="FIELD=HEADER",
+              help="Where an input is: a header text or a column letter, e.g. "
+                   "size=Headcount or budget=F (FIELD: size, maturity, regulation, budget, "
+                   "multi-country; empty HEADER: no such column).")
+@click.option("--in-place", is_flag=True, help="Write into the input, after keeping "
+                                               "NAME.bak.xlsx.")
+@click.option("--overwrite", is_flag=True, help="Write even over formulas, merged cells and "
+                                                "table headers in decider's columns.")
+@policy_option
+@click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@click.option("--format", "output_format", type=click.Choice(["xlsx", "json", "csv"]),
+              default="xlsx", show_default=True,
+              help="xlsx: write workbooks; json/csv: per-row answers on stdout.")
+def score_command(
+    inputs: tuple[Path, ...],
+    output: Path | None,
+    sheet: str | None,
+    header_row: int | None,
+    column_options: tuple[str, ...],
+    in_place: bool,
+    overwrite: bool,
+    policy: Policy,
+    strict: bool,
+    quiet: bool,
+    output_format: str,
+) -> None:
+    """Score every business unit of portfolio workbooks.
+
+    Writes Recommendation, Centralization index, Confidence, Rationale and Decider
+    issues on each row, changing nothing else in the workbook. Examples:
+
+        decider score portfolio.xlsx
+
+        decider score portfolios/ -o scored/ --column size=Headcount
+
+    Exit codes: 0 written (row issues included); 1 with --strict when a row has issues;
+    2 an unusable file or option.
+    """
+    as_rows = output_format != "xlsx"
+    columns = _parse_columns(column_options)
+    _check_options(output, in_place, as_rows)
+    sources = list(_expand(inputs, as_rows))
+    if not sources:
+        raise FileProblem("no .xlsx or .xlsm workbook found in the given folder(s)")
+    several = len(sources) > 1 or any(p.is_dir() for p in inputs)
+    outputs = _outputs(sources, output, several, as_rows or in_place)
+    jobs = [_Job(source, target, sheet, header_row, columns, in_place, overwrite, policy,
+                 as_rows) for source, target in zip(sources, outputs, strict=True)]
+    outcomes = _run(jobs)
+    _report(outcomes, as_rows, output_format, quiet, several)
+    failed = [o for o in outcomes if o.error is not None]
+    if failed and not several:
+        raise FileProblem(failed[0].error or "")
+    if failed:
+        sys.exit(2)
+    if strict and any(_has_issues(o) for o in outcomes):
+        sys.exit(1)
+
+
+def _parse_columns(options: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for option in options:
+        name, equals, header = option.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"'{option}' is not FIELD=HEADER (e.g. size=Headcount "
+                                     "or budget=F)", param_hint="--column")
+        key = name.strip().lower().replace("-", "_")
+        if key not in {"size", "maturity", "regulation", "budget", "multi_country"}:
+            raise click.BadParameter(f"'{name}' is not an input; inputs are size, maturity, "
+                                     "regulation, budget, multi-country", param_hint="--column")
+        columns[key] = header.strip()
+    return columns
+
+
+def _check_options(output: Path | None, in_place: bool, as_rows: bool) -> None:
+    if in_place and output is not None:
+        raise click.UsageError("--in-place writes into each input: give no -o/--output with it")
+    if as_rows and (in_place or output is not None):
+        raise click.UsageError("--format json/csv prints the answers on stdout: it takes "
+                               "neither -o nor --in-place")
+
+
+def _expand(inputs: tuple[Path, ...], as_rows: bool) -> Iterator[Path]:
+    suffixes = WORKBOOK_SUFFIXES + (TABLE_SUFFIXES if as_rows else ())
+    for given in inputs:
+        if not given.is_dir():
+            yield given
+            continue
+        for path in sorted(given.iterdir()):
+            name = path.name.lower()
+            if (path.is_file() and name.endswith(suffixes) and not name.startswith(("~$", "."))
+                    and ".scored." not in name and ".bak." not in name):
+                yield path
+
+
+def _outputs(sources: list[Path], output: Path | None, several: bool, none: bool
+             ) -> list[Path | None]:
+    if none or output is None:
+        return [None] * len(sources)
+    if not several:
+        return [output]
+    if output.suffix.lower() in WORKBOOK_SUFFIXES and not output.is_dir():
+        raise click.UsageError(f"several inputs need -o to be a folder, not {output.name}")
+    output.mkdir(parents=True, exist_ok=True)
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names):
+        raise click.UsageError(f"two inputs have the same name: they would meet in {output}")
+    return [output / name for name in names]
+
+
+def _run(jobs: list[_Job]) -> list[_Outcome]:
+    if len(jobs) == 1:
+        return [_score_one(jobs[0])]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    outcomes: dict[int, _Outcome] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_score_one, job): i for i, job in enumerate(jobs)}
+        done = as_completed(futures)
+        if sys.stderr.isatty():
+            with click.progressbar(done, length=len(jobs), label="scoring",
+                                   file=sys.stderr) as bar:
+                for future in bar:
+                    outcomes[futures[future]] = _collect(future, jobs[futures[future]])
+        else:
+            for future in done:
+                outcomes[futures[future]] = _collect(future, jobs[futures[future]])
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _collect(future: Any, job: _Job) -> _Outcome:
+    try:
+        outcome: _Outcome = future.result()
+    except Exception as error:  # a worker that died (killed, out of memory)
+        return _Outcome(job, error=f"{job.input.name}: could not be scored ({error})")
+    return outcome
+
+
+def _score_one(job: _Job) -> _Outcome:
+    """One file; every failure becomes a one-line message."""
+    try:
+        if job.as_rows:
+            rows = score_rows(job.input, sheet=job.sheet, header_row=job.header_row,
+                              columns=job.columns, policy=job.policy)
+            return _Outcome(job, rows=rows)
+        if not job.input.exists():
+            return _Outcome(job, error=f"{job.input} does not exist")
+        summary = score_workbook(job.input, job.output, sheet=job.sheet,
+                                 header_row=job.header_row, columns=job.columns,
+                                 in_place=job.in_place, overwrite=job.overwrite,
+                                 policy=job.policy)
+        return _Outcome(job, summary=summary)
+    except DeciderInputError as error:
+        return _Outcome(job, error=error.one_line)
+    except FileNotFoundError:
+        return _Outcome(job, error=f"{job.input} does not exist")
+    except Exception as error:  # a bug must still not show a traceback to a user
+        return _Outcome(job, error=f"{job.input.name}: could not be scored "
+                                   f"({type(error).__name__}: {error})")
+
+
+def _has_issues(outcome: _Outcome) -> bool:
+    if outcome.summary is not None:
+        return outcome.summary.issues > 0
+    if outcome.rows is not None:
+        return bool(outcome.rows["issues"].notna().any())
+    return False
+
+
+def _report(outcomes: list[_Outcome], as_rows: bool, output_format: str, quiet: bool,
+            several: bool) -> None:
+    if as_rows:
+        _print_rows([o for o in outcomes if o.rows is not None], output_format)
+    for outcome in outcomes:
+        if outcome.error is not None and several:
+            click.echo(f"decider: {outcome.error}", err=True)
+        if quiet:
+            continue
+        if outcome.summary is not None:
+            click.echo("\n".join(outcome.summary.lines()))
+        elif outcome.rows is not None:
+            click.echo("\n".join(_row_summary(outcome)), err=True)
+
+
+def _row_summary(outcome: _Outcome) -> list[str]:
+    rows = outcome.rows
+    assert rows is not None
+    total = len(rows)
+    counts = rows["architecture"].value_counts()
+    parts = [f"{a} {int(counts.get(a, 0))} ({(counts.get(a, 0) / total if total else 0):.1%})"
+             for a in ("Centralized", "Hybrid", "Decentralized")]
+    issues = int(rows["issues"].notna().sum())
+    return [f"{outcome.job.input}", f"  {total} rows scored: " + ", ".join(parts),
+            f"  {issues} rows with issues ({(issues / total if total else 0):.1%})"]
+
+
+def _print_rows(outcomes: list[_Outcome], output_format: str) -> None:
+    frames = []
+    for outcome in outcomes:
+        assert outcome.rows is not None
+        frame = outcome.rows.copy()
+        frame.insert(0, "file", str(outcome.job.input))
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if output_format == "csv":
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    records = json.loads(table.to_json(orient="records", force_ascii=False)) if len(table) \
+        else []
+    click.echo(json.dumps(records, ensure_ascii=False, indent=1))

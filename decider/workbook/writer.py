@@ -1,0 +1,185 @@
+"""Rewriting one sheet's XML as a stream: only the cells decider owns change.
+
+Rows that get no cell are copied as they are. A row that does keeps every byte of its
+other cells and attributes; decider's cells are put in column order (replacing a cell
+already there in an owned column, keeping that cell's style), and the row's `spans`
+hint and the sheet's `<dimension>` grow to cover them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from decider.workbook.refs import column_letters, column_number
+from decider.workbook.sheet import (
+    ROWS,
+    SheetParts,
+    Syntax,
+    cells_of,
+    replace_dimension,
+    row_number,
+    spans_of,
+    style_of,
+)
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_CELL_TEXT = 32_767
+
+
+def text_payload(text: str) -> bytes:
+    """What follows `r="..."` (and a style) in an inline-string cell: a string cell,
+    never a formula, whatever the text starts with."""
+    text = _INVALID_XML.sub("\ufffd", text)[:MAX_CELL_TEXT]
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (b' t="inlineStr"><is><t xml:space="preserve">' + escaped.encode("utf-8")
+            + b"</t></is></c>")
+
+
+def number_payload(number: float) -> bytes:
+    shown = repr(float(number))
+    if shown.endswith(".0"):
+        shown = shown[:-2]
+    return b"><v>" + shown.encode("ascii") + b"</v></c>"
+
+
+@dataclass(slots=True)
+class SheetEdit:
+    """The cells to write: `payloads[column][i]` is the cell body for `rows[i]` (b"" for
+    an empty cell); `header` holds the new header cells' payloads and style."""
+
+    rows: np.ndarray  # int64, increasing
+    payloads: dict[int, np.ndarray]  # column -> object array of bytes
+    header_row: int
+    header: dict[int, bytes]  # column -> payload
+    header_style: bytes | None
+    dimension: str | None  # the new <dimension ref>, when the sheet has one
+
+
+def rewrite(parts: SheetParts, edit: SheetEdit) -> Iterator[bytes]:
+    yield replace_dimension(parts.head, edit.dimension) if edit.dimension else parts.head
+    editor = _RowEditor(parts.syntax, edit)
+    for kind, block in parts.items:
+        yield editor.block(block) if kind == ROWS else block
+
+
+class _RowEditor:
+    def __init__(self, syntax: Syntax, edit: SheetEdit) -> None:
+        self.syntax = syntax
+        self.edit = edit
+        p = re.escape(syntax.prefix)
+        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>([^<]*(?:<(?!/" + p
+                              + rb"row>)[^<]*)*)</" + p + rb"row>)")
+        self.columns = sorted(edit.payloads)
+        self.first_column = min([*self.columns, *edit.header], default=1)
+        self.rows = edit.rows.tolist()
+        self.position = 0
+        self.previous = 0
+        self.letters = {c: column_letters(c).encode() for c in [*self.columns, *edit.header]}
+        self.cell_open = b"<" + syntax.prefix + b'c r="'
+        self.open_row = b"<" + syntax.prefix + b"row"
+        self.close_row = b"</" + syntax.prefix + b"row>"
+
+    def block(self, block: bytes) -> bytes:
+        return self.row.sub(self._row, block)
+
+    def _row(self, match: re.Match[bytes]) -> bytes:
+        number = row_number(match.group(1), self.previous)
+        self.previous = number
+        if number == self.edit.header_row and self.edit.header:
+            cells = {c: (payload, self.edit.header_style)
+                     for c, payload in self.edit.header.items()}
+            return self._edited(match, number, cells)
+        rows = self.rows
+        while self.position < len(rows) and rows[self.position] < number:
+            self.position += 1
+        if self.position >= len(rows) or rows[self.position] != number:
+            return match.group(0)
+        at = self.position
+        cells = {c: (self.edit.payloads[c][at], None) for c in self.columns}
+        return self._edited(match, number, cells)
+
+    def _edited(self, match: re.Match[bytes], number: int,
+                cells: dict[int, tuple[bytes, bytes | None]]) -> bytes:
+        attributes = match.group(1)
+        body = match.group(2) or b""
+        digits = str(number).encode()
+        last = self._last_column(body)
+        if last is not None and last < self.first_column:
+            new_body = body + b"".join(
+                self._cell(column, digits, payload, style)
+                for column, (payload, style) in sorted(cells.items()))
+        else:
+            new_body = self._merged(body, digits, cells)
+        if new_body == body:
+            return match.group(0)
+        return (self.open_row + _grown_spans(attributes, cells) + b">" + new_body
+                + self.close_row)
+
+    def _cell(self, column: int, digits: bytes, payload: bytes, style: bytes | None) -> bytes:
+        if not payload:
+            return b""
+        styled = b' s="' + style + b'"' if style else b""
+        return self.cell_open + self.letters[column] + digits + b'"' + styled + payload
+
+    def _last_column(self, body: bytes) -> int | None:
+        if not body:
+            return 0
+        at = body.rfind(self.cell_open)
+        if at < 0:
+            return None
+        start = at + len(self.cell_open)
+        end = start
+        while end < len(body) and 65 <= body[end] <= 90:
+            end += 1
+        return column_number(body[start:end].decode()) if end > start else None
+
+    def _merged(self, body: bytes, digits: bytes,
+                cells: dict[int, tuple[bytes, bytes | None]]) -> bytes:
+        """Put decider's cells among the row's cells, replacing any in its columns."""
+        pending = sorted(cells.items())
+        out = []
+        cursor = 0
+        for column, attributes, _content, (start, end) in cells_of(self.syntax, body):
+            while pending and pending[0][0] < column:
+                new_column, (payload, style) = pending.pop(0)
+                out.append(self._cell(new_column, digits, payload, style))
+            if pending and pending[0][0] == column:
+                _, (payload, style) = pending.pop(0)
+                out.append(body[cursor:start])
+                kept_style = style_of(attributes) or style
+                out.append(self._cell(column, digits, payload, kept_style)
+                           or self._blank(column, digits, kept_style))
+                cursor = end
+                continue
+            out.append(body[cursor:end])
+            cursor = end
+        out.append(body[cursor:])
+        for new_column, (payload, style) in pending:
+            out.append(self._cell(new_column, digits, payload, style))
+        return b"".join(out)
+
+    def _blank(self, column: int, digits: bytes, style: bytes | None) -> bytes:
+        """An owned cell that now has no value keeps its place only for its style."""
+        if not style:
+            return b""
+        return self.cell_open + self.letters[column] + digits + b'" s="' + style + b'"/>'
+
+
+def _grown_spans(attributes: bytes, cells: dict[int, tuple[bytes, bytes | None]]) -> bytes:
+    found = spans_of(attributes)
+    written = [column for column, (payload, _style) in cells.items() if payload]
+    if found is None or not written:
+        return attributes
+    first, _, last = found.group(1).rpartition(b" ")[2].partition(b":")
+    try:
+        low, high = int(first), int(last or first)
+    except ValueError:
+        return attributes
+    low, high = min(low, *written), max(high, *written)
+    prefix = found.group(1).rpartition(b" ")[0]
+    value = (prefix + b" " if prefix else b"") + f"{low}:{high}".encode()
+    return attributes[:found.start(1)] + value + attributes[found.end(1):]

@@ -1,0 +1,136 @@
+"""Writing a package that differs from its source in one member only.
+
+Every other member is copied as raw bytes (local header, compressed data and any data
+descriptor), so its content, compression and timestamps stay exactly as they were, in
+the same order. The one replaced member is deflated from a stream of chunks.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from typing import BinaryIO
+
+from decider.workbook.errors import WorkbookError
+
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_CENTRAL_SIGNATURE = b"PK\x01\x02"
+_END_SIGNATURE = b"PK\x05\x06"
+_DESCRIPTOR_FLAG = 0x08
+_COPY_CHUNK = 1 << 20
+_ZIP64_LIMIT = 0xFFFFFFFF
+
+
+def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    return (hour << 11 | minute << 5 | second // 2,
+            (year - 1980) << 9 | month << 5 | day)
+
+
+def _name_bytes(info: zipfile.ZipInfo) -> bytes:
+    return info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+
+
+def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
+                   member: str, content: Iterable[bytes], level: int = 6) -> None:
+    """Write `source` to `target` with `member`'s content replaced by `content`."""
+    infos = source.infolist()
+    if any(i.file_size >= _ZIP64_LIMIT or i.compress_size >= _ZIP64_LIMIT
+           or i.header_offset >= _ZIP64_LIMIT for i in infos):
+        raise WorkbookError("workbooks over 4 GB (zip64) are not supported")
+    ends = _member_ends(source, infos)
+    records = []
+    for info in infos:
+        offset = target.tell()
+        if info.filename == member:
+            info = _write_replaced(target, info, content, level)
+        else:
+            _copy_raw(source_file, target, info.header_offset, ends[info.header_offset])
+        records.append((info, offset))
+    directory_start = target.tell()
+    for info, offset in records:
+        name = _name_bytes(info)
+        time, date = _dos_time(info.date_time)
+        target.write(_CENTRAL.pack(
+            _CENTRAL_SIGNATURE, info.create_version, info.create_system, info.extract_version,
+            info.reserved, info.flag_bits, info.compress_type, time, date, info.CRC,
+            info.compress_size, info.file_size, len(name), len(info.extra),
+            len(info.comment), 0, info.internal_attr, info.external_attr, offset))
+        target.write(name + info.extra + info.comment)
+    directory_size = target.tell() - directory_start
+    count = len(records)
+    comment = source.comment
+    target.write(_END.pack(_END_SIGNATURE, 0, 0, count, count, directory_size,
+                           directory_start, len(comment)))
+    target.write(comment)
+
+
+def _member_ends(source: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[int, int]:
+    """Where each member's bytes end: at the next member's local header, or at the
+    central directory."""
+    starts = sorted({info.header_offset for info in infos})
+    directory = source.start_dir  # type: ignore[attr-defined]
+    return {start: (starts[i + 1] if i + 1 < len(starts) else directory)
+            for i, start in enumerate(starts)}
+
+
+def _copy_raw(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
+    source.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = source.read(min(left, _COPY_CHUNK))
+        if not chunk:
+            raise WorkbookError("the workbook is damaged (a part is cut short)")
+        target.write(chunk)
+        left -= len(chunk)
+
+
+def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterable[bytes],
+                    level: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(original.filename, original.date_time)
+    info.orig_filename = original.orig_filename
+    info.flag_bits = original.flag_bits & 0x800  # keep only "name is UTF-8"
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_version = original.create_version
+    info.create_system = original.create_system
+    info.extract_version = max(20, original.extract_version)
+    info.external_attr = original.external_attr
+    info.internal_attr = original.internal_attr
+    info.extra = b""
+    info.comment = original.comment
+    name = _name_bytes(info)
+    header_at = target.tell()
+    time, date = _dos_time(info.date_time)
+
+    def local_header(crc: int, compressed: int, size: int) -> bytes:
+        return _LOCAL.pack(_LOCAL_SIGNATURE, info.extract_version, 0, info.flag_bits,
+                           info.compress_type, time, date, crc, compressed, size,
+                           len(name), 0) + name
+
+    target.write(local_header(0, 0, 0))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    crc = 0
+    size = 0
+    compressed = 0
+    for chunk in content:
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+        out = compressor.compress(chunk)
+        compressed += len(out)
+        target.write(out)
+    out = compressor.flush()
+    compressed += len(out)
+    target.write(out)
+    if size >= _ZIP64_LIMIT or compressed >= _ZIP64_LIMIT:
+        raise WorkbookError("the scored sheet would exceed 4 GB (zip64): not supported")
+    end = target.tell()
+    target.seek(header_at)
+    target.write(local_header(crc, compressed, size))
+    target.seek(end)
+    info.CRC, info.compress_size, info.file_size = crc, compressed, size
+    return info
