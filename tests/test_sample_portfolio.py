@@ -17,8 +17,10 @@ from decider.errors import DeciderInputError
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "xlsx_templates" / "sample_portfolio.xlsx"
-MISTAKES = {"Energy Trading": "budget", "HR Shared Services": "maturity",
-            "New Ventures": "not enough"}
+# The two rows whose values are wrong, and the word their issue must hold.
+MISTAKES = {"Energy Trading": "budget", "HR Shared Services": "maturity"}
+# A business unit someone added by its name only: nothing to decide on.
+NAME_ONLY = "New Ventures"
 
 
 def load_builder() -> ModuleType:
@@ -60,16 +62,10 @@ def test_the_wheel_carries_the_sample() -> None:
 
 def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) -> None:
     """`decider score sample_portfolio.xlsx`: every business unit gets decider's answer,
-    and exactly the three mistaken rows say what is wrong."""
-    source = tmp_path / "sample_portfolio.xlsx"
-    source.write_bytes(COMMITTED.read_bytes())
-    completed = subprocess.run(
-        [sys.executable, "-m", "decider", "score", source.name],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
-    assert completed.returncode == 0, completed.stderr
+    and the rows with wrong values say what is wrong."""
+    completed, output, source = run_readme_command(tmp_path)
     for architecture in ("Centralized", "Hybrid", "Decentralized"):
         assert architecture in completed.stdout, completed.stdout
-    output = tmp_path / "sample_portfolio.scored.xlsx"
     assert source.read_bytes() == COMMITTED.read_bytes(), "the input was modified"
     written = assert_lossless(source, output, "Portfolio")
     assert written.header_row == builder.HEADER_ROW + 1
@@ -84,12 +80,37 @@ def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) 
         except DeciderInputError:
             expected = None
         assert written.value(row, "Recommendation") == expected, f"{name} (row {row})"
-        if expected is None:
+        if expected is None and name != NAME_ONLY:
             issues[name] = written.value(row, "Decider issues") or ""
     assert len(builder.UNITS) == 31
     assert set(issues) == set(MISTAKES)
     for name, word in MISTAKES.items():
         assert word in issues[name], f"{name}: {issues[name]}"
+
+
+def run_readme_command(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+    """The README's main job on a copy of the sample: (the run, its output, its input)."""
+    source = tmp_path / "sample_portfolio.xlsx"
+    source.write_bytes(COMMITTED.read_bytes())
+    completed = subprocess.run(
+        [sys.executable, "-m", "decider", "score", source.name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return completed, tmp_path / "sample_portfolio.scored.xlsx", source
+
+
+def test_a_business_unit_with_only_its_name_is_reported(builder: ModuleType,
+                                                        tmp_path: Path) -> None:
+    """A unit named in the Business unit column with no input at all cannot be decided:
+    the issue says each business-unit row that cannot be decided gets its reason in
+    Decider issues, and a silently skipped unit is one the CTO office never hears of."""
+    _, output, source = run_readme_command(tmp_path)
+    written = assert_lossless(source, output, "Portfolio")
+    names = [unit[0] for unit in builder.UNITS]
+    row = builder.FIRST_DATA_ROW + 1 + names.index(NAME_ONLY)
+    assert written.value(row, "Recommendation") is None
+    assert "not enough" in (written.value(row, "Decider issues") or ""), (
+        f"{NAME_ONLY} (row {row}, a name and no input) has no issue")
 
 
 def test_strict_run_of_the_sample_exits_1_for_its_mistakes(tmp_path: Path) -> None:
