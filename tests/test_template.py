@@ -1,0 +1,348 @@
+"""`decider template`: the workbook's sheets, tables, validation, formats, formula modes,
+the command line, and the shipped template (which must not be stale)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from decider import load_policy, recommend
+from decider.cli import cli
+from decider.template import build_template, lambda_definitions, native_formulas
+from decider.template.names import INPUT_HEADERS, RESULT_HEADERS
+from decider.template.shipped import shipped_template
+from decider.template.workbook import LAMBDA_PARAMETERS, PORTFOLIO_REFS
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "xlsx_templates" / "orchestration_matrix.xlsx"
+
+# Functions Excel 2016 and LibreOffice both evaluate, none needing an _xlfn. prefix.
+PORTABLE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISLOGICAL", "TRIM", "INT",
+                      "ROUND", "INDEX", "MATCH", "IFERROR", "SUMPRODUCT", "MID"}
+
+
+def load(path: Path, **options: Any) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # openpyxl warns of parts it cannot read: fail
+        return openpyxl.load_workbook(path, **options)
+
+
+@pytest.fixture(scope="module")
+def native(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("native") / "matrix.xlsx")
+
+
+def part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def sheet_xml(path: Path, title: str) -> str:
+    workbook = load(path)
+    position = workbook.sheetnames.index(title) + 1
+    return part(path, f"xl/worksheets/sheet{position}.xml")
+
+
+# --- the workbook ----------------------------------------------------------------------
+
+
+def test_sheets_and_the_portfolio_table(native: Path) -> None:
+    workbook = load(native)
+    assert workbook.sheetnames == ["Matrix", "Portfolio", "Policy", "How to use"]
+    sheet = workbook["Portfolio"]
+    assert dict(sheet.tables.items()) == {"Portfolio": "A1:I201"}
+    headers = [cell.value for cell in sheet[1]]
+    assert headers == [*INPUT_HEADERS, *RESULT_HEADERS]
+    assert sheet.freeze_panes == "B2"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert all(sheet.column_dimensions[c].width >= 12 for c in "ABCDEFGHI")
+
+
+def test_every_portfolio_row_holds_the_three_formulas(native: Path) -> None:
+    sheet = load(native)["Portfolio"]
+    formulas = native_formulas()
+    for row in (2, 101, 201):
+        values = [sheet.cell(row, col).value for col in (7, 8, 9)]
+        assert values == ["=" + formulas.architecture, "=" + formulas.index,
+                          "=" + formulas.rationale]
+        assert all(sheet.cell(row, col).value is None for col in range(1, 7))
+    # The table's calculated columns carry the formulas to rows a user adds.
+    xml = part(native, "xl/tables/table2.xml")
+    assert xml.count("<calculatedColumnFormula>") == 3
+
+
+def test_native_formulas_use_portable_functions_only(native: Path) -> None:
+    formulas = native_formulas()
+    for formula in (formulas.architecture, formulas.index, formulas.rationale):
+        assert len(formula) < 8192, "Excel refuses longer formulas"
+        used = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula))
+        assert used <= PORTABLE_FUNCTIONS, used - PORTABLE_FUNCTIONS
+        assert "_xlfn." not in formula
+    policy_formulas = re.findall(r"<f>(.*?)</f>", sheet_xml(native, "Policy"))
+    for formula in policy_formulas:
+        assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula)) <= PORTABLE_FUNCTIONS
+
+
+def test_input_validation_and_messages(native: Path) -> None:
+    sheet = load(native)["Portfolio"]
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    for ref in ("B2:B201", "E2:E201"):
+        assert (rules[ref].type, rules[ref].operator, rules[ref].formula1) == (
+            "decimal", "greaterThan", "0")
+    assert (rules["C2:C201"].type, rules["C2:C201"].formula1) == ("list", "PhaseLabels")
+    assert (rules["D2:D201"].type, rules["D2:D201"].formula1) == ("list", "RegulationChoices")
+    assert (rules["F2:F201"].type, rules["F2:F201"].formula1) == ("list", '"yes,no"')
+    # Months and country counts are typed numbers: the lists warn, they do not stop.
+    assert rules["C2:C201"].errorStyle == "warning"
+    assert rules["F2:F201"].errorStyle == "warning"
+    assert rules["D2:D201"].errorStyle in (None, "stop")
+    assert all(dv.prompt and dv.promptTitle for dv in rules.values())
+
+
+def test_dropdown_lists_hold_the_policy_labels(native: Path) -> None:
+    workbook = load(native, data_only=True)
+    policy = workbook["Policy"]
+
+    def values(name: str) -> list[Any]:
+        destination = next(iter(workbook.defined_names[name].destinations))[1]
+        return [row[0].value for row in policy[destination.replace("$", "")]]
+
+    assert values("PhaseLabels") == ["POC", "Scale-up", "Mature", "Enterprise"]
+    assert values("RegulationChoices") == ["Light", "Medium", "Strong", "Critical", "Finance",
+                                           "Healthcare", "Public sector", "Pure tech"]
+
+
+def test_architectures_are_coloured_alike_on_both_sheets(native: Path) -> None:
+    workbook = load(native)
+    fills = {}
+    for title, ref in (("Portfolio", "G2:G201"), ("Matrix", "D5:D8")):
+        rules = workbook[title].conditional_formatting
+        found = {rule.formula[0]: rule.dxf.fill.bgColor.rgb
+                 for cf in rules if str(cf.sqref) == ref for rule in cf.rules}
+        assert set(found) == {'"Centralized"', '"Hybrid"', '"Decentralized"'}
+        fills[title] = found
+    assert fills["Portfolio"] == fills["Matrix"]
+    assert len(set(fills["Matrix"].values())) == 3
+
+
+def test_matrix_sheet_is_the_articles_matrix_and_the_engine_agrees(native: Path) -> None:
+    sheet = load(native)["Matrix"]
+    assert dict(sheet.tables.items()) == {"Matrix": "A4:D8"}
+    rows = [[c.value for c in row] for row in sheet["A4:D8"]]
+    assert rows[0] == ["Size", "Maturity", "Regulation", "Architecture"]
+    assert rows[1:] == [["<100", "POC", "Light", "Decentralized"],
+                        ["100-500", "Scale-up", "Medium", "Hybrid"],
+                        ["500-5k", "Mature", "Strong", "Centralized"],
+                        ["5k+", "Enterprise", "Critical", "Centralized"]]
+    for size, maturity, regulation, architecture in rows[1:]:
+        assert recommend(size, maturity, regulation).architecture == architecture
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    for words in ("checklist", ">€5M/year ➜ Centralized", "Criterion 3", "Multi-country"):
+        assert words in text
+
+
+def test_how_to_use_explains_the_three_ways(native: Path) -> None:
+    text = " ".join(str(c.value) for row in load(native)["How to use"].iter_rows()
+                    for c in row if c.value)
+    for words in ("Plain Excel", "add-in", "decider score", "--policy", "LAMBDA"):
+        assert words in text
+
+
+def test_builds_are_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    build_template(first)
+    build_template(second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_rows_option_sizes_the_table(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "three.xlsx", rows=3)
+    sheet = load(path)["Portfolio"]
+    assert sheet.tables["Portfolio"].ref == "A1:I4"
+    assert str(sheet.cell(4, 7).value).startswith("=IF(")
+
+
+def test_template_of_a_custom_policy_shows_it(tmp_path: Path) -> None:
+    toml = tmp_path / "policy.toml"
+    toml.write_text('name = "CTO office 2026"\n[weights]\nbudget = 2\n'
+                    '[[budget.ranges]]\nbelow = 3000000\nvote = 50\n'
+                    '[[budget.ranges]]\nvote = 100\n', "utf-8")
+    path = build_template(tmp_path / "custom.xlsx", policy=load_policy(toml))
+    policy = load_policy(path)
+    assert policy.name == "CTO office 2026"
+    assert policy.weights["budget"] == 2
+    assert [b.limit for b in policy.budget_scale.bounds] == [3_000_000, None]
+
+
+# --- the other formula modes -----------------------------------------------------------
+
+
+def test_none_mode_leaves_the_result_columns_empty(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "none.xlsx", formulas="none", rows=20)
+    sheet = load(path)["Portfolio"]
+    assert [c.value for c in sheet[1]] == [*INPUT_HEADERS, *RESULT_HEADERS]
+    assert all(sheet.cell(r, c).value is None for r in range(2, 22) for c in range(1, 10))
+    assert "<f>" not in sheet_xml(path, "Portfolio")
+
+
+def test_udf_mode_calls_the_add_in_functions(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "udf.xlsx", formulas="udf", rows=5)
+    sheet = load(path)["Portfolio"]
+    arguments = ",".join((PORTFOLIO_REFS.size, PORTFOLIO_REFS.maturity,
+                          PORTFOLIO_REFS.regulation, PORTFOLIO_REFS.budget,
+                          PORTFOLIO_REFS.multi_country))
+    for col, name in ((7, "ORCH_ARCH"), (8, "ORCH_INDEX"), (9, "ORCH_EXPLAIN")):
+        formula = str(sheet.cell(2, col).value)
+        assert formula.startswith('=IF(AND(TRIM(Portfolio[[#This Row],[Employees]])=""')
+        assert formula.endswith(f',"",{name}({arguments}))')
+
+
+def test_lambda_names_are_stored_as_excel_stores_them(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "lambda.xlsx", formulas="lambda", rows=5)
+    workbook_xml = part(path, "xl/workbook.xml")
+    head = ("_xlfn.LAMBDA(_xlpm.size,_xlpm.maturity,_xlpm.regulation,_xlpm.budget,"
+            "_xlop.multi_country,")
+    for name in ("ORCH_ARCH", "ORCH_INDEX", "ORCH_EXPLAIN"):
+        stored = re.search(rf'<definedName name="{name}">(.*?)</definedName>', workbook_xml)
+        assert stored is not None, name
+        text = stored[1].replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<")
+        text = text.replace("&gt;", ">")
+        assert text.startswith(head) and text.endswith(")")
+        assert text == lambda_definitions()[name]
+        # Inside the body a parameter is _xlpm., even the optional one.
+        body = text[len(head):-1]
+        assert "_xlop." not in body and "_xlpm.multi_country" in body
+    # Excel evaluates calls of LAMBDA names as dynamic-array formulas.
+    cells = re.findall(r'<c r="G2"[^>]*>(.*?)</c>', sheet_xml(path, "Portfolio"))
+    assert cells and 't="array"' in sheet_xml(path, "Portfolio")
+    assert "ORCH_ARCH(Portfolio[[#This Row],[Employees]]" in cells[0]
+
+
+def test_each_lambda_body_bound_to_cells_is_the_native_formula() -> None:
+    native = native_formulas()
+    head_length = len("_xlfn.LAMBDA(") + sum(len(f"_xlpm.{p},") for p in LAMBDA_PARAMETERS)
+    cells = dict(zip(LAMBDA_PARAMETERS, (PORTFOLIO_REFS.size, PORTFOLIO_REFS.maturity,
+                                         PORTFOLIO_REFS.regulation, PORTFOLIO_REFS.budget,
+                                         PORTFOLIO_REFS.multi_country), strict=True))
+    for name, formula in (("ORCH_ARCH", native.architecture), ("ORCH_INDEX", native.index),
+                          ("ORCH_EXPLAIN", native.rationale)):
+        body = lambda_definitions()[name][head_length:-1]
+        bound = re.sub(r"_xlpm\.(\w+)", lambda m: cells[m[1]], body)
+        assert bound == formula, name
+
+
+# --- the shipped template --------------------------------------------------------------
+
+
+def test_shipped_template_is_not_stale(tmp_path: Path) -> None:
+    """xlsx_templates/orchestration_matrix.xlsx must be what build_templates.py makes now:
+    run `python scripts/build_templates.py` after changing the template."""
+    fresh = build_template(tmp_path / "fresh.xlsx")
+    with zipfile.ZipFile(SHIPPED) as shipped, zipfile.ZipFile(fresh) as built:
+        assert sorted(shipped.namelist()) == sorted(built.namelist()), "parts differ"
+        for name in built.namelist():
+            assert shipped.read(name) == built.read(name), (
+                f"the shipped template is stale: part {name} differs; "
+                "run python scripts/build_templates.py")
+
+
+def test_shipped_template_is_found_and_is_native() -> None:
+    found = shipped_template()
+    assert found.read_bytes() == SHIPPED.read_bytes()
+    assert str(load(found)["Portfolio"]["G2"].value).startswith("=IF(")
+
+
+@pytest.mark.libreoffice
+def test_shipped_template_opens_in_libreoffice(lo_convert: Callable[..., Path]) -> None:
+    converted = load(lo_convert(SHIPPED), data_only=True)
+    assert converted.sheetnames == ["Matrix", "Portfolio", "Policy", "How to use"]
+    sheet = converted["Portfolio"]
+    # Blank inputs give blank results, not errors.
+    assert all(sheet.cell(r, c).value in (None, "") for r in range(2, 202) for c in (7, 8, 9))
+    policy = converted["Policy"]
+    assert not [c.coordinate for row in policy.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def run(*arguments: str) -> Any:
+    return CliRunner().invoke(cli, ["template", *arguments])
+
+
+def test_cli_writes_the_default_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = run()
+    assert outcome.exit_code == 0, outcome.output
+    written = tmp_path / "orchestration_matrix.xlsx"
+    assert written.read_bytes() == build_template(tmp_path / "direct.xlsx").read_bytes()
+    assert written.stat().st_mode & 0o044, "a user's file, readable as their umask says"
+
+
+def test_cli_options(tmp_path: Path) -> None:
+    out = tmp_path / "lambda.xlsx"
+    outcome = run("-o", str(out), "--formulas", "lambda", "--rows", "7")
+    assert outcome.exit_code == 0, outcome.output
+    assert load(out)["Portfolio"].tables["Portfolio"].ref == "A1:I8"
+    assert "ORCH_ARCH" in part(out, "xl/workbook.xml")
+
+
+def test_cli_policy_from_a_template(tmp_path: Path) -> None:
+    first = build_template(tmp_path / "first.xlsx")
+    workbook = openpyxl.load_workbook(first)
+    workbook["Policy"]["B6"].value = 40
+    workbook.save(first)
+    assert load_policy(first).decentralized_below == 40
+    second = tmp_path / "second.xlsx"
+    assert run("-o", str(second), "--policy", str(first)).exit_code == 0
+    assert load_policy(second).decentralized_below == 40
+
+
+def test_cli_refuses_to_replace_a_file_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "mine.xlsx"
+    out.write_bytes(b"a user's own workbook")
+    outcome = run("-o", str(out))
+    assert outcome.exit_code == 1
+    assert "exists" in outcome.output and "--force" in outcome.output
+    assert out.read_bytes() == b"a user's own workbook"
+    assert run("-o", str(out), "--force").exit_code == 0
+    assert zipfile.is_zipfile(out)
+
+
+@pytest.mark.parametrize(("arguments", "words"), [
+    (("-o", "out.csv"), "not an .xlsx path"),
+    (("-o", "missing/out.xlsx"), "does not exist"),
+    (("--rows", "0"), "--rows"),
+    (("--rows", "many"), "--rows"),
+    (("--formulas", "vba"), "--formulas"),
+    (("--policy", "absent.toml"), "--policy"),
+])
+def test_cli_refuses_bad_options_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             arguments: tuple[str, ...], words: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = run(*arguments)
+    assert outcome.exit_code in (1, 2)
+    assert words in outcome.output
+    assert "Traceback" not in outcome.output and isinstance(outcome.exception, SystemExit)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_file(tmp_path: Path) -> None:
+    blocked = tmp_path / "taken.xlsx"
+    blocked.mkdir()  # a folder where the workbook should go: the rename fails
+    with pytest.raises(OSError):
+        build_template(blocked)
+    assert [p.name for p in tmp_path.iterdir()] == ["taken.xlsx"]
+    assert blocked.is_dir() and not any(blocked.iterdir())
