@@ -7,6 +7,7 @@ result over the default policy, so edits a user made in Excel apply to batch run
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -175,7 +176,10 @@ def _read(path: Path) -> _PolicySheet:
         raise DeciderInputError(
             f"policy workbook {path.name}: is not an .xlsx workbook (not a zip archive)")
     try:
-        names, formulas, values = _load(path)
+        with warnings.catch_warnings():
+            # openpyxl warns of parts it skips (on stderr): the policy is all we need.
+            warnings.simplefilter("ignore")
+            names, formulas, values = _load(path)
     except DeciderInputError:
         raise
     except Exception as error:  # openpyxl raises many types for a damaged file

@@ -1,0 +1,145 @@
+"""A template workbook's Policy sheet as a policy: `load_policy(template.xlsx)`,
+`decider recommend --policy template.xlsx`, and clear refusals of other workbooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from decider import DeciderInputError, default_policy, load_policy, recommend
+from decider.cli import cli
+from decider.policy_workbook import policy_data_from_workbook
+from decider.template import build_template
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    return build_template(tmp_path / "template.xlsx", rows=5)
+
+
+def edit(path: Path, change: Callable[[openpyxl.Workbook, Callable[[str], list[Any]]], None]
+         ) -> None:
+    """Change Policy cells by name, as a user would in a spreadsheet program."""
+    workbook = openpyxl.load_workbook(path)
+
+    def cells(name: str) -> list[Any]:
+        sheet_name, ref = next(iter(workbook.defined_names[name].destinations))
+        found = workbook[sheet_name][ref.replace("$", "")]
+        return [row[0] for row in found] if isinstance(found, tuple) else [found]
+
+    change(workbook, cells)
+    workbook.save(path)
+
+
+def rules(policy: Any) -> dict[str, list[tuple[Any, ...]]]:
+    return {c: [(r.label, r.vote, r.mandatory, r.source) for r in policy.rules[c]]
+            for c in policy.rules}
+
+
+def test_the_default_template_reads_back_as_the_default_policy(template: Path) -> None:
+    policy = load_policy(template)
+    default = default_policy()
+    assert rules(policy) == rules(default)
+    assert policy.weights == default.weights
+    assert (policy.decentralized_below, policy.centralized_above) == (
+        default.decentralized_below, default.centralized_above)
+    assert policy.min_known_criteria == default.min_known_criteria
+    assert policy.name == default.name
+
+
+def test_the_data_has_the_shape_of_the_policy_file(template: Path) -> None:
+    data = policy_data_from_workbook(template)
+    assert set(data) == {"name", "decision", "weights", "size", "multi_country", "maturity",
+                         "regulation", "budget"}
+    # 100/3 is the formula =100/3 in its cell: read back exactly, not as a rounded double.
+    assert data["decision"]["decentralized_below"] == "100/3"
+    assert data["size"]["ranges"][2] == {
+        "up_to": 500, "vote": 50, "source": 'matrix row "100-500 ➜ Hybrid"'}
+    assert data["regulation"]["sectors"]["Finance"]["level"] == "Critical"
+    assert "banking" in data["regulation"]["sectors"]["Finance"]["forms"]
+    assert data["regulation"]["levels"]["Critical"]["mandatory"] is True
+
+
+def test_edits_change_the_answers(template: Path) -> None:
+    before = recommend(4000, "Scale-up", "Medium", "4M", policy=load_policy(template))
+
+    def change(workbook: openpyxl.Workbook, cells: Callable[[str], list[Any]]) -> None:
+        cells("BudgetLimits")[1].value = 3_000_000  # Centralized from €3M
+        cells("CentralizedAbove")[0].value = 60
+        levels = [c.value for c in cells("LevelLabels")]
+        cells("LevelMandatory")[levels.index("Strong")].value = True
+
+    edit(template, change)
+    policy = load_policy(template)
+    after = recommend(4000, "Scale-up", "Medium", "4M", policy=policy)
+    assert (before.architecture, before.index) == ("Hybrid", 62.5)
+    assert (after.architecture, after.index) == ("Centralized", 75.0)
+    assert recommend(40, "POC", "Strong", policy=policy).mandatory is not None
+    assert policy.centralized_above == 60
+
+
+def test_recommend_cli_accepts_a_template_policy(template: Path) -> None:
+    arguments = ["recommend", "--size", "4000", "--maturity", "Scale-up", "--regulation",
+                 "Medium", "--budget", "4M"]
+    assert CliRunner().invoke(cli, arguments).output.startswith("Hybrid")
+    edit(template, lambda _, cells: setattr(cells("BudgetLimits")[1], "value", 3_000_000))
+    outcome = CliRunner().invoke(cli, [*arguments, "--policy", str(template)])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.startswith("Centralized")
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("DecentralizedBelow", "lots", "Policy cell DecentralizedBelow must be a number, not 'lots'"),
+    ("WeightSize", None, "Policy cell WeightSize must be a number, not empty"),
+    ("SizeBounds", "under", "'under' must be one of: below, up to"),
+    ("LevelMandatory", "perhaps", "must be TRUE or FALSE, not 'perhaps'"),
+    ("LevelVotes", 250, "regulation.levels.Light.vote' must be from 0 to 100, not 250"),
+    ("SectorLevels", "Extreme", "must name a regulation level"),
+])
+def test_a_bad_cell_is_named_in_one_line(template: Path, name: str, value: Any,
+                                          words: str) -> None:
+    edit(template, lambda _, cells: setattr(cells(name)[0], "value", value))
+    with pytest.raises(DeciderInputError) as caught:
+        load_policy(template)
+    assert words in caught.value.one_line
+    assert "template.xlsx" in caught.value.one_line
+    assert len(caught.value.problems) == 1
+
+
+def test_a_workbook_without_a_policy_sheet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "budget.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Policy").write("A1", "not decider's")
+    workbook.close()
+    with pytest.raises(DeciderInputError, match="has no decider Policy sheet"):
+        load_policy(path)
+    outcome = CliRunner().invoke(cli, ["recommend", "--size", "40", "--maturity", "POC",
+                                       "--policy", str(path)])
+    assert outcome.exit_code == 2
+    assert "has no decider Policy sheet" in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "policy.xlsx"
+    path.write_text("decentralized_below = 40\n", "utf-8")
+    with pytest.raises(DeciderInputError, match=r"is not an \.xlsx workbook"):
+        load_policy(path)
+
+
+@pytest.mark.corpus
+def test_real_workbooks_of_the_corpus_are_refused_in_one_line(corpus: Path) -> None:
+    files = sorted((corpus / "hostile").glob("*.xlsx")) + sorted(
+        (corpus / "excel").glob("defined_name*.xlsx"))
+    assert len(files) > 10
+    for path in files:
+        with pytest.raises(DeciderInputError) as caught:
+            load_policy(path)
+        assert path.name in caught.value.one_line
+        assert "\n" not in caught.value.one_line
