@@ -232,14 +232,10 @@ def _column_formulas(mode: FormulaMode) -> tuple[str, str, str] | None:
     if mode == "native":
         native = native_formulas()
         return native.architecture, native.index, native.rationale
-    if mode == "lambda":
-        return (_call(LAMBDA_NAMES["architecture"]), _call(LAMBDA_NAMES["index"]),
-                _call(LAMBDA_NAMES["rationale"]))
-    # The add-in's functions answer a blank row with an error: keep blank rows blank.
-    all_blank = "AND(" + ",".join(
-        f'TRIM({_this_row(h)})=""' for h in INPUT_HEADERS[1:]) + ")"
-    arch, index, explain = (f'IF({all_blank},"",{_call(name)})'
-                            for name in ("ORCH_ARCH", "ORCH_INDEX", "ORCH_EXPLAIN"))
+    # udf: the add-in's functions, which answer a row of blank inputs with an empty cell
+    # themselves; lambda: the same names, defined in the workbook as LAMBDA functions.
+    arch, index, explain = (_call(LAMBDA_NAMES[key])
+                            for key in ("architecture", "index", "rationale"))
     return arch, index, explain
 
 
@@ -270,7 +266,7 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     columns[4]["format"] = formats["euros"]
     for position, header in enumerate(RESULT_HEADERS):
         column: dict[str, Any] = {"header": header}
-        if formulas is not None and mode != "lambda":
+        if formulas is not None:
             column["formula"] = "=" + formulas[position]
         if header == "Centralization index":
             column["format"] = formats["index"]
@@ -371,8 +367,10 @@ HOW_TO = (
      "follows.", "wrap"),
     ("2. The decider add-in (formulas: udf). With the xlwings add-in installed, "
      "=ORCH_ARCH(...), =ORCH_INDEX(...) and =ORCH_EXPLAIN(...) answer with the Python "
-     "engine; formulas: lambda defines the same names as LAMBDA functions for Excel 365, "
-     "with no add-in.", "wrap"),
+     "engine, under the policy file named by the DECIDER_POLICY environment variable (this "
+     "workbook's path applies its Policy sheet) or the default one. formulas: lambda "
+     "defines the same names as LAMBDA functions for Excel 365, with no add-in, reading "
+     "this workbook's Policy sheet.", "wrap"),
     ("3. Batch (formulas: none). Leave the result columns empty, fill the inputs, then run "
      "`decider score portfolio.xlsx -o scored.xlsx`: decider writes the answers into the "
      "result columns. `--policy this-workbook.xlsx` applies this workbook's Policy sheet.",
