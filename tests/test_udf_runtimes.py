@@ -150,6 +150,22 @@ def test_office_js_cell_errors_are_refused(office_js: types.ModuleType) -> None:
                   None, None, None)
     assert answer[0] == [expected("ORCH_ARCH", 300, "POC", "Light")]
     assert answer[1][0].startswith("size '#N/A' is not recognised")
+    import xlwings
+
+    with pytest.raises(xlwings.XlwingsError, match=r"^size '#N/A' is not recognised"):
+        call(office_js, "ORCH_ARCH", [[error]], [["POC"]], [["Light"]], None, None, None)
+
+
+def test_office_js_data_types_are_read_by_their_basic_value(
+        office_js: types.ModuleType) -> None:
+    # A number formatted in the cell arrives as a FormattedNumber data type.
+    formatted = {"type": "FormattedNumber", "basicValue": 2500000, "numberFormat": "#,##0 €"}
+    answer = call(office_js, "ORCH_ARCH", [[300], [40]], [["Scale-up"], ["POC"]],
+                  [["Medium"]], [[formatted], [formatted]], None, None)
+    assert answer == [[expected("ORCH_ARCH", size, maturity, "Medium", 2500000)]
+                      for size, maturity in [(300, "Scale-up"), (40, "POC")]]
+    assert call(office_js, "ORCH_INDEX", [[300]], [["Scale-up"]], [["Medium"]], [[formatted]],
+                None, None) == [[expected("ORCH_INDEX", 300, "Scale-up", "Medium", 2500000)]]
 
 
 def test_office_js_policy_argument(office_js: types.ModuleType, tmp_path: Any) -> None:

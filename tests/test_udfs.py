@@ -120,10 +120,12 @@ def test_a_row_of_units_spills_as_a_row() -> None:
 
 
 def test_python_callers_may_pass_lists_and_arrays() -> None:
-    as_column = ORCH_ARCH([40, 300], ["POC", "Scale-up"], "Light", None)
+    # A flat list is a row, as xlwings reads one.
+    assert ORCH_ARCH([40, 300], ["POC", "Scale-up"], "Light", None) == [
+        ["Decentralized", "Hybrid"]]
     as_array = ORCH_ARCH(np.array([[40], [300]], object), np.array([["POC"], ["Scale-up"]]),
                          "Light", None)
-    assert as_column == as_array == [["Decentralized"], ["Hybrid"]]
+    assert as_array == [["Decentralized"], ["Hybrid"]]
 
 
 def test_blank_rows_under_the_portfolio_stay_empty() -> None:

@@ -1,0 +1,142 @@
+"""`decider excel install`: hook =ORCH_ARCH and its companions into Excel.
+
+On a machine with Excel (Windows or macOS) it runs `xlwings addin install` and adds
+`decider.udfs` to "UDF MODULES" in the user's xlwings.conf. Where there is no Excel it says
+what it would do and changes nothing. xlwings Server and Lite need no install: see the
+README.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+UDF_MODULE = "decider.udfs"
+CONF_KEY = "UDF MODULES"
+_ENTRY = re.compile(r'"([^"]*)"')
+
+
+@click.group("excel")
+def excel_group() -> None:
+    """Use decider's functions (=ORCH_ARCH, =ORCH_INDEX, =ORCH_EXPLAIN) in Excel."""
+
+
+@excel_group.command("install")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
+@click.option("--conf", "conf", type=click.Path(dir_okay=False, path_type=Path),
+              help="xlwings.conf to edit. Default: the user's, where xlwings reads it.")
+def install_command(dry_run: bool, conf: Path | None) -> None:
+    """Install the xlwings add-in and register decider's functions with it.
+
+    Then, in Excel: xlwings tab, Import Functions (once per workbook; Excel must trust
+    access to the VBA project object model). Needs `pip install "decider[excel]"`.
+    """
+    conf = conf or _user_conf()
+    plan = [
+        f"run `{' '.join(_addin_install_command())}` (xlwings' own installer: copies "
+        "xlwings.xlam to Excel's start-up folder)",
+        f'add {UDF_MODULE} to "{CONF_KEY}" in {conf}',
+    ]
+    excel = _excel_found()
+    if dry_run or excel is None:
+        reason = "--dry-run" if dry_run else f"no Microsoft Excel on this machine ({sys.platform})"
+        click.echo(f"{reason}: nothing changed. With Excel, `decider excel install` would:")
+        for number, step in enumerate(plan, start=1):
+            click.echo(f"  {number}. {step}")
+        click.echo("Excel on the web, or without the classic add-in: use xlwings Lite or "
+                   "xlwings Server (see the README).")
+        return
+    click.echo(f"Excel found: {excel}")
+    _run_addin_install()
+    changed = add_udf_module(conf)
+    click.echo(f'{"Added" if changed else "Already there:"} {UDF_MODULE} in "{CONF_KEY}" '
+               f"of {conf}")
+    click.echo("Next, in Excel: xlwings tab > Import Functions, then type "
+               "=ORCH_ARCH(size, maturity, regulation, budget) in a cell.")
+
+
+def _user_conf() -> Path:
+    try:
+        import xlwings
+    except ImportError:
+        raise click.ClickException(
+            'xlwings is not installed: pip install "decider[excel]"') from None
+    return Path(xlwings.USER_CONFIG_FILE)
+
+
+def _addin_install_command() -> list[str]:
+    return [sys.executable, "-m", "xlwings.cli", "addin", "install"]
+
+
+def _excel_found() -> str | None:
+    """Where Excel is, or None: the classic add-in needs desktop Excel."""
+    if sys.platform == "darwin":
+        app = Path("/Applications/Microsoft Excel.app")
+        return str(app) if app.is_dir() else None
+    if sys.platform == "win32":
+        import winreg
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, r"Excel.Application\CurVer") as key:
+                return str(winreg.QueryValue(key, None))
+        except OSError:
+            return None
+    return None
+
+
+def _run_addin_install() -> None:
+    completed = subprocess.run(_addin_install_command(), capture_output=True, text=True,
+                               check=False)
+    if completed.returncode != 0:
+        lines = (completed.stderr or completed.stdout).strip().splitlines()
+        raise click.ClickException(
+            "xlwings addin install failed: " + (lines[-1] if lines else
+                                                f"exit status {completed.returncode}"))
+    if completed.stdout.strip():
+        click.echo(completed.stdout.strip())
+
+
+def add_udf_module(conf: Path, module: str = UDF_MODULE) -> bool:
+    """Add `module` to "UDF MODULES" in the xlwings.conf at `conf` (created if missing);
+    every other line stays as it was. The file is replaced whole, never half-written.
+    Returns False when the module was already there."""
+    text = conf.read_bytes().decode("utf-8") if conf.exists() else ""
+    updated = with_udf_module(text, module)
+    if updated == text and conf.exists():
+        return False
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".xlwings-", suffix=".conf", dir=conf.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(updated)
+        os.replace(temporary, conf)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def with_udf_module(text: str, module: str = UDF_MODULE) -> str:
+    """The text of an xlwings.conf (lines `"KEY","VALUE"`; xlwings matches keys in any
+    case) with `module` in the ';'-separated "UDF MODULES"."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    for position, line in enumerate(lines):
+        entry = _ENTRY.findall(line)
+        if entry and entry[0].strip().upper() == CONF_KEY:
+            modules = [m.strip() for m in (entry[1] if len(entry) > 1 else "").split(";")
+                       if m.strip()]
+            if module in modules:
+                return text
+            ending = line[len(line.rstrip("\r\n")):] or newline
+            lines[position] = f'"{CONF_KEY}","{";".join([*modules, module])}"{ending}'
+            return "".join(lines)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    return "".join(lines) + f'"{CONF_KEY}","{module}"{newline}'

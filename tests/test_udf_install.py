@@ -1,0 +1,71 @@
+"""`decider excel install`: what it does to xlwings.conf, and that it changes nothing
+where there is no Excel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from decider.cli import cli
+from decider.cli.excel_cmd import add_udf_module, with_udf_module
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="this machine may have Excel")
+def test_without_excel_it_says_what_it_would_do_and_changes_nothing(tmp_path: Path) -> None:
+    conf = tmp_path / "xlwings" / "xlwings.conf"
+    result = CliRunner().invoke(cli, ["excel", "install", "--conf", str(conf)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"no Microsoft Excel on this machine ({sys.platform}): "
+                                    "nothing changed.")
+    assert "-m xlwings.cli addin install" in result.output
+    assert f'add decider.udfs to "UDF MODULES" in {conf}' in result.output
+    assert not (tmp_path / "xlwings").exists()
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    conf = tmp_path / "xlwings.conf"
+    conf.write_text('"INTERPRETER_WIN","C:\\Python311\\python.exe"\n', "utf-8")
+    before = conf.read_bytes()
+    result = CliRunner().invoke(cli, ["excel", "install", "--dry-run", "--conf", str(conf)])
+    assert result.exit_code == 0 and result.output.startswith("--dry-run: nothing changed.")
+    assert conf.read_bytes() == before and sorted(tmp_path.iterdir()) == [conf]
+
+
+def test_the_default_conf_is_where_xlwings_reads_it() -> None:
+    import xlwings
+
+    result = CliRunner().invoke(cli, ["excel", "install", "--dry-run"])
+    assert f'"UDF MODULES" in {xlwings.USER_CONFIG_FILE}' in result.output
+
+
+def test_a_new_conf_gets_the_one_line(tmp_path: Path) -> None:
+    conf = tmp_path / "new" / "xlwings.conf"
+    assert add_udf_module(conf) is True
+    assert conf.read_text("utf-8") == '"UDF MODULES","decider.udfs"\n'
+    assert add_udf_module(conf) is False
+    assert sorted(p.name for p in conf.parent.iterdir()) == ["xlwings.conf"]
+
+
+def test_other_settings_and_modules_are_kept(tmp_path: Path) -> None:
+    conf = tmp_path / "xlwings.conf"
+    original = ('"INTERPRETER_WIN","C:\\Python311\\python.exe"\r\n'
+                '"Udf Modules","my_udfs;other"\r\n'
+                '"LICENSE_KEY","abc"\r\n')
+    conf.write_bytes(original.encode("utf-8"))
+    assert add_udf_module(conf) is True
+    assert conf.read_bytes().decode("utf-8") == (
+        '"INTERPRETER_WIN","C:\\Python311\\python.exe"\r\n'
+        '"UDF MODULES","my_udfs;other;decider.udfs"\r\n'
+        '"LICENSE_KEY","abc"\r\n')
+    assert add_udf_module(conf) is False
+
+
+def test_with_udf_module_reads_the_file_as_xlwings_does() -> None:
+    assert with_udf_module('"UDF MODULES","decider.udfs;x"\n') == '"UDF MODULES","decider.udfs;x"\n'
+    assert with_udf_module('"UDF MODULES",""\n') == '"UDF MODULES","decider.udfs"\n'
+    assert with_udf_module('"UDF MODULES","a;"') == '"UDF MODULES","a;decider.udfs"\n'
+    assert with_udf_module('"CONDA ENV","base"') == (
+        '"CONDA ENV","base"\n"UDF MODULES","decider.udfs"\n')
