@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from decider import __version__
+from decider.cli.excel_cmd import excel_group
 from decider.cli.policy_cmd import policy_group
 from decider.cli.recommend import recommend_command
 from decider.cli.score_cmd import score_command
@@ -26,6 +27,7 @@ cli.add_command(policy_group)
 # Commands of the batch, template and Excel modules are added below, one line each.
 cli.add_command(score_command)
 cli.add_command(template_command)
+cli.add_command(excel_group)
 
 
 def main() -> None:
