@@ -110,6 +110,7 @@ class _Layout:
     inputs: dict[str, int]  # field -> column
     owned: dict[str, int]  # result name -> column, headed so already
     header_style: bytes | None
+    file: str  # the workbook's name, for messages
 
 
 def score_workbook(
@@ -277,7 +278,7 @@ def _locate(package: Package, strings: list[str], sheet: str | None, header_row:
                                     f"for {_display(field_name)}; headers seen: "
                                     f"{_show_headers(headers)}")
         style = _header_style(package, entry, number, headers)
-        return _Layout(entry, number, headers, inputs, owned, style)
+        return _Layout(entry, number, headers, inputs, owned, style, name)
     where = f"in row {header_row}" if header_row else f"in its first {HEADER_SEARCH_ROWS} rows"
     raise WorkbookError(
         f"{name}: no sheet has a header naming the inputs (size, maturity, regulation, "
@@ -356,23 +357,33 @@ def _describe_inputs(layout: _Layout) -> dict[str, str]:
 def _score(package: Package, strings: list[str], layout: _Layout, policy: Policy
            ) -> tuple[Scan, pd.DataFrame, pd.DataFrame]:
     wanted = set(layout.inputs.values())
-    found = scan(package, layout.sheet.part, strings, layout.header_row, wanted,
-                 set(layout.owned.values()))
-    frame = pd.DataFrame({name: found.frame[column] if column in found.frame
-                          else pd.Series(dtype=object)
-                          for name, column in layout.inputs.items()},
-                         index=found.frame.index)
-    frame = _business_units(frame)
+    owned = set(layout.owned.values())
+    # A row with anything under the table's other headers (a unit's name, say) is a
+    # business unit too: one with no input gets its reason in Decider issues.
+    present = set(layout.headers) - wanted - owned
+    found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
+                 present)
+    index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
+    source = found.frame.reindex(index)
+    frame = pd.DataFrame({name: source[column] if column in source
+                          else pd.Series(None, index=index, dtype=object)
+                          for name, column in layout.inputs.items()}, index=index)
+    frame = _business_units(frame, found.present)
+    if frame.empty:
+        raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no business-unit "
+                            f"rows below its header row {layout.header_row}: nothing to score")
     results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
                           policy=policy)
     return found, results, frame
 
 
-def _business_units(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows with at least one input given (blank rows, notes and totals are skipped)."""
+def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> pd.DataFrame:
+    """Rows with an input given or anything else in the table (blank rows are skipped)."""
     if frame.empty:
         return frame
     given = np.zeros(len(frame), bool)
+    if present is not None and len(present):
+        given |= frame.index.isin(present)
     for name in frame.columns:
         values = frame[name]
         text = values.map(lambda v: isinstance(v, str)).to_numpy(bool)
@@ -418,7 +429,10 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
     frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
                           if column - 1 < data.shape[1] else None
                           for name, column in inputs.items()}, index=data.index)
-    frame = _business_units(frame)
+    others = [c - 1 for c in _header_texts(rows.get(number, {}))
+              if c not in inputs.values() and c - 1 < data.shape[1]]
+    filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
+    frame = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)].to_numpy())
     results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
                           policy=policy)
     return _rows_frame(None, frame, results)
@@ -459,7 +473,7 @@ def _plan(layout: _Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
         if name in placement:
             continue
         if next_column > MAX_COLUMN:
-            raise WorkbookError(f"sheet '{layout.sheet.name}' has no room for a "
+            raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no room for a "
                                 f"'{name}' column right of its last column XFD")
         placement[name] = next_column
         header[next_column] = text_payload(name)

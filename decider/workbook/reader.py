@@ -38,6 +38,7 @@ class Scan:
     """What one pass over a sheet found."""
 
     frame: pd.DataFrame  # index: row numbers below the header; columns: column numbers
+    present: np.ndarray  # rows below the header with anything in the `present` columns
     formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column), watched
     last_column: int = 0  # the rightmost column holding anything, over the whole sheet
     merges: list[str] = field(default_factory=list)
@@ -51,17 +52,21 @@ def first_rows(package: Package, part: str, strings: list[str], last_row: int
 
 
 class _Collector:
-    """Values per wanted column, as parallel lists of row numbers and values."""
+    """Values per wanted column (parallel arrays of row numbers and values), rows with
+    anything in the `present` columns, and formula cells in the `watched` columns."""
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
-                 wanted: set[int], watched: set[int]) -> None:
+                 wanted: set[int], watched: set[int], present: set[int]) -> None:
         self.syntax = syntax
         self.strings = strings
         self.header_row = header_row
         self.wanted = wanted
         self.watched = watched
+        self.present = present
+        self.decoded = wanted | watched
         self.rows: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
         self.values: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
+        self.present_rows: list[np.ndarray] = []
         self.formulas: list[tuple[int, int]] = []
         self.last_column = 0
         self._cache: dict[tuple[bytes, bytes], Cell] = {}
@@ -69,7 +74,7 @@ class _Collector:
         self._prefix = p
         # Longer letters first (AB before A): a larger column number never has fewer letters.
         letters = b"|".join(column_letters(c).encode()
-                            for c in sorted(wanted | watched, reverse=True)) or b"(?!)"
+                            for c in sorted(wanted | watched | present, reverse=True)) or b"(?!)"
         # Attributes without "/" (r, s, t, cm, vm, ph never hold one) and a body that runs
         # to the first "</c>": no lazy quantifier, which Python's engine runs slowly.
         self._cells = re.compile(rb'<' + p + rb'c r="(' + letters + rb')(\d+)"([^>/]*)(?:/>|>'
@@ -94,28 +99,39 @@ class _Collector:
             return
         letters, digits, attributes, bodies = zip(*found, strict=True)
         rows = np.array(digits, dtype="S7").astype(np.int64)
-        body_codes, body_uniques = pd.factorize(np.array(bodies, dtype=object))
-        attribute_codes, attribute_uniques = pd.factorize(np.array(attributes, dtype=object))
-        pair_codes, pairs = pd.factorize(body_codes.astype(np.int64) * len(attribute_uniques)
-                                         + attribute_codes)
-        width = len(attribute_uniques)
-        decoded = [self._decode(attribute_uniques[pair % width], body_uniques[pair // width])
-                   for pair in pairs.tolist()]
-        values = np.empty(len(decoded), dtype=object)
-        values[:] = [cell.value for cell in decoded]
-        formulas = np.array([cell.formula for cell in decoded], dtype=bool)
-        keep = (rows > self.header_row) & np.array([bool(b) for b in body_uniques],
-                                                   dtype=bool)[body_codes]
+        body_array = np.array(bodies, dtype=object)
+        filled = (body_array != b"") & (rows > self.header_row)
         column_codes, column_uniques = pd.factorize(np.array(letters, dtype=object))
-        for code, letter in enumerate(column_uniques.tolist()):
-            column = column_number(letter.decode())
-            here = keep & (column_codes == code)
+        numbers = [column_number(letter.decode()) for letter in column_uniques.tolist()]
+        decoded = np.zeros(len(rows), bool)
+        for code, column in enumerate(numbers):
+            here = column_codes == code
+            if column in self.present:
+                self.present_rows.append(rows[here & filled])
+            if column in self.decoded:
+                decoded |= here
+        chosen = np.flatnonzero(decoded & filled)
+        if not len(chosen):
+            return
+        body_codes, body_uniques = pd.factorize(body_array[chosen])
+        attribute_codes, attribute_uniques = pd.factorize(
+            np.array(attributes, dtype=object)[chosen])
+        width = len(attribute_uniques)
+        pair_codes, pairs = pd.factorize(body_codes.astype(np.int64) * width + attribute_codes)
+        cells = [self._decode(attribute_uniques[pair % width], body_uniques[pair // width])
+                 for pair in pairs.tolist()]
+        values = np.empty(len(cells), dtype=object)
+        values[:] = [cell.value for cell in cells]
+        formulas = np.array([cell.formula for cell in cells], dtype=bool)[pair_codes]
+        chosen_rows = rows[chosen]
+        chosen_columns = column_codes[chosen]
+        for code, column in enumerate(numbers):
+            here = chosen_columns == code
             if column in self.rows:
-                self.rows[column].append(rows[here])
+                self.rows[column].append(chosen_rows[here])
                 self.values[column].append(values[pair_codes[here]])
             if column in self.watched:
-                formula_rows = rows[here & formulas[pair_codes]]
-                self.formulas.extend((int(row), column) for row in formula_rows)
+                self.formulas.extend((int(r), column) for r in chosen_rows[here & formulas])
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
@@ -143,22 +159,25 @@ class _Collector:
 
     def _add_row_by_row(self, block: bytes) -> None:
         number = 0
+        present = []
         for row in self.syntax.row.finditer(block):
             number = row_number(row.group(1), number)
             for column, attributes, body, _span in cells_of(self.syntax, row.group(2)):
                 if not body:
                     continue
                 self.last_column = max(self.last_column, column)
-                if number > self.header_row and column in self.wanted | self.watched:
+                if number <= self.header_row:
+                    continue
+                if column in self.present:
+                    present.append(number)
+                if column in self.decoded:
                     cell = decode_cell(self.syntax, attributes, body, self.strings)
-                    self._keep(number, column, cell.value, cell.formula)
-
-    def _keep(self, row: int, column: int, value: Any, formula: bool) -> None:
-        if formula and column in self.watched:
-            self.formulas.append((row, column))
-        if column in self.rows:
-            self.rows[column].append(np.array([row], dtype=np.int64))
-            self.values[column].append(np.array([value], dtype=object))
+                    if cell.formula and column in self.watched:
+                        self.formulas.append((number, column))
+                    if column in self.rows:
+                        self.rows[column].append(np.array([number], dtype=np.int64))
+                        self.values[column].append(np.array([cell.value], dtype=object))
+        self.present_rows.append(np.array(present, dtype=np.int64))
 
     def frame(self) -> pd.DataFrame:
         series = {}
@@ -171,22 +190,29 @@ class _Collector:
         frame = pd.DataFrame(series) if series else pd.DataFrame()
         return frame.sort_index()
 
+    def present_row_numbers(self) -> np.ndarray:
+        if not self.present_rows:
+            return np.empty(0, np.int64)
+        return np.unique(np.concatenate(self.present_rows))
+
     def used_column(self) -> int:
         return self.last_column
 
 
 def scan(package: Package, part: str, strings: list[str], header_row: int,
-         wanted: set[int], watched: set[int]) -> Scan:
+         wanted: set[int], watched: set[int], present: set[int] | None = None) -> Scan:
     """Values of the `wanted` columns on every row below `header_row`; formula cells of the
     `watched` columns there; the sheet's used extent, merged ranges and dimension."""
     parts = split(package.stream(part), package.path.name, part)
-    collector = _Collector(parts.syntax, strings, header_row, wanted, watched)
+    collector = _Collector(parts.syntax, strings, header_row, wanted, watched,
+                           present or set())
     merges: list[str] = []
     for kind, block in parts.items:
         if kind == ROWS:
             collector.add_block(block)
         else:
             merges = merged_ranges(block)
-    return Scan(frame=collector.frame(), formulas=collector.formulas,
+    return Scan(frame=collector.frame(), present=collector.present_row_numbers(),
+                formulas=collector.formulas,
                 last_column=collector.used_column(), merges=merges,
                 dimension=dimension_of(parts.head))

@@ -63,7 +63,7 @@ def rewrite(parts: SheetParts, edit: SheetEdit) -> Iterator[bytes]:
     yield replace_dimension(parts.head, edit.dimension) if edit.dimension else parts.head
     editor = _RowEditor(parts.syntax, edit)
     for kind, block in parts.items:
-        yield editor.block(block) if kind == ROWS else block
+        yield editor.block(block) if kind == ROWS else editor.missing_header() + block
 
 
 class _RowEditor:
@@ -78,6 +78,7 @@ class _RowEditor:
         self.rows = edit.rows.tolist()
         self.position = 0
         self.previous = 0
+        self.header_done = False
         self.letters = {c: column_letters(c).encode() for c in [*self.columns, *edit.header]}
         self.cell_open = b"<" + syntax.prefix + b'c r="'
         self.open_row = b"<" + syntax.prefix + b"row"
@@ -86,20 +87,37 @@ class _RowEditor:
     def block(self, block: bytes) -> bytes:
         return self.row.sub(self._row, block)
 
+    def missing_header(self) -> bytes:
+        """A header row of decider's cells alone, where the sheet has no such row yet."""
+        if self.header_done or not self.edit.header:
+            return b""
+        self.header_done = True
+        digits = str(self.edit.header_row).encode()
+        cells = b"".join(self._cell(column, digits, payload, self.edit.header_style)
+                         for column, payload in sorted(self.edit.header.items()))
+        return self.open_row + b' r="' + digits + b'">' + cells + self.close_row
+
     def _row(self, match: re.Match[bytes]) -> bytes:
         number = row_number(match.group(1), self.previous)
         self.previous = number
         if number == self.edit.header_row and self.edit.header:
+            self.header_done = True
             cells = {c: (payload, self.edit.header_style)
                      for c, payload in self.edit.header.items()}
             return self._edited(match, number, cells)
+        if number > self.edit.header_row and not self.header_done:
+            return self.missing_header() + self._row_below_header(match, number)
+        return self._row_below_header(match, number)
+
+    def _row_below_header(self, match: re.Match[bytes], number: int) -> bytes:
         rows = self.rows
         while self.position < len(rows) and rows[self.position] < number:
             self.position += 1
         if self.position >= len(rows) or rows[self.position] != number:
             return match.group(0)
         at = self.position
-        cells = {c: (self.edit.payloads[c][at], None) for c in self.columns}
+        cells: dict[int, tuple[bytes, bytes | None]] = {
+            c: (self.edit.payloads[c][at], None) for c in self.columns}
         return self._edited(match, number, cells)
 
     def _edited(self, match: re.Match[bytes], number: int,
