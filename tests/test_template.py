@@ -122,6 +122,30 @@ def test_dropdown_lists_hold_the_policy_labels(native: Path) -> None:
                                            "Healthcare", "Public sector", "Pure tech"]
 
 
+def test_policy_values_are_editable_and_labels_are_not(native: Path) -> None:
+    workbook = load(native)
+    sheet = workbook["Policy"]
+    assert sheet.protection.sheet and not sheet.protection.password
+
+    def cells(name: str) -> list[Any]:
+        destination = next(iter(workbook.defined_names[name].destinations))[1]
+        found = sheet[destination.replace("$", "")]
+        return [row[0] for row in found] if isinstance(found, tuple) else [found]
+
+    for name in ("DecentralizedBelow", "CentralizedAbove", "WeightBudget", "LevelVotes",
+                 "LevelMandatory", "SectorLevels", "PhaseVotes", "PhaseForms", "SizeVotes",
+                 "MultiCountryVote"):
+        assert not any(cell.protection.locked for cell in cells(name)), name
+    # The last range of a scale has no bound ("otherwise"): nothing there to edit.
+    for name in ("SizeBounds", "SizeLimits", "MonthLimits", "BudgetBounds", "BudgetLimits"):
+        *bounded, last = cells(name)
+        assert not any(cell.protection.locked for cell in bounded), name
+        assert last.protection.locked, name
+    for name in ("PhaseLabels", "LevelLabels", "SectorLabels", "RegulationChoices",
+                 "IndexBreaks"):
+        assert all(cell.protection.locked for cell in cells(name)), name
+
+
 def test_architectures_are_coloured_alike_on_both_sheets(native: Path) -> None:
     workbook = load(native)
     fills = {}

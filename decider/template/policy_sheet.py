@@ -76,8 +76,9 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     cursor = _Sheet(workbook, sheet, formats)
     data = policy.data
     sheet.write(0, 0, "Decision policy", formats["title"])
-    sheet.write(1, 0, "Edit the yellow cells: the Portfolio's formulas, `decider score --policy` "
-                "and `decider recommend --policy` all read them.", formats["note"])
+    sheet.write(1, 0, "Edit the yellow cells (and the sources): the Portfolio's formulas, "
+                "`decider score --policy` and `decider recommend --policy` all read them. "
+                "Labels stay as they are: the dropdowns and formulas use them.", formats["note"])
     cursor.row = 2
     cursor.setting("Policy name", N.policy_name, str(data["name"]), text=True)
 
@@ -128,6 +129,9 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.set_column(3, 3, 70)
     sheet.set_column(4, 4, 11)
     sheet.freeze_panes(1, 0)
+    # Protected without a password: only the editable cells take typing, so the labels
+    # that formulas and dropdowns match stay intact (Review > Unprotect lifts it).
+    sheet.protect("", {"format_columns": True, "format_rows": True})
 
 
 def _ranges(cursor: _Sheet, title: str, unit: str, ranges: Sequence[Mapping[str, Any]],
