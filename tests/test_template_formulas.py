@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,8 @@ EDGES: tuple[Row, ...] = (
     (40, "POC", "Light", -1, None),
     (40, "POC", "Light", None, "maybe"),
     (40, "POC", "Light", None, 1.5),
+    (300, "Scale-up", "Energy", None, None),  # a sector of the edited policy only
+    (None, None, "Energy", 8_000_000, "yes"),
 )
 
 
@@ -208,10 +209,24 @@ def edit_policy(path: Path) -> None:
     workbook.save(path)
 
 
+# A CTO office's own policy file, from which the edited template was built.
+OWN_POLICY = """
+name = "CTO office policy"
+[regulation.sectors.Energy]
+level = "Strong"
+forms = ["energy", "utilities"]
+source = "CTO office: energy is regulated"
+"""
+
+
 @pytest.fixture(scope="module")
-def edited(filled_native: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("edited") / "edited.xlsx"
-    shutil.copyfile(filled_native, path)
+def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("edited")
+    own = folder / "own.toml"
+    own.write_text(OWN_POLICY, "utf-8")
+    path = folder / "edited.xlsx"
+    build_template(path, formulas="native", rows=len(CASES) + 5, policy=load_policy(own))
+    fill_portfolio(path, CASES)
     edit_policy(path)
     return path
 
@@ -231,6 +246,8 @@ def test_edited_policy_is_read_back(edited: Path, edited_recalculated: Path) -> 
         assert recommend(1000, "Scale-up", policy=policy).rationale[0].vote == 100
         assert recommend(300, 24, "Light", policy=policy).rationale[1].vote == 50
         assert recommend(300, regulation="Pure tech", policy=policy).rationale[2].vote == 50
+        assert recommend(300, regulation="utilities", policy=policy).rationale[2].vote == 75
+        assert policy.name == "CTO office policy"
 
 
 def test_native_formulas_follow_the_edited_policy(edited: Path,
