@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench-out"
@@ -147,6 +148,13 @@ def run_naive(source: Path, target: Path) -> Measure:
     return measure([sys.executable, "-c", NAIVE, str(source), str(target)])
 
 
+def recommendations(path: Path) -> list[object]:
+    """The Recommendation column of a scored portfolio (to check both did the same work)."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    column = list(rows[0]).index("Recommendation")
+    return [row[column] if column < len(row) else "" for row in rows[1:]]
+
+
 def show(label: str, result: Measure) -> None:
     status = "ok" if result.code == 0 else f"exit {result.code}: {result.stderr[-300:]}"
     print(f"  {label:<28} {result.seconds:8.1f} s   {result.peak_bytes / 2**20:8.0f} MiB peak"
@@ -164,6 +172,9 @@ def compare(rows: int, naive: bool) -> None:
     theirs = run_naive(source, CACHE / f"naive-{rows}.xlsx")
     show("openpyxl load, fill, save", theirs)
     if ours.code == 0 and theirs.code == 0:
+        same = recommendations(CACHE / f"scored-{rows}.xlsx") == recommendations(
+            CACHE / f"naive-{rows}.xlsx")
+        print(f"  same recommendations on every row: {'yes' if same else 'NO'}")
         print(f"  decider is {theirs.seconds / ours.seconds:.1f}x faster and uses "
               f"{ours.peak_bytes / theirs.peak_bytes:.2f} of the naive peak memory "
               f"(goal: >= 6x faster, <= 0.33 of the memory)", flush=True)
