@@ -37,7 +37,6 @@ class ResultFormulas:
     rationale: str
 
 
-ARCHITECTURE_TEXTS = ("Decentralized", "Hybrid", "Centralized")
 NOT_ENOUGH = "Not enough information"
 
 
@@ -161,9 +160,9 @@ class _Parts:
         r = self.refs
         s, m, reg, b, c = r.size, r.maturity, r.regulation, r.budget, r.multi_country
         phase = f"ISNUMBER(MATCH(TRIM({m}),{N.phase_labels},0))"
-        country_text = "".join(f'TRIM({c})="{word}",' for word in ("yes", "no", "true"))
+        words = ",".join(f'TRIM({c})="{word}"' for word in ("yes", "no", "true", "false"))
         country = (f"IF(ISLOGICAL({c}),TRUE,IF(ISNUMBER({c}),AND({c}>=0,{c}=INT({c})),"
-                   f'OR({_blank(c)},{country_text}TRIM({c})="false")))')
+                   f"OR({_blank(c)},{words})))")
         return (
             ("Employees", f"NOT(OR({_blank(s)},{_positive_number(s)}))"),
             ("AI maturity", f"NOT(OR({_blank(m)},{_positive_number(m)},{phase}))"),
