@@ -9,10 +9,11 @@ hint and the sheet's `<dimension>` grow to cover them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from decider.workbook.refs import column_letters, column_number
 from decider.workbook.sheet import (
@@ -83,6 +84,33 @@ class _RowEditor:
         self.cell_open = b"<" + syntax.prefix + b'c r="'
         self.open_row = b"<" + syntax.prefix + b"row"
         self.close_row = b"</" + syntax.prefix + b"row>"
+        self.combos, self.templates = self._templates()
+        self.spans_cache: dict[bytes, bytes] = {}
+
+    def _templates(self) -> tuple[list[int], list[list[bytes]]]:
+        """Rows share a few combinations of answers: each combination becomes pieces that
+        the row number joins into the row's new cells in one call (the fast path)."""
+        count = len(self.rows)
+        if not self.columns or not count:
+            return [0] * count, [[b""]]
+        key = np.zeros(count, np.int64)
+        for column in self.columns:
+            codes, uniques = pd.factorize(self.edit.payloads[column])
+            key = key * (len(uniques) + 1) + codes
+        combo_codes, _ = pd.factorize(key)
+        first = pd.Series(np.arange(count)).groupby(combo_codes).first().to_numpy()
+        templates = []
+        for at in first.tolist():
+            pieces = []
+            current = b""
+            for column in self.columns:
+                payload = self.edit.payloads[column][at]
+                if payload:
+                    pieces.append(current + self.cell_open + self.letters[column])
+                    current = b'"' + payload
+            pieces.append(current)
+            templates.append(pieces)
+        return combo_codes.tolist(), templates
 
     def block(self, block: bytes) -> bytes:
         return self.row.sub(self._row, block)
@@ -116,6 +144,14 @@ class _RowEditor:
         if self.position >= len(rows) or rows[self.position] != number:
             return match.group(0)
         at = self.position
+        body = match.group(2) or b""
+        last = self._last_column(body)
+        if last is not None and last < self.first_column:
+            added = str(number).encode().join(self.templates[self.combos[at]])
+            if not added:
+                return match.group(0)
+            return (self.open_row + self._spans(match.group(1)) + b">" + body + added
+                    + self.close_row)
         cells: dict[int, tuple[bytes, bytes | None]] = {
             c: (self.edit.payloads[c][at], None) for c in self.columns}
         return self._edited(match, number, cells)
@@ -136,6 +172,16 @@ class _RowEditor:
             return match.group(0)
         return (self.open_row + _grown_spans(attributes, cells) + b">" + new_body
                 + self.close_row)
+
+    def _spans(self, attributes: bytes) -> bytes:
+        """The row's `spans` hint grown to cover every column decider owns."""
+        grown = self.spans_cache.get(attributes)
+        if grown is None:
+            every = {c: (b"x", None) for c in self.columns}
+            grown = _grown_spans(attributes, every)
+            if len(self.spans_cache) < 10_000:
+                self.spans_cache[attributes] = grown
+        return grown
 
     def _cell(self, column: int, digits: bytes, payload: bytes, style: bytes | None) -> bytes:
         if not payload:
@@ -187,7 +233,7 @@ class _RowEditor:
         return self.cell_open + self.letters[column] + digits + b'" s="' + style + b'"/>'
 
 
-def _grown_spans(attributes: bytes, cells: dict[int, tuple[bytes, bytes | None]]) -> bytes:
+def _grown_spans(attributes: bytes, cells: Mapping[int, tuple[bytes, bytes | None]]) -> bytes:
     found = spans_of(attributes)
     written = [column for column, (payload, _style) in cells.items() if payload]
     if found is None or not written:

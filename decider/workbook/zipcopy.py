@@ -7,7 +7,9 @@ the same order. The one replaced member is deflated from a stream of chunks.
 
 from __future__ import annotations
 
+import queue
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -113,19 +115,7 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterab
                            len(name), 0) + name
 
     target.write(local_header(0, 0, 0))
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    crc = 0
-    size = 0
-    compressed = 0
-    for chunk in content:
-        crc = zlib.crc32(chunk, crc)
-        size += len(chunk)
-        out = compressor.compress(chunk)
-        compressed += len(out)
-        target.write(out)
-    out = compressor.flush()
-    compressed += len(out)
-    target.write(out)
+    crc, size, compressed = _deflate_in_background(content, target, level)
     if size >= _ZIP64_LIMIT or compressed >= _ZIP64_LIMIT:
         raise WorkbookError("the scored sheet would exceed 4 GB (zip64): not supported")
     end = target.tell()
@@ -134,3 +124,54 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterab
     target.seek(end)
     info.CRC, info.compress_size, info.file_size = crc, compressed, size
     return info
+
+
+_BATCH = 4 << 20
+
+
+def _deflate_in_background(content: Iterable[bytes], target: BinaryIO, level: int
+                           ) -> tuple[int, int, int]:
+    """Deflate and write on a second thread while this one produces the XML: zlib and
+    file writes release the GIL, so the two overlap on a two-core machine."""
+    batches: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    totals = [0, 0, 0]  # crc, size, compressed
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        crc = size = compressed = 0
+        try:
+            while (batch := batches.get()) is not None:
+                crc = zlib.crc32(batch, crc)
+                size += len(batch)
+                out = compressor.compress(batch)
+                compressed += len(out)
+                target.write(out)
+            out = compressor.flush()
+            compressed += len(out)
+            target.write(out)
+            totals[:] = [crc, size, compressed]
+        except BaseException as error:
+            failure.append(error)
+            while batches.get() is not None:  # let the producer finish
+                pass
+
+    worker = threading.Thread(target=work, name="deflate", daemon=True)
+    worker.start()
+    pending: list[bytes] = []
+    pending_size = 0
+    try:
+        for chunk in content:
+            pending.append(chunk)
+            pending_size += len(chunk)
+            if pending_size >= _BATCH:
+                batches.put(b"".join(pending))
+                pending, pending_size = [], 0
+        if pending:
+            batches.put(b"".join(pending))
+    finally:
+        batches.put(None)
+        worker.join()
+    if failure:
+        raise failure[0]
+    return totals[0], totals[1], totals[2]
