@@ -222,6 +222,32 @@ def test_a_bad_policy_is_one_line_in_the_cell(tmp_path: Path, no_policy_env: Non
     assert ORCH_ARCH(300, "POC", "Light", None, None, 42).startswith("policy '42' is not a path")
 
 
+def test_a_template_workbook_as_policy(tmp_path: Path, no_policy_env: None) -> None:
+    from click.testing import CliRunner
+
+    from decider.cli import cli
+
+    book = tmp_path / "matrix.xlsx"
+    written = CliRunner().invoke(cli, ["template", "--formulas", "udf", "--rows", "3",
+                                       "-o", str(book)])
+    assert written.exit_code == 0, written.output
+    # Its Policy sheet holds the default policy: the same answers, read from the workbook.
+    for row in PORTFOLIO[:5]:
+        assert ORCH_EXPLAIN(*row, str(book)) == expected("rationale", *row)
+    # A weight edited in the Policy sheet (as a user would in Excel) applies.
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Policy"]
+    size_weight = next(row[1] for row in sheet.iter_rows(min_row=1, max_row=40)
+                       if row[0].value == "size" and row[1].value == 1)
+    size_weight.value = 3
+    edited = tmp_path / "edited.xlsx"
+    workbook.save(edited)
+    # 300 employees vote 50 three times over: (3*50 + 100 + 50 + 50) / 6.
+    assert ORCH_INDEX(300, "Mature", "Medium", "4M", None, str(edited)) == 350 / 6
+
+
 # --- in a workbook, through a real formula engine --------------------------------------
 
 HEADER = ["unit", "size", "maturity", "regulation", "budget", "multi-country"]
