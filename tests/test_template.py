@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import xlsxwriter
 from click.testing import CliRunner
 
 from decider import load_policy, recommend
@@ -274,8 +275,8 @@ def test_shipped_template_is_not_stale(tmp_path: Path) -> None:
         assert sorted(shipped.namelist()) == sorted(built.namelist()), "parts differ"
         for name in built.namelist():
             assert shipped.read(name) == built.read(name), (
-                f"the shipped template is stale: part {name} differs; "
-                "run python scripts/build_templates.py")
+                f"the shipped template is stale: part {name} differs; run python "
+                f"scripts/build_templates.py (XlsxWriter {xlsxwriter.__version__} here)")
 
 
 def test_shipped_template_is_found_and_is_native() -> None:
