@@ -8,6 +8,7 @@ the package is copied byte for byte (see `decider.workbook`).
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -395,12 +396,25 @@ def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> p
     return frame[given]
 
 
+def _read_csv(source: Path) -> pd.DataFrame:
+    """Every line as text, ragged lines padded (title lines above a table are normal)."""
+    with source.open(newline="", encoding="utf-8-sig") as stream:
+        sample = stream.read(64 * 1024)
+        stream.seek(0)
+        try:
+            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+        lines = list(csv.reader(stream, dialect))
+    width = max(map(len, lines), default=0)
+    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype=object)
+
+
 def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, str],
                       policy: Policy) -> pd.DataFrame:
     try:
         if source.suffix.lower() == ".csv":
-            raw = pd.read_csv(source, header=None, dtype=str, keep_default_na=False,
-                              sep=None, engine="python", encoding="utf-8-sig")
+            raw = _read_csv(source)
             rows = {i + 1: dict(enumerate(values, start=1))
                     for i, values in enumerate(raw.head(max(header_row or 0,
                                                             HEADER_SEARCH_ROWS)).values.tolist())}
@@ -411,7 +425,7 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
                              pd.DataFrame(table.to_numpy(object))], ignore_index=True)
             rows = {1: dict(enumerate(map(str, table.columns), start=1))}
             body_start = 0
-    except (OSError, ValueError, UnicodeDecodeError, ImportError) as error:
+    except (OSError, ValueError, UnicodeDecodeError, ImportError, csv.Error) as error:
         raise WorkbookError(f"{source.name} cannot be read as "
                             f"{source.suffix.lstrip('.').upper()}: {error}") from None
     best = _best_header_row(rows, header_row, wanted)
@@ -448,16 +462,16 @@ def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
                          dtype=object)
         return table[codes]
 
-    def numbers(values: pd.Series, digits: int) -> np.ndarray:
-        codes, uniques = pd.factorize(values.round(digits).to_numpy(np.float64),
+    def numbers(values: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(values.to_numpy(np.float64),
                                       use_na_sentinel=True)
         table = np.array([number_payload(u) for u in uniques] + [b""], dtype=object)
         return table[codes]
 
     return {
         "Recommendation": texts(results["architecture"]),
-        "Centralization index": numbers(results["index"], 1),
-        "Confidence": numbers(results["confidence"], 2),
+        "Centralization index": numbers(results["index"]),
+        "Confidence": numbers(results["confidence"]),
         "Rationale": texts(results["rationale"]),
         "Decider issues": texts(results["issues"]),
     }
