@@ -84,7 +84,7 @@ def test_an_undecidable_row_gets_its_reason_and_no_recommendation(tmp_path: Path
 def test_first_recognised_sheet_is_chosen_and_sheet_option_must_exist(tmp_path: Path) -> None:
     source = portfolio(tmp_path / "p.xlsx", sheets=("Read me", "Units"))
     assert score_workbook(source).sheet == "Units"
-    with pytest.raises(DeciderInputError, match="'Nope'.*'Read me', 'Units'"):
+    with pytest.raises(DeciderInputError, match=r"'Nope'.*'Read me', 'Units'"):
         score_workbook(source, tmp_path / "o.xlsx", sheet="Nope")
 
 
@@ -183,7 +183,7 @@ def test_output_rules(tmp_path: Path) -> None:
     source = portfolio(tmp_path / "p.xlsx")
     with pytest.raises(DeciderInputError, match="--in-place"):
         score_workbook(source, source)
-    with pytest.raises(DeciderInputError, match=".xlsx or .xlsm"):
+    with pytest.raises(DeciderInputError, match=r"\.xlsx or \.xlsm"):
         score_workbook(source, tmp_path / "out.csv")
     folder = tmp_path / "out"
     folder.mkdir()
