@@ -42,9 +42,6 @@ from decider.errors import DeciderInputError
 RESULT_HEADERS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
                   "Decider issues")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS = {"m": MAIN}
 
 # Never resolve an entity nor touch the network, even while checking a test's own files.
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
@@ -69,8 +66,10 @@ def sha256(path: Path) -> str:
 # Reading the package
 
 
-def q(tag: str) -> str:
-    return f"{{{MAIN}}}{tag}"
+def q(tag: str, like: etree._Element | None = None) -> str:
+    """`tag` in the namespace of `like` (ISO Strict files use their own), else Excel's."""
+    namespace = MAIN if like is None else etree.QName(like).namespace
+    return f"{{{namespace}}}{tag}"
 
 
 def column_index(letters: str) -> int:
@@ -128,8 +127,10 @@ def worksheet_parts(parts: dict[str, bytes]) -> list[tuple[str, str, str]]:
         targets[rel.get("Id")] = (target, rel.get("Type", "").rsplit("/", 1)[-1])
     workbook = etree.fromstring(parts[part(parts, workbook_part)], SAFE_PARSER)
     sheets = []
-    for sheet in workbook.iter(q("sheet")):
-        target, kind = targets[sheet.get(f"{{{REL}}}id")]
+    for sheet in workbook.iter(q("sheet", workbook)):
+        rel_id = next(value for key, value in sheet.attrib.items()
+                      if etree.QName(key).localname == "id")
+        target, kind = targets[rel_id]
         sheets.append((sheet.get("name"), part(parts, target), kind))
     return sheets
 
@@ -151,7 +152,8 @@ def shared_strings(parts: dict[str, bytes]) -> list[str]:
     if name is None:
         return []
     root = etree.fromstring(parts[name], SAFE_PARSER)
-    return ["".join(t.text or "" for t in si.iter(q("t"))) for si in root.iter(q("si"))]
+    return ["".join(t.text or "" for t in si.iter(q("t", root)))
+            for si in root.iter(q("si", root))]
 
 
 @dataclass
@@ -167,15 +169,15 @@ def parse_sheet(xml: bytes) -> Sheet:
     root = etree.fromstring(xml, SAFE_PARSER)
     cells: dict[tuple[int, int], etree._Element] = {}
     rows: dict[int, etree._Element] = {}
-    data = root.find(q("sheetData"))
+    data = root.find(q("sheetData", root))
     row_number = 0
     for row in data if data is not None else ():
-        if row.tag != q("row"):
+        if row.tag != q("row", root):
             continue
         row_number = int(row.get("r")) if row.get("r") else row_number + 1
         rows[row_number] = row
         column = 0
-        for cell in row.iter(q("c")):
+        for cell in row.iter(q("c", root)):
             column = split_ref(cell.get("r"))[1] if cell.get("r") else column + 1
             cells[(row_number, column)] = cell
     return Sheet(root, cells, rows)
@@ -184,8 +186,8 @@ def parse_sheet(xml: bytes) -> Sheet:
 def cell_text(cell: etree._Element, strings: list[str]) -> str | None:
     kind = cell.get("t")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(q("t")))
-    value = cell.find(q("v"))
+        return "".join(t.text or "" for t in cell.iter(q("t", cell)))
+    value = cell.find(q("v", cell))
     if value is None or value.text is None:
         return None
     if kind == "s":
@@ -279,9 +281,9 @@ def _outside_cells(root: etree._Element, owned: set[int]) -> bytes:
     column widths decider may add for its own new columns only."""
     copy = etree.fromstring(etree.tostring(root), SAFE_PARSER)
     for tag in ("sheetData", "dimension"):
-        for element in copy.findall(q(tag)):
+        for element in copy.findall(q(tag, copy)):
             element.getparent().remove(element)
-    cols = copy.find(q("cols"))
+    cols = copy.find(q("cols", copy))
     if cols is not None:
         for col in list(cols):
             span = set(range(int(col.get("min")), int(col.get("max")) + 1))
@@ -294,14 +296,14 @@ def _outside_cells(root: etree._Element, owned: set[int]) -> bytes:
 
 def _assert_extensions_survive(old: etree._Element, new: etree._Element) -> None:
     def extensions(root: etree._Element) -> list[bytes]:
-        ext_list = root.find(q("extLst"))
+        ext_list = root.find(q("extLst", root))
         return [] if ext_list is None else [canonical(ext) for ext in ext_list]
 
     assert extensions(new) == extensions(old), "the sheet's extLst changed"
 
 
 def _assert_dimension_covers(sheet: Sheet) -> None:
-    dimension = sheet.root.find(q("dimension"))
+    dimension = sheet.root.find(q("dimension", sheet.root))
     if dimension is None or not sheet.cells:
         return
     ref = dimension.get("ref")
