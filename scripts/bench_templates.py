@@ -10,6 +10,8 @@ cost of the workbook without result formulas). The issue asks for the default te
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,6 +21,10 @@ from decider.policy_workbook import policy_data_from_workbook
 from decider.template import FORMULA_MODES, build_template
 
 REPEATS = 5
+
+
+def process(arguments: list[str], folder: Path) -> Callable[[], object]:
+    return lambda: subprocess.run(arguments, cwd=folder, check=True, capture_output=True)
 
 
 def best_of(action: Callable[[], object]) -> float:
@@ -51,6 +57,13 @@ def main() -> None:
         print(f"default template (native, 200 rows): {default * 1000:.1f} ms, {verdict} 1 s")
         print(f"Policy sheet read back (load_policy of the default template): "
               f"{read * 1000:.1f} ms, {read / default:.2f}x the build")
+        # The command as a user runs it: a new process, most of it importing decider.
+        command = [sys.executable, "-m", "decider", "template", "-o", "cli.xlsx", "--force"]
+        whole = best_of(process(command, out))
+        imports = best_of(process([sys.executable, "-c", "import decider.cli"], out))
+        print(f"`decider template` as a new process: {whole * 1000:.0f} ms "
+              f"(`import decider.cli` alone: {imports * 1000:.0f} ms, "
+              f"{imports / whole:.2f}x the command; the build: {default * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":
