@@ -576,3 +576,26 @@ def test_openpyxl_round_trip_is_not_lossless(xlsxwriter_book: Path, tmp_path: Pa
         assert_lossless(xlsxwriter_book, naive, "Portfolio")
     naive_sheet = members(naive)[sheet_part(members(naive), "Portfolio")]
     assert b"sparklineGroup" not in naive_sheet  # the round trip dropped the sparklines
+
+
+def test_results_never_land_in_a_column_decider_reads(tmp_path: Path) -> None:
+    """`--column budget=E` on a sheet whose budget column E is still empty: E is an input,
+    so decider's columns go right of it; otherwise a second run would read its own
+    recommendations as budgets and the two runs would differ."""
+    source = tmp_path / "no_budget_yet.xlsx"
+    workbook = xlsxwriter.Workbook(str(source))
+    sheet = workbook.add_worksheet("Portfolio")
+    sheet.write_row(0, 0, ("Business unit", "Headcount", "AI maturity", "Sector"))
+    sheet.write_row(1, 0, ("Retail", 4200, "Mature", "banking"))
+    sheet.write_row(2, 0, ("Lab", 38, "POC", "Pure tech"))
+    workbook.close()
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    completed = run_score(source, "-o", first, "--column", "budget=E")
+    assert completed.returncode in {0, 2}, completed.stderr
+    if completed.returncode == 2:  # refusing an empty input column is an honest answer
+        assert len(completed.stderr.strip().splitlines()) == 1, completed.stderr
+        return
+    written = assert_lossless(source, first, "Portfolio")
+    assert column_index("E") not in written.columns.values(), written.columns
+    assert run_score(first, "-o", second, "--column", "budget=E").returncode == 0
+    assert members(second) == members(first)
