@@ -266,6 +266,11 @@ def _locate(package: Package, strings: list[str], sheet: str | None, header_row:
             continue
         number, inputs, owned = best
         headers = _header_texts(rows.get(number, {}))
+        for field_name, header in wanted.items():
+            if header and field_name not in inputs:
+                raise WorkbookError(f"{name}: sheet '{entry.name}' has no column '{header}' "
+                                    f"for {_display(field_name)}; headers seen: "
+                                    f"{_show_headers(headers)}")
         missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
         if missing:
             raise WorkbookError(
@@ -273,11 +278,6 @@ def _locate(package: Package, strings: list[str], sheet: str | None, header_row:
                 f"{' / '.join(_display(f) for f in missing)} column; headers seen: "
                 f"{_show_headers(headers)}; name it with --column "
                 f"{_display(missing[0])}=HEADER (or a column letter)")
-        for field_name, header in wanted.items():
-            if header and field_name not in inputs:
-                raise WorkbookError(f"{name}: sheet '{entry.name}' has no column '{header}' "
-                                    f"for {_display(field_name)}; headers seen: "
-                                    f"{_show_headers(headers)}")
         style = _header_style(package, entry, number, headers)
         return _Layout(entry, number, headers, inputs, owned, style, name)
     where = f"in row {header_row}" if header_row else f"in its first {HEADER_SEARCH_ROWS} rows"
