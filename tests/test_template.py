@@ -57,7 +57,7 @@ def sheet_xml(path: Path, title: str) -> str:
 
 def test_sheets_and_the_portfolio_table(native: Path) -> None:
     workbook = load(native)
-    assert workbook.sheetnames == ["Matrix", "Portfolio", "Policy", "How to use"]
+    assert workbook.sheetnames == ["Portfolio", "Matrix", "Policy", "How to use"]
     sheet = workbook["Portfolio"]
     assert dict(sheet.tables.items()) == {"Portfolio": "A1:I201"}
     headers = [cell.value for cell in sheet[1]]
@@ -78,7 +78,8 @@ def test_every_portfolio_row_holds_the_three_formulas(native: Path) -> None:
                           "=" + formulas.rationale]
         assert all(sheet.cell(row, col).value is None for col in range(1, 7))
     # The table's calculated columns carry the formulas to rows a user adds.
-    xml = part(native, "xl/tables/table2.xml")
+    xml = part(native, "xl/tables/table1.xml")
+    assert 'name="Portfolio"' in xml
     assert xml.count("<calculatedColumnFormula>") == 3
 
 
@@ -288,7 +289,7 @@ def test_shipped_template_is_found_and_is_native() -> None:
 @pytest.mark.libreoffice
 def test_shipped_template_opens_in_libreoffice(lo_convert: Callable[..., Path]) -> None:
     converted = load(lo_convert(SHIPPED), data_only=True)
-    assert converted.sheetnames == ["Matrix", "Portfolio", "Policy", "How to use"]
+    assert converted.sheetnames == ["Portfolio", "Matrix", "Policy", "How to use"]
     sheet = converted["Portfolio"]
     # Blank inputs give blank results, not errors.
     assert all(sheet.cell(r, c).value in (None, "") for r in range(2, 202) for c in (7, 8, 9))

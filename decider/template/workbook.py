@@ -92,8 +92,10 @@ def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
         "created": CREATED,
     })
     formats = _formats(workbook)
-    _matrix_sheet(workbook, formats)
+    # Portfolio first: `decider score` fills the first sheet whose header it recognises,
+    # and the Matrix's header (Size, Maturity, Regulation) would be recognised too.
     _portfolio_sheet(workbook, formats, mode, rows)
+    _matrix_sheet(workbook, formats)
     write_policy_sheet(workbook, policy, formats)
     _how_to_sheet(workbook, formats, mode)
     if mode == "lambda":
