@@ -50,7 +50,7 @@ import xlwings as xw
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
 from decider.frame import score_frame
-from decider.parsing import is_blank
+from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
 
 POLICY_ENV = "DECIDER_POLICY"
@@ -143,11 +143,11 @@ def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any
         policy = _policy(policy_argument)
         grids = [_as_grid(value) for value in arguments]
         shape = _common_shape(grids)
+        if shape is not None:
+            return _portfolio(field, grids, shape, policy)
     except DeciderInputError as error:
         return _refuse(error.one_line)
-    if shape is None:
-        return _one_unit(field, [_cell(grid[0][0]) for grid in grids], policy)
-    return _portfolio(field, grids, shape, policy)
+    return _one_unit(field, [_cell(grid[0][0]) for grid in grids], policy)
 
 
 def _one_unit(field: str, values: list[Any], policy: Policy) -> Any:
@@ -163,7 +163,7 @@ def _one_unit(field: str, values: list[Any], policy: Policy) -> Any:
 def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Policy
                ) -> list[list[Any]]:
     rows = shape[0] * shape[1]
-    columns = {name: _flat(grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
+    columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
     given = {name: _series(column) for name, column in columns.items() if column is not None}
     scored = score_frame(pd.DataFrame(given, index=pd.RangeIndex(rows)),
                          **{name: (name if name in given else None) for name in INPUTS},
@@ -210,14 +210,18 @@ def _common_shape(grids: list[Grid]) -> tuple[int, int] | None:
     return distinct.pop() if distinct else None
 
 
-def _flat(grid: Grid, rows: int) -> list[Any] | None:
+def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
     """One column of the frame, row-major; a single cell fills every row; None: blank."""
     if len(grid) * len(grid[0]) == 1:
         value = _cell(grid[0][0])
         return None if is_blank(value) else [value] * rows
-    cells = list(chain.from_iterable(grid))
+    try:
+        cells = [row[0] for row in grid] if len(grid) == rows else list(chain.from_iterable(grid))
+    except IndexError:  # an empty row: only a Python caller can send one
+        cells = []
     if len(cells) != rows:
-        raise DeciderInputError("a range argument has rows of different lengths")
+        raise DeciderInputError(f"{DISPLAY_NAMES[name]}: the rows of this range have different "
+                                "lengths; give a rectangular range")
     return _cells(cells) if _office_js() else cells
 
 

@@ -119,6 +119,21 @@ def test_a_row_of_units_spills_as_a_row() -> None:
                         for s, m in [(40, "POC"), (300, "Scale-up"), (2000, "Mature")]]]
 
 
+def test_a_block_of_units_spills_as_a_block() -> None:
+    sizes = [[40, 300], [2000, "lots"]]
+    maturities = [["POC", "Scale-up"], ["Mature", "POC"]]
+    answers = ORCH_EXPLAIN(sizes, maturities, "Light", None)
+    assert answers == [[expected("rationale", s, m, "Light", None)
+                        for s, m in zip(size_row, maturity_row, strict=True)]
+                       for size_row, maturity_row in zip(sizes, maturities, strict=True)]
+
+
+def test_a_ragged_range_is_refused_in_one_line() -> None:
+    assert ORCH_ARCH([[1, 2], [3]], [["POC", "POC"], ["POC", "POC"]], "Light", None) == (
+        "size: the rows of this range have different lengths; give a rectangular range")
+    assert ORCH_ARCH([[1], [2]], [["POC"], []], "Light", None).startswith("maturity: the rows")
+
+
 def test_python_callers_may_pass_lists_and_arrays() -> None:
     # A flat list is a row, as xlwings reads one.
     assert ORCH_ARCH([40, 300], ["POC", "Scale-up"], "Light", None) == [
