@@ -217,7 +217,7 @@ def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
         return None if is_blank(value) else [value] * rows
     try:
         cells = [row[0] for row in grid] if len(grid) == rows else list(chain.from_iterable(grid))
-    except IndexError:  # an empty row: only a Python caller can send one
+    except (IndexError, TypeError):  # an empty row or a bare cell: only from Python callers
         cells = []
     if len(cells) != rows:
         raise DeciderInputError(f"{DISPLAY_NAMES[name]}: the rows of this range have different "
