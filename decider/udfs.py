@@ -164,7 +164,8 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
                ) -> list[list[Any]]:
     rows = shape[0] * shape[1]
     columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
-    given = {name: _series(column) for name, column in columns.items() if column is not None}
+    given = {name: series for name, column in columns.items()
+             if column is not None and (series := _series(column)) is not None}
     scored = score_frame(pd.DataFrame(given, index=pd.RangeIndex(rows)),
                          **{name: (name if name in given else None) for name in INPUTS},
                          policy=policy)
@@ -172,14 +173,27 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
     refused = pd.notna(issues)
     answers = np.where(refused, issues, scored[field].to_numpy(object))
     # A row blank in every range is no business unit (a range may run past the last one),
-    # whatever single cells apply to all rows. Only refused rows can be such rows.
-    ranged = [columns[name] for name, grid in zip(INPUTS, grids, strict=True)
-              if len(grid) * len(grid[0]) > 1]
-    for position in np.flatnonzero(refused):
-        if all(is_blank(column[position]) for column in ranged if column is not None):
-            answers[position] = ""
+    # whatever single cells apply to all rows. (A range with no value at all is not in
+    # `given`: blank on every row.)
+    ranged = [given[name].to_numpy() for name, grid in zip(INPUTS, grids, strict=True)
+              if len(grid) * len(grid[0]) > 1 and name in given]
+    answers[_blank_rows(ranged, rows)] = ""
     result: list[list[Any]] = answers.reshape(shape).tolist()
     return result
+
+
+def _blank_rows(columns: list[np.ndarray], rows: int) -> np.ndarray:
+    """Where every column is blank; each column is looked at only where all before it
+    were blank, so that a portfolio with few blank rows costs little."""
+    blank = np.ones(rows, bool)
+    for values in columns:
+        candidates = np.flatnonzero(blank)
+        if not len(candidates):
+            break
+        picked = values[candidates]
+        blank[candidates] = (np.isnan(picked) if picked.dtype.kind == "f" else
+                             np.fromiter(map(is_blank, picked), bool, len(picked)))
+    return blank
 
 
 def _as_grid(value: Any) -> Grid:
@@ -232,8 +246,12 @@ def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float"})
 
 
-def _series(cells: list[Any]) -> pd.Series:
-    if pd.api.types.infer_dtype(cells, skipna=True) in _NUMERIC_KINDS:
+def _series(cells: list[Any]) -> pd.Series | None:
+    """The column for score_frame; None when every cell is None (an empty column)."""
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind == "empty":
+        return None
+    if kind in _NUMERIC_KINDS:
         return pd.Series(np.array(cells, dtype=np.float64), copy=False)
     return pd.Series(cells, dtype=object)
 

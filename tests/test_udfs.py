@@ -149,6 +149,9 @@ def test_blank_rows_under_the_portfolio_stay_empty() -> None:
                         [["Scale-up"], ["POC"], [None], [None], [""]], None, "1M")
     assert answers == [["Hybrid"], ["Decentralized"], [""], [""], [""]]
     assert ORCH_ARCH(None, "", None, None) == ""
+    # Even where the single cells alone would decide.
+    assert ORCH_ARCH([[300], [None], [" "]], [["POC"], [None], [""]], "Light", "2M") == [
+        [expected("architecture", 300, "POC", "Light", "2M")], [""], [""]]
     # One cell given is not a blank row: too little to decide, said in the cell.
     assert ORCH_ARCH([[None], [60]], None, None, None)[1][0].startswith(
         "not enough information to decide")
