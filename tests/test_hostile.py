@@ -419,3 +419,58 @@ def test_text_decider_writes_is_never_a_formula(tmp_path: Path) -> None:
     quoted = [written.value(row, "Decider issues") or "" for row in (2, 3, 4)]
     assert any("=" in text or "@" in text for text in quoted), quoted
     assert first_worksheet(output) == ("Portfolio", SHEET)
+
+
+def test_zip_bomb_in_a_sheet_decider_does_not_score_is_not_inflated(tmp_path: Path) -> None:
+    """A second sheet of 2 GiB (white space): decider may refuse the package or copy that
+    member as it is, but never inflate it into memory."""
+    plain = tmp_path / "plain.xlsx"
+    workbook = xlsxwriter.Workbook(str(plain))
+    sheet = workbook.add_worksheet("Portfolio")
+    sheet.write_row(0, 0, HEADERS)
+    sheet.write_row(1, 0, ("Retail", 4200, "Mature", "banking", "2,5 M€"))
+    workbook.add_worksheet("Archive").write(0, 0, "old")
+    workbook.close()
+    source = tmp_path / "archive_bomb.xlsx"
+    archive = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED,
+                                                        compresslevel=1) as new:
+        for info in old.infolist():
+            if info.filename != archive:
+                new.writestr(info.filename, old.read(info))
+                continue
+            with new.open(archive, "w", force_zip64=True) as stream:
+                stream.write(SHEET_HEAD)
+                blank = b" " * (1 << 20)
+                for _ in range(2048):
+                    stream.write(blank)
+                stream.write(SHEET_TAIL)
+    run = hostile_run(source, tmp_path, "--sheet", "Portfolio")
+    assert run.code in {0, 2}, run.stderr
+    if run.code == 2:
+        assert_refused(run, "archive_bomb.xlsx")
+        return
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(run.out_dir / "scored.xlsx") as after:
+        kept, copied = before.getinfo(archive), after.getinfo(archive)
+        assert (copied.CRC, copied.file_size) == (kept.CRC, kept.file_size)
+        assert [i.filename for i in after.infolist()] == [i.filename for i in before.infolist()]
+
+
+def test_one_broken_file_does_not_stop_the_others(portfolio: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    good = folder / "good.xlsx"
+    good.write_bytes(portfolio.read_bytes())
+    broken = folder / "broken.xlsx"
+    broken.write_bytes(portfolio.read_bytes()[:500])
+    out_dir = tmp_path / "scored"
+    completed = subprocess.run(
+        [sys.executable, "-m", "decider", "score", str(good), str(broken), "-o", str(out_dir)],
+        capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory, check=False)
+    assert completed.returncode in {0, 2}, completed.stderr
+    assert "Traceback" not in completed.stderr
+    problems = [line for line in completed.stderr.splitlines() if "broken.xlsx" in line]
+    assert len(problems) == 1, completed.stderr
+    outputs = sorted(p.name for p in out_dir.iterdir())
+    assert len(outputs) == 1 and outputs[0].startswith("good"), outputs
+    assert_lossless(good, out_dir / outputs[0], "Portfolio")
