@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from decider.cli import cli
-from decider.cli.excel_cmd import add_udf_module, with_udf_module
+from decider.cli.excel_cmd import add_udf_module, interpreter_warning, with_udf_module
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="this machine may have Excel")
@@ -69,3 +69,16 @@ def test_with_udf_module_reads_the_file_as_xlwings_does() -> None:
     assert with_udf_module('"UDF MODULES","a;"') == '"UDF MODULES","a;decider.udfs"\n'
     assert with_udf_module('"CONDA ENV","base"') == (
         '"CONDA ENV","base"\n"UDF MODULES","decider.udfs"\n')
+
+
+def test_another_python_configured_for_excel_is_named() -> None:
+    text = '"INTERPRETER_WIN","C:\\Python39\\pythonw.exe"\n"UDF MODULES","decider.udfs"\n'
+    warning = interpreter_warning(text, "C:\\Python311\\python.exe")
+    assert warning is not None and warning.startswith(
+        "Excel runs C:\\Python39\\pythonw.exe (INTERPRETER_WIN in xlwings.conf) but decider "
+        "is installed for C:\\Python311\\python.exe")
+    assert interpreter_warning(text.replace("Python39\\pythonw", "Python311\\python"),
+                               "C:\\Python311\\python.exe") is None
+    assert interpreter_warning(text.replace("Python39", "Python311"),
+                               "C:\\Python311\\python.exe") is None
+    assert interpreter_warning('"UDF MODULES","decider.udfs"\n', sys.executable) is None

@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 import click
 
@@ -57,6 +57,9 @@ def install_command(dry_run: bool, conf: Path | None) -> None:
     changed = add_udf_module(conf)
     click.echo(f'{"Added" if changed else "Already there:"} {UDF_MODULE} in "{CONF_KEY}" '
                f"of {conf}")
+    warning = interpreter_warning(conf.read_bytes().decode("utf-8"), sys.executable)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo("Next, in Excel: xlwings tab > Import Functions, then type "
                "=ORCH_ARCH(size, maturity, regulation, budget) in a cell.")
 
@@ -140,3 +143,23 @@ def with_udf_module(text: str, module: str = UDF_MODULE) -> str:
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
     return "".join(lines) + f'"{CONF_KEY}","{module}"{newline}'
+
+
+def interpreter_warning(text: str, python: str) -> str | None:
+    """A warning when xlwings.conf makes Excel run another Python than the one decider is
+    installed in: the functions would not be found there."""
+    for line in text.splitlines():
+        entry = _ENTRY.findall(line)
+        if len(entry) > 1 and entry[0].strip().upper() in ("INTERPRETER_WIN", "INTERPRETER_MAC"):
+            configured = entry[1].strip()
+            # python.exe and pythonw.exe of one installation are the same environment.
+            if configured and _folder(configured) != _folder(python):
+                return (f"Excel runs {configured} ({entry[0]} in xlwings.conf) but decider is "
+                        f"installed for {python}: install decider there, or set {entry[0]} "
+                        "to this Python")
+    return None
+
+
+def _folder(executable: str) -> PurePath:
+    path = PureWindowsPath(executable) if "\\" in executable else PurePosixPath(executable)
+    return path.parent
