@@ -9,6 +9,7 @@ aborting on a huge sparse sheet, the kernel's OOM killer) has a negative return 
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import sys
@@ -223,7 +224,15 @@ def test_zip_bomb_is_refused_without_inflating_it(portfolio: Path, tmp_path: Pat
                 new.writestr(info.filename, old.read(info))
     assert bomb.stat().st_size < 20 << 20
     run = hostile_run(bomb, tmp_path)
-    assert_refused(run, "bomb.xlsx")
+    assert_claims_no_more_than(assert_refused(run, "bomb.xlsx"), inflated=(2 << 30) + 400)
+
+
+def assert_claims_no_more_than(line: str, inflated: int) -> None:
+    """A refusal's reason must be true: "more than N GiB" only if it really is."""
+    claimed = re.search(r"more than (\d+(?:\.\d+)?) ?gib", line)
+    if claimed:
+        assert float(claimed.group(1)) * 2**30 < inflated, (
+            f"the file inflates to {inflated / 2**30:.2f} GiB, not what it says: {line}")
 
 
 ENTITY_BOMB = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -448,7 +457,8 @@ def test_zip_bomb_in_a_sheet_decider_does_not_score_is_not_inflated(tmp_path: Pa
     run = hostile_run(source, tmp_path, "--sheet", "Portfolio")
     assert run.code in {0, 2}, run.stderr
     if run.code == 2:
-        assert_refused(run, "archive_bomb.xlsx")
+        line = assert_refused(run, "archive_bomb.xlsx")
+        assert_claims_no_more_than(line, inflated=(2 << 30) + 400)
         return
     with zipfile.ZipFile(source) as before, zipfile.ZipFile(run.out_dir / "scored.xlsx") as after:
         kept, copied = before.getinfo(archive), after.getinfo(archive)
