@@ -379,20 +379,18 @@ def _score(package: Package, strings: list[str], layout: _Layout, policy: Policy
 
 
 def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> pd.DataFrame:
-    """Rows with an input given or anything else in the table (blank rows are skipped)."""
+    """Rows with an input given or anything else in the table (blank rows are skipped).
+    Each column's distinct values are judged once."""
     if frame.empty:
         return frame
     given = np.zeros(len(frame), bool)
     if present is not None and len(present):
         given |= frame.index.isin(present)
     for name in frame.columns:
-        values = frame[name]
-        text = values.map(lambda v: isinstance(v, str)).to_numpy(bool)
-        blank = values.isna().to_numpy(bool)
-        blank_text = np.zeros(len(frame), bool)
-        if text.any():
-            blank_text[text] = values[text].str.strip().eq("").to_numpy(bool)
-        given |= ~(blank | blank_text)
+        codes, uniques = pd.factorize(frame[name].to_numpy(object), use_na_sentinel=True)
+        blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True],
+                         dtype=bool)
+        given |= ~blank[codes]
     return frame[given]
 
 

@@ -68,51 +68,61 @@ class _Collector:
         self.values: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
         self.present_rows: list[np.ndarray] = []
         self.formulas: list[tuple[int, int]] = []
-        self.last_column = 0
         self._cache: dict[tuple[bytes, bytes], Cell] = {}
         p = re.escape(syntax.prefix)
         self._prefix = p
-        # Longer letters first (AB before A): a larger column number never has fewer letters.
-        letters = b"|".join(column_letters(c).encode()
-                            for c in sorted(wanted | watched | present, reverse=True)) or b"(?!)"
-        # Attributes without "/" (r, s, t, cm, vm, ph never hold one) and a body that runs
-        # to the first "</c>": no lazy quantifier, which Python's engine runs slowly.
-        self._cells = re.compile(rb'<' + p + rb'c r="(' + letters + rb')(\d+)"([^>/]*)(?:/>|>'
-                                 rb'([^<]*(?:<(?!/' + p + rb'c>)[^<]*)*)</' + p + rb'c>)')
-        self._letters = re.compile(rb'<' + p + rb'c r="([A-Z]+)')
-        self._any_cell = (b"<" + syntax.prefix + b"c ", b"<" + syntax.prefix + b"c>")
-        self._plain_cell = b"<" + syntax.prefix + b'c r="'
+        # Attributes without "/" (r, s, t, cm, vm, ph never hold one); the body up to the
+        # first "</c>". Python's engine pays per match, not per byte skipped: so only the
+        # wanted columns are matched at all.
+        self._cells = re.compile(rb'<' + p + rb'c r="(' + _letters(self.decoded)
+                                 + rb')(\d+)"([^>/]*)(?:/>|>(.*?)</' + p + rb'c>)', re.S)
+        self._present = re.compile(rb'<' + p + rb'c r="(?:' + _letters(present)
+                                   + rb')(\d+)"[^>/]*>(?!</' + p + rb'c>)')
+        self._rows = b"<" + syntax.prefix + b"row "
+        # A cell without "r" first (or without "r"): that block is read cell by cell.
+        self._odd_cell = re.compile(rb"<" + p + rb'c(?:>|\s(?!r="))')
+        self.last_column = 0
+        self._beyond = self._beyond_pattern()
+
+    def _beyond_pattern(self) -> re.Pattern[bytes]:
+        """Cells with content right of the rightmost column known to hold some."""
+        known = set(range(1, self.last_column + 1))
+        return re.compile(rb'<' + self._prefix + rb'c r="(?!(?:' + _letters(known)
+                          + rb')\d)([A-Z]+)\d+"[^>/]*>(?!</' + self._prefix + rb'c>)')
+
+    def note_columns(self, last_column: int) -> None:
+        self.last_column = max(self.last_column, last_column)
+        self._beyond = self._beyond_pattern()
 
     def add_block(self, block: bytes) -> None:
-        cells = sum(block.count(form) for form in self._any_cell)
-        if cells == block.count(self._plain_cell):
-            self._add_plain(block)
-        else:
+        if self._odd_cell.search(block):
             self._add_row_by_row(block)
+        else:
+            self._add_plain(block)
 
     def _add_plain(self, block: bytes) -> None:
         """Vectorized: the cells' row numbers, columns and bodies go through numpy and
         pandas; each distinct (attributes, body) pair is decoded once."""
         self._note_used_columns(block)
         found = self._cells.findall(block)
-        if not found:
-            return
+        seen_rows = self._add_cells(found) if found else np.empty(0, np.int64)
+        if self.present and len(seen_rows) < block.count(self._rows):
+            # Some row has no wanted cell: look for anything in the other table columns.
+            numbers = self._present.findall(block)
+            if numbers:
+                rows = np.array(numbers, dtype="S7").astype(np.int64)
+                self.present_rows.append(rows[rows > self.header_row])
+
+    def _add_cells(self, found: list[tuple[bytes, bytes, bytes, bytes]]) -> np.ndarray:
         letters, digits, attributes, bodies = zip(*found, strict=True)
         rows = np.array(digits, dtype="S7").astype(np.int64)
         body_array = np.array(bodies, dtype=object)
         filled = (body_array != b"") & (rows > self.header_row)
         column_codes, column_uniques = pd.factorize(np.array(letters, dtype=object))
         numbers = [column_number(letter.decode()) for letter in column_uniques.tolist()]
-        decoded = np.zeros(len(rows), bool)
-        for code, column in enumerate(numbers):
-            here = column_codes == code
-            if column in self.present:
-                self.present_rows.append(rows[here & filled])
-            if column in self.decoded:
-                decoded |= here
-        chosen = np.flatnonzero(decoded & filled)
+        chosen = np.flatnonzero(filled)
         if not len(chosen):
-            return
+            return np.unique(rows)
         body_codes, body_uniques = pd.factorize(body_array[chosen])
         attribute_codes, attribute_uniques = pd.factorize(
             np.array(attributes, dtype=object)[chosen])
@@ -132,6 +142,7 @@ class _Collector:
                 self.values[column].append(values[pair_codes[here]])
             if column in self.watched:
                 self.formulas.extend((int(r), column) for r in chosen_rows[here & formulas])
+        return np.unique(rows)
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
@@ -143,19 +154,9 @@ class _Collector:
         return cell
 
     def _note_used_columns(self, block: bytes) -> None:
-        """The rightmost column with a non-empty cell: each distinct column letter right of
-        the one known is checked for one cell with content."""
-        found = sorted({column_number(letters.decode())
-                        for letters in set(self._letters.findall(block))}, reverse=True)
-        for column in found:
-            if column <= self.last_column:
-                return
-            letters = column_letters(column).encode()
-            pattern = (rb'<' + self._prefix + rb'c r="' + letters + rb'\d+"[^>/]*>(?!</'
-                       + self._prefix + rb'c>)')
-            if re.search(pattern, block):
-                self.last_column = column
-                return
+        found = self._beyond.findall(block)
+        if found:
+            self.note_columns(max(column_number(letters.decode()) for letters in set(found)))
 
     def _add_row_by_row(self, block: bytes) -> None:
         number = 0
@@ -199,6 +200,13 @@ class _Collector:
         return self.last_column
 
 
+def _letters(columns: set[int]) -> bytes:
+    """A regex alternation of column letters, longer first (AB before A): a larger column
+    number never has fewer letters."""
+    return b"|".join(column_letters(c).encode() for c in sorted(columns, reverse=True)) \
+        or b"(?!)"
+
+
 def scan(package: Package, part: str, strings: list[str], header_row: int,
          wanted: set[int], watched: set[int], present: set[int] | None = None) -> Scan:
     """Values of the `wanted` columns on every row below `header_row`; formula cells of the
@@ -206,6 +214,7 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
     parts = split(package.stream(part), package.path.name, part)
     collector = _Collector(parts.syntax, strings, header_row, wanted, watched,
                            present or set())
+    collector.note_columns(max(wanted | watched | (present or set()), default=0))
     merges: list[str] = []
     for kind, block in parts.items:
         if kind == ROWS:

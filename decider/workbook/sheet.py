@@ -91,27 +91,45 @@ def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
     return SheetParts(syntax, head, _blocks(syntax, rest, chunks, file_name, member))
 
 
+BLOCK_BYTES = 8 << 20  # rows handed on together: numpy and regex costs amortize per block
+
+
 def _blocks(syntax: Syntax, buffer: bytes, chunks: Iterator[bytes], file_name: str,
             member: str) -> Iterator[tuple[int, bytes]]:
     """Cut the stream just before the last row that has begun: every byte before it
     belongs to complete rows (a `<row` cannot occur inside escaped cell text)."""
     data_end = syntax.sheet_data_end
+    pieces = [buffer]
+    size = len(buffer)
+    exhausted = False
     while True:
+        gathered = False
+        while not exhausted and (size < BLOCK_BYTES or not gathered):
+            chunk = next(chunks, b"")
+            if not chunk:
+                exhausted = True
+                break
+            pieces.append(chunk)
+            size += len(chunk)
+            gathered = True
+            if data_end in chunk:
+                break
+        buffer = b"".join(pieces)
         end = buffer.find(data_end)
         if end >= 0:
             if end:
                 yield ROWS, buffer[:end]
             yield TAIL, buffer[end:] + b"".join(chunks)
             return
+        if exhausted:
+            raise WorkbookError(f"{file_name} is damaged: the cell data of {member} is cut "
+                                "short; open it in Excel and save it again")
         cut = max(buffer.rfind(syntax.row_start + b" "), buffer.rfind(syntax.row_start + b">"))
         if cut > 0:
             yield ROWS, buffer[:cut]
             buffer = buffer[cut:]
-        chunk = next(chunks, b"")
-        if not chunk:
-            raise WorkbookError(f"{file_name} is damaged: the cell data of {member} is cut "
-                                "short; open it in Excel and save it again")
-        buffer += chunk
+        pieces = [buffer]
+        size = len(buffer)
 
 
 @dataclass(slots=True)

@@ -79,13 +79,17 @@ class _RowEditor:
         self.rows = edit.rows.tolist()
         self.position = 0
         self.previous = 0
-        self.header_done = False
+        self.header_done = not edit.header
         self.letters = {c: column_letters(c).encode() for c in [*self.columns, *edit.header]}
         self.cell_open = b"<" + syntax.prefix + b'c r="'
         self.open_row = b"<" + syntax.prefix + b"row"
         self.close_row = b"</" + syntax.prefix + b"row>"
         self.combos, self.templates = self._templates()
         self.spans_cache: dict[bytes, bytes] = {}
+        self.rows_array = edit.rows
+        self.row_numbers = re.compile(rb"<" + p + rb'row r="(\d+)"')
+        left = b"|".join(column_letters(c).encode() for c in range(self.first_column - 1, 0, -1))
+        self.beyond = re.compile(rb"<" + p + rb'c r="(?!(?:' + (left or b"(?!)") + rb')\d)')
 
     def _templates(self) -> tuple[list[int], list[list[bytes]]]:
         """Rows share a few combinations of answers: each combination becomes pieces that
@@ -96,8 +100,9 @@ class _RowEditor:
         key = np.zeros(count, np.int64)
         for column in self.columns:
             codes, uniques = pd.factorize(self.edit.payloads[column])
-            key = key * (len(uniques) + 1) + codes
-        combo_codes, _ = pd.factorize(key)
+            key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
+            key = key.astype(np.int64)
+        combo_codes = key
         first = pd.Series(np.arange(count)).groupby(combo_codes).first().to_numpy()
         templates = []
         for at in first.tolist():
@@ -113,7 +118,45 @@ class _RowEditor:
         return combo_codes.tolist(), templates
 
     def block(self, block: bytes) -> bytes:
-        return self.row.sub(self._row, block)
+        fast = self._fast_block(block)
+        return fast if fast is not None else self.row.sub(self._row, block)
+
+    def _fast_block(self, block: bytes) -> bytes | None:
+        """The common block, rewritten without a Python call per row: every row has `r`
+        first and an end tag, no cell at or right of decider's first column, and the
+        header row is behind. None: take the row-by-row path."""
+        if not self.header_done or self.beyond.search(block):
+            return None
+        pieces = block.split(self.close_row)
+        numbers = self.row_numbers.findall(block)
+        if len(numbers) != len(pieces) - 1 or block.count(self.open_row) != len(numbers):
+            return None
+        if not numbers:
+            return block
+        found = np.array(numbers, dtype="S7").astype(np.int64)
+        at = np.searchsorted(self.rows_array, found)
+        inside = at < len(self.rows_array)
+        hit = np.zeros(len(found), bool)
+        hit[inside] = self.rows_array[at[inside]] == found[inside]
+        templates, combos, close = self.templates, self.combos, self.close_row
+        hits, positions = hit.tolist(), at.tolist()
+        out: list[bytes] = []
+        for index, number in enumerate(numbers):
+            piece = pieces[index]
+            if hits[index]:
+                if b' spans="' in piece:
+                    piece = self._grow_tag(piece)
+                out += (piece, number.join(templates[combos[positions[index]]]), close)
+            else:
+                out += (piece, close)
+        out.append(pieces[-1])
+        return b"".join(out)
+
+    def _grow_tag(self, piece: bytes) -> bytes:
+        """A row's start tag with its `spans` grown (a piece holds one row's start)."""
+        start = piece.find(self.open_row) + len(self.open_row)
+        end = piece.find(b">", start)
+        return piece[:start] + self._spans(piece[start:end]) + piece[end:]
 
     def missing_header(self) -> bytes:
         """A header row of decider's cells alone, where the sheet has no such row yet."""
@@ -175,13 +218,18 @@ class _RowEditor:
 
     def _spans(self, attributes: bytes) -> bytes:
         """The row's `spans` hint grown to cover every column decider owns."""
-        grown = self.spans_cache.get(attributes)
+        found = spans_of(attributes)
+        if found is None:
+            return attributes
+        value = found.group(1)
+        grown = self.spans_cache.get(value)
         if grown is None:
             every = {c: (b"x", None) for c in self.columns}
-            grown = _grown_spans(attributes, every)
+            grown_match = spans_of(_grown_spans(b' spans="' + value + b'"', every))
+            grown = value if grown_match is None else grown_match.group(1)
             if len(self.spans_cache) < 10_000:
-                self.spans_cache[attributes] = grown
-        return grown
+                self.spans_cache[value] = grown
+        return attributes[:found.start(1)] + grown + attributes[found.end(1):]
 
     def _cell(self, column: int, digits: bytes, payload: bytes, style: bytes | None) -> bytes:
         if not payload:

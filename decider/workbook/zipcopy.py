@@ -39,7 +39,7 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes:
 
 
 def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
-                   member: str, content: Iterable[bytes], level: int = 6) -> None:
+                   member: str, content: Iterable[bytes], level: int = 3) -> None:
     """Write `source` to `target` with `member`'s content replaced by `content`."""
     infos = source.infolist()
     if any(i.file_size >= _ZIP64_LIMIT or i.compress_size >= _ZIP64_LIMIT
