@@ -141,23 +141,37 @@ _FROM_RESULT = {
 def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any:
     try:
         policy = _policy(policy_argument)
-        grids = [_as_grid(value) for value in arguments]
-        shape = _common_shape(grids)
-        if shape is not None:
-            return _portfolio(field, grids, shape, policy)
-    except DeciderInputError as error:
-        return _refuse(error.one_line)
-    return _one_unit(field, [_cell(grid[0][0]) for grid in grids], policy)
-
-
-def _one_unit(field: str, values: list[Any], policy: Policy) -> Any:
-    if all(is_blank(value) for value in values):
-        return ""
-    try:
+        values = [_single(value) for value in arguments]
+        if _RANGE in values:
+            grids = [_as_grid(value) for value in arguments]
+            shape = _common_shape(grids)
+            if shape is not None:
+                return _portfolio(field, grids, shape, policy)
+            values = [_cell(grid[0][0]) for grid in grids]
+        if all(is_blank(value) for value in values):
+            return ""
         result: Result = recommend(*values, policy=policy)
     except DeciderInputError as error:
         return _refuse(error.one_line)
     return _FROM_RESULT[field](result)
+
+
+_RANGE = object()  # what `_single` answers for a range of more than one cell
+
+
+def _single(value: Any) -> Any:
+    """The value of a single cell (also one wrapped as [[value]], as xlwings hands a cell
+    over with ndim=2), or _RANGE. The fast path of the one-unit call."""
+    if isinstance(value, list | tuple):
+        if len(value) != 1:
+            return _RANGE
+        inner = value[0]
+        if isinstance(inner, list | tuple):
+            return _cell(inner[0]) if len(inner) == 1 else _RANGE
+        return _cell(inner)
+    if isinstance(value, np.ndarray):
+        return _cell(value.item()) if value.size == 1 else _RANGE
+    return _cell(value)
 
 
 def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Policy
@@ -301,10 +315,9 @@ _loaded: dict[Path, tuple[int, Policy]] = {}
 
 
 def _policy(argument: Any) -> Policy:
-    grid = _as_grid(argument)
-    if len(grid) * len(grid[0]) != 1:
+    chosen = _single(argument)
+    if chosen is _RANGE:
         raise DeciderInputError("policy must be one cell holding the path of a policy file")
-    chosen = grid[0][0]
     if is_blank(chosen):
         chosen = os.environ.get(POLICY_ENV) or None
     if chosen is None:
