@@ -4,6 +4,7 @@ back with openpyxl (an independent reader)."""
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -232,3 +233,16 @@ def test_score_rows_reads_workbooks_and_csv_alike(tmp_path: Path) -> None:
             == ["Centralized", "Decentralized", "Hybrid"])
     with pytest.raises(DeciderInputError, match="--format csv"):
         score_workbook(csv)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_reads_what_decider_wrote(tmp_path: Path, lo_convert: Any) -> None:
+    """An independent spreadsheet application opens the scored file (inline strings,
+    grown spans and dimension, the raw-copied parts) and sees decider's answers."""
+    output = score_workbook(portfolio(tmp_path / "p.xlsx")).output
+    assert output is not None
+    lines = lo_convert(output, "csv").read_bytes().decode("utf-8", "replace").splitlines()
+    table = list(csv.reader(lines))
+    assert table[2][5:10] == list(RESULTS)
+    assert [row[5] for row in table[3:6]] == ["Centralized", "Decentralized", "Hybrid"]
+    assert table[7][9].startswith("not enough information")
