@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,24 @@ def score_workbook(
     input after keeping `NAME.bak.xlsx`. Raises `DeciderInputError` (a `WorkbookError`
     for files and options) with a one-line message; nothing is written then.
     """
+    return score_workbook_with_progress(input, output, sheet=sheet, header_row=header_row,
+                                        columns=columns, in_place=in_place,
+                                        overwrite=overwrite, policy=policy)
+
+
+def score_workbook_with_progress(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str] | None = None,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    in_place: bool = False,
+    overwrite: bool = False,
+    policy: Policy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScoreSummary:
+    """`score_workbook`, telling `progress(done, total)` as the sheet is read and written."""
     source = Path(input)
     if source.suffix.lower() in TABLE_SUFFIXES:
         raise WorkbookError(f"{source.name} is a {source.suffix.lstrip('.').upper()} table: "
@@ -144,6 +162,10 @@ def score_workbook(
                                 f"(not {target.name}) so Excel keeps them")
         strings = read_shared_strings(package)
         layout = _locate(package, strings, sheet, header_row, _check_columns(columns))
+        if progress is not None:
+            # The sheet is inflated twice: once to read it, once to rewrite it.
+            package.progress, package.inflated = progress, 0
+            package.expected = 2 * package.zip.getinfo(layout.sheet.part).file_size
         found, results, frame = _score(package, strings, layout, policy)
         edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64))
         if not overwrite:

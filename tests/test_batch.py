@@ -246,3 +246,15 @@ def test_libreoffice_reads_what_decider_wrote(tmp_path: Path, lo_convert: Any) -
     assert table[2][5:10] == list(RESULTS)
     assert [row[5] for row in table[3:6]] == ["Centralized", "Decentralized", "Hybrid"]
     assert table[7][9].startswith("not enough information")
+
+
+def test_progress_is_told_up_to_the_whole_sheet_read_twice(tmp_path: Path) -> None:
+    from decider.batch import score_workbook_with_progress
+
+    told: list[tuple[int, int]] = []
+    score_workbook_with_progress(portfolio(tmp_path / "p.xlsx"),
+                                 progress=lambda done, total: told.append((done, total)))
+    assert told and all(done <= total for done, total in told)
+    done, total = told[-1]
+    assert done == total > 0
+    assert [d for d, _ in told] == sorted(d for d, _ in told)

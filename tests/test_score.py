@@ -123,3 +123,10 @@ def test_csv_input_without_a_row_format_says_what_to_use(tmp_path: Path) -> None
     source.write_text("size,maturity,regulation,budget\n300,POC,Light,1M\n", "utf-8")
     result = run(source)
     assert result.exit_code == 2 and "--format csv" in result.stderr
+
+
+def test_output_without_a_suffix_is_a_folder(tmp_path: Path) -> None:
+    source = portfolio(tmp_path / "p.xlsx")
+    result = run(source, "-o", tmp_path / "scored", "-q")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "scored").iterdir()] == ["p.xlsx"]

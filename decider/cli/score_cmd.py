@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ from decider.batch import (
     WORKBOOK_SUFFIXES,
     ScoreSummary,
     score_rows,
-    score_workbook,
+    score_workbook_with_progress,
 )
 from decider.cli.options import policy_option
 from decider.errors import DeciderInputError
@@ -162,10 +162,12 @@ def _outputs(sources: list[Path], output: Path | None, several: bool, none: bool
              ) -> list[Path | None]:
     if none or output is None:
         return [None] * len(sources)
-    if not several:
+    if not several and (output.suffix or output.is_file()):
         return [output]
     if output.suffix.lower() in WORKBOOK_SUFFIXES and not output.is_dir():
         raise click.UsageError(f"several inputs need -o to be a folder, not {output.name}")
+    if output.exists() and not output.is_dir():
+        raise click.UsageError(f"-o {output} is a file: give a folder")
     output.mkdir(parents=True, exist_ok=True)
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
@@ -173,9 +175,21 @@ def _outputs(sources: list[Path], output: Path | None, several: bool, none: bool
     return [output / name for name in names]
 
 
+_LONG_RUN_BYTES = 8 << 20  # a workbook this big takes seconds: worth a progress bar
+
+
 def _run(jobs: list[_Job]) -> list[_Outcome]:
     if len(jobs) == 1:
-        return [_score_one(jobs[0])]
+        job = jobs[0]
+        if (sys.stderr.isatty() and not job.as_rows and job.input.is_file()
+                and job.input.stat().st_size > _LONG_RUN_BYTES):
+            with click.progressbar(length=1000, label=f"scoring {job.input.name}",
+                                   file=sys.stderr) as sheet_bar:
+                def tick(done: int, total: int) -> None:
+                    sheet_bar.update(min(1000, done * 1000 // max(total, 1)) - sheet_bar.pos)
+
+                return [_score_one(job, tick)]
+        return [_score_one(job)]
     workers = min(len(jobs), os.cpu_count() or 1)
     outcomes: dict[int, _Outcome] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -183,8 +197,8 @@ def _run(jobs: list[_Job]) -> list[_Outcome]:
         done = as_completed(futures)
         if sys.stderr.isatty():
             with click.progressbar(done, length=len(jobs), label="scoring",
-                                   file=sys.stderr) as bar:
-                for future in bar:
+                                   file=sys.stderr) as files_bar:
+                for future in files_bar:
                     outcomes[futures[future]] = _collect(future, jobs[futures[future]])
         else:
             for future in done:
@@ -200,7 +214,7 @@ def _collect(future: Any, job: _Job) -> _Outcome:
     return outcome
 
 
-def _score_one(job: _Job) -> _Outcome:
+def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) -> _Outcome:
     """One file; every failure becomes a one-line message."""
     try:
         if job.as_rows:
@@ -209,10 +223,10 @@ def _score_one(job: _Job) -> _Outcome:
             return _Outcome(job, rows=rows)
         if not job.input.exists():
             return _Outcome(job, error=f"{job.input} does not exist")
-        summary = score_workbook(job.input, job.output, sheet=job.sheet,
-                                 header_row=job.header_row, columns=job.columns,
-                                 in_place=job.in_place, overwrite=job.overwrite,
-                                 policy=job.policy)
+        summary = score_workbook_with_progress(
+            job.input, job.output, sheet=job.sheet, header_row=job.header_row,
+            columns=job.columns, in_place=job.in_place, overwrite=job.overwrite,
+            policy=job.policy, progress=progress)
         return _Outcome(job, summary=summary)
     except DeciderInputError as error:
         return _Outcome(job, error=error.one_line)

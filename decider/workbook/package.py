@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,10 @@ class Package:
     sheets: list[SheetEntry]
     shared_strings: str | None
     content_types: bytes
+    # Told (bytes inflated so far, bytes expected) as parts are streamed: a progress bar.
+    progress: Callable[[int, int], None] | None = None
+    expected: int = 0
+    inflated: int = 0
 
     def close(self) -> None:
         self.zip.close()
@@ -133,6 +137,9 @@ class Package:
         try:
             with self.zip.open(member) as source:
                 while chunk := source.read(CHUNK):
+                    if self.progress is not None:
+                        self.inflated += len(chunk)
+                        self.progress(self.inflated, max(self.expected, self.inflated))
                     yield chunk
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
             raise WorkbookError(
