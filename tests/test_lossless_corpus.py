@@ -78,6 +78,12 @@ def test_corpus_workbook_is_scored_losslessly_or_refused_cleanly(
         if code == 0 and unexpected is None:
             assert_lossless(source, output, sheet_name)
             assert sorted(out_dir.iterdir()) == [output], "a temporary file was left behind"
+            if number == 0:  # running twice gives the same file
+                again = out_dir / f"again{source.suffix}"
+                code, stderr, unexpected = score(output, again, "--sheet", sheet_name,
+                                                 "--header-row", "1", *COLUMNS)
+                assert (code, unexpected) == (0, None), stderr
+                assert members(again) == members(output), "a second run changed the file"
         else:
             assert_clean_refusal(code, stderr, unexpected, out_dir)
 
