@@ -484,3 +484,31 @@ def test_one_broken_file_does_not_stop_the_others(portfolio: Path, tmp_path: Pat
     outputs = sorted(p.name for p in out_dir.iterdir())
     assert len(outputs) == 1 and outputs[0].startswith("good"), outputs
     assert_lossless(good, out_dir / outputs[0], "Portfolio")
+
+
+def test_a_sheet_broken_near_its_end_leaves_no_partial_file(tmp_path: Path) -> None:
+    """The damage shows only after decider has streamed most of the sheet: the run is
+    refused, and neither an output nor a temporary file is left; with --in-place the
+    input is as it was."""
+    plain = tmp_path / "long.xlsx"
+    rows = tuple((f"Unit {n}", 100 + n, "Scale-up", "Medium", "€400k") for n in range(5000))
+    small_portfolio(plain, rows)
+    sheet = members(plain)[SHEET]
+    cut = sheet[: int(len(sheet) * 0.9)]
+    cut = cut[: cut.rindex(b"<row ")] + b'<row r="9999"><c r="A9999" t="inlineStr"><is><t>x'
+    source = tmp_path / "cut.xlsx"
+    replace_member(plain, source, SHEET, lambda stream: stream.write(cut))
+    assert_refused(hostile_run(source, tmp_path), "cut.xlsx")
+
+    in_place = tmp_path / "in_place"
+    in_place.mkdir()
+    target = in_place / "cut.xlsx"
+    target.write_bytes(source.read_bytes())
+    completed = subprocess.run(
+        [sys.executable, "-m", "decider", "score", str(target), "--in-place"],
+        capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_limit_memory, check=False)
+    assert completed.returncode == 2, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert target.read_bytes() == source.read_bytes(), "--in-place damaged the input"
+    leftovers = {p.name for p in in_place.iterdir()} - {"cut.xlsx", "cut.bak.xlsx"}
+    assert not leftovers, leftovers
