@@ -222,3 +222,17 @@ def test_split_cuts_only_between_rows(tmp_path: Path) -> None:
     assert parts.head + b"".join(pieces) == data
     for block in pieces[:-1]:
         assert block.startswith(b"<row") and block.endswith(b"</row>")
+
+
+def test_a_row_without_end_is_refused_not_buffered_forever(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    import decider.workbook.sheet as sheet_module
+
+    monkeypatch.setattr(sheet_module, "MAX_ROW_BYTES", 1 << 20)
+    monkeypatch.setattr(sheet_module, "BLOCK_BYTES", 1 << 16)
+    cells = "".join(f'<c r="A1"><v>{(n * 7919) % 104729}</v></c>' for n in range(150_000))
+    path = hand_made(tmp_path / "endless.xlsx", f'<worksheet xmlns="{MAIN}"><sheetData>'
+                     f'<row r="1">{cells}</row></sheetData></worksheet>')
+    with open_package(path) as package, pytest.raises(WorkbookError, match="row of more"):
+        scan(package, "xl/worksheets/sheet1.xml", [], 1, {1}, set())

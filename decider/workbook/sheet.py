@@ -92,6 +92,7 @@ def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
 
 
 BLOCK_BYTES = 8 << 20  # rows handed on together: numpy and regex costs amortize per block
+MAX_ROW_BYTES = 256 << 20  # 16,384 cells of 32,767 characters would be 1 GB; none is real
 
 
 def _blocks(syntax: Syntax, buffer: bytes, chunks: Iterator[bytes], file_name: str,
@@ -128,6 +129,9 @@ def _blocks(syntax: Syntax, buffer: bytes, chunks: Iterator[bytes], file_name: s
         if cut > 0:
             yield ROWS, buffer[:cut]
             buffer = buffer[cut:]
+        if len(buffer) > MAX_ROW_BYTES:
+            raise WorkbookError(f"{file_name}: its sheet {member} has a row of more than "
+                                f"{MAX_ROW_BYTES >> 20} MB (damaged or hostile): refused")
         pieces = [buffer]
         size = len(buffer)
 
