@@ -512,3 +512,19 @@ def test_a_sheet_broken_near_its_end_leaves_no_partial_file(tmp_path: Path) -> N
     assert target.read_bytes() == source.read_bytes(), "--in-place damaged the input"
     leftovers = {p.name for p in in_place.iterdir()} - {"cut.xlsx", "cut.bak.xlsx"}
     assert not leftovers, leftovers
+
+
+def test_a_dimension_claiming_the_whole_sheet_is_not_believed(portfolio: Path,
+                                                              tmp_path: Path) -> None:
+    """Some writers declare A1:XFD1048576 over a few cells: a reader that allocates the
+    declared range (python-calamine does) dies; decider goes by the cells themselves."""
+    sheet = members(portfolio)[SHEET]
+    lying = sheet.replace(b'<dimension ref="A1:E3"/>', b'<dimension ref="A1:XFD1048576"/>')
+    assert lying != sheet
+    source = tmp_path / "lying.xlsx"
+    replace_member(portfolio, source, SHEET, lambda stream: stream.write(lying))
+    run = hostile_run(source, tmp_path)
+    assert run.code == 0, run.stderr
+    written = assert_lossless(source, run.out_dir / "scored.xlsx", "Portfolio")
+    assert written.columns["Recommendation"] == len(HEADERS) + 1
+    assert written.value(2, "Recommendation") == "Centralized"
