@@ -524,6 +524,13 @@ def test_xlsm_keeps_its_macros_byte_for_byte(corpus: Path, tmp_path: Path) -> No
                                                  ).read_bytes()
     assert b"macroEnabled" in output_parts["[Content_Types].xml"]
 
+    # Without -o the output keeps the .xlsm extension: Excel refuses macros in a .xlsx.
+    default = tmp_path / "default"
+    default.mkdir()
+    (default / "portfolio.xlsm").write_bytes(source.read_bytes())
+    assert run_score(default / "portfolio.xlsm", "--quiet").returncode == 0
+    assert_lossless(source, default / "portfolio.scored.xlsm", "Portfolio")
+
 
 def test_openpyxl_workbook_is_scored_losslessly(tmp_path: Path) -> None:
     source = tmp_path / "portfolio.xlsx"
