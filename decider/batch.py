@@ -317,7 +317,12 @@ def _pick_sheet(package: Package, sheet: str) -> SheetEntry:
         if entry.name.strip().lower() == sheet.strip().lower():
             return entry
     names = ", ".join(f"'{e.name}'" for e in package.sheets)
-    raise WorkbookError(f"{package.path.name} has no worksheet '{sheet}'; its sheets: {names}")
+    for name, kind in package.other_sheets.items():
+        if name.strip().lower() == sheet.strip().lower():
+            raise WorkbookError(f"{package.path.name}: sheet '{name}' is {kind}, with no cells "
+                                f"to score; its worksheets: {names or 'none'}")
+    raise WorkbookError(f"{package.path.name} has no worksheet '{sheet}'; its worksheets: "
+                        f"{names}")
 
 
 def _best_header_row(rows: dict[int, dict[int, Any]], header_row: int | None,

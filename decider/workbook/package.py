@@ -7,7 +7,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,8 @@ class Package:
     sheets: list[SheetEntry]
     shared_strings: str | None
     content_types: bytes
+    # Sheets that hold no cells (chart sheets, dialog sheets): name -> what they are.
+    other_sheets: dict[str, str] = field(default_factory=dict)
     # Told (bytes inflated so far, bytes expected) as parts are streamed: a progress bar.
     progress: Callable[[int, int], None] | None = None
     expected: int = 0
@@ -181,7 +183,8 @@ def open_package(path: Path) -> Package:
         package = Package(path, archive, [], None, b"")
         package.content_types = package.read_small("[Content_Types].xml")
         workbook_part = _workbook_part(package)
-        package.sheets, package.shared_strings = _workbook_contents(package, workbook_part)
+        package.sheets, package.shared_strings, package.other_sheets = _workbook_contents(
+            package, workbook_part)
     except BaseException:
         archive.close()
         raise
@@ -202,9 +205,13 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> None:
                                 f"{_SAVE_AS} again")
         size = member.file_size
         total += size
-        if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-            raise WorkbookError(f"{name} inflates to more than {MAX_TOTAL_BYTES >> 30} GiB "
-                                f"(a zip bomb?): refused")
+        if size > MAX_MEMBER_BYTES:
+            raise WorkbookError(
+                f"{name}: its part {member.filename} inflates to {size / (1 << 30):.2f} GiB, "
+                f"over the {MAX_MEMBER_BYTES >> 30} GiB a part may hold (a zip bomb?): refused")
+        if total > MAX_TOTAL_BYTES:
+            raise WorkbookError(f"{name} inflates to over {MAX_TOTAL_BYTES >> 30} GiB in all, "
+                                "more than a workbook may (a zip bomb?): refused")
         if size > RATIO_GRACE_BYTES and member.compress_size * MAX_INFLATE_RATIO < size:
             ratio = size // max(1, member.compress_size)
             raise WorkbookError(
@@ -259,17 +266,23 @@ def _workbook_part(package: Package) -> str:
                         f"(no xl/workbook.xml): {_SAVE_AS}")
 
 
-def _workbook_contents(package: Package, part: str) -> tuple[list[SheetEntry], str | None]:
+def _workbook_contents(package: Package, part: str
+                       ) -> tuple[list[SheetEntry], str | None, dict[str, str]]:
     rels = relationships(package, part)
-    by_id = {rel_id: target for rel_id, kind, target in rels if kind.endswith("/worksheet")}
+    by_id = {rel_id: (kind.rpartition("/")[2], target) for rel_id, kind, target in rels}
     strings = next((t for _i, k, t in rels if k.endswith("/sharedStrings")), None)
     root = package.parse(part)
     sheets = []
+    others = {}
     for element in root.iter("{*}sheet"):
         rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-        target = by_id.get(rel_id or "")
-        if target is not None and target in package.names and target.endswith(".xml"):
-            sheets.append(SheetEntry(element.get("name") or "", target))
+        kind, target = by_id.get(rel_id or "", ("", ""))
+        name = element.get("name") or ""
+        if kind == "worksheet" and target in package.names and target.endswith(".xml"):
+            sheets.append(SheetEntry(name, target))
+        elif kind:
+            others[name] = {"chartsheet": "a chart sheet", "dialogsheet": "a dialog sheet",
+                            "xlMacrosheet": "an Excel 4 macro sheet"}.get(kind, f"a {kind}")
     if strings is not None and strings not in package.names:
         strings = None
-    return sheets, strings
+    return sheets, strings, others
