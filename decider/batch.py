@@ -278,6 +278,7 @@ def _locate(package: Package, strings: list[str], sheet: str | None, header_row:
         raise WorkbookError(f"{name} has no worksheet")
     candidates = [_pick_sheet(package, sheet)] if sheet is not None else package.sheets
     seen: list[str] = []
+    first_problem: WorkbookError | None = None
     for entry in candidates:
         last = max(header_row or HEADER_SEARCH_ROWS, 1)
         rows = first_rows(package, entry.part, strings, last)
@@ -295,13 +296,17 @@ def _locate(package: Package, strings: list[str], sheet: str | None, header_row:
                                     f"{_show_headers(headers)}")
         missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
         if missing:
-            raise WorkbookError(
+            # Another sheet may hold the whole table: this one is reported if none does.
+            first_problem = first_problem or WorkbookError(
                 f"{name}: sheet '{entry.name}' row {number} has no "
                 f"{' / '.join(_display(f) for f in missing)} column; headers seen: "
                 f"{_show_headers(headers)}; name it with --column "
                 f"{_display(missing[0])}=HEADER (or a column letter)")
+            continue
         style = _header_style(package, entry, number, headers)
         return _Layout(entry, number, headers, inputs, owned, style, name)
+    if first_problem is not None:
+        raise first_problem
     where = f"in row {header_row}" if header_row else f"in its first {HEADER_SEARCH_ROWS} rows"
     raise WorkbookError(
         f"{name}: no sheet has a header naming the inputs (size, maturity, regulation, "

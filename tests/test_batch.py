@@ -258,3 +258,16 @@ def test_progress_is_told_up_to_the_whole_sheet_read_twice(tmp_path: Path) -> No
     done, total = told[-1]
     assert done == total > 0
     assert [d for d, _ in told] == sorted(d for d, _ in told)
+
+
+def test_a_sheet_with_part_of_the_header_gives_way_to_one_with_all(tmp_path: Path) -> None:
+    source = tmp_path / "two.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    book.add_worksheet("Summary").write_row(0, 0, ("Sector", "Headcount", "Total"))
+    book.add_worksheet("Units").write_row(0, 0, ("Unit", "Size", "Maturity", "Regulation",
+                                                 "Budget"))
+    book.get_worksheet_by_name("Units").write_row(1, 0, UNITS[0])
+    book.close()
+    assert score_workbook(source).sheet == "Units"
+    with pytest.raises(DeciderInputError, match="'Summary' row 1 has no maturity / budget"):
+        score_workbook(source, tmp_path / "o.xlsx", sheet="Summary")
