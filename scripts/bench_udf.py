@@ -2,12 +2,12 @@
 
 Both run here, side by side, on the same portfolio; the answers are checked equal. The
 figure is Python time (CPU time of this process): what the functions cost once xlwings
-has handed them the cells.
-Two portfolios:
+has handed them the cells. Two portfolios:
 
 - typical: what a portfolio sheet holds: head counts and budgets as numbers (each unit
   its own), maturity as a phase or months, regulation as a level or sector, some
-  blanks, multi-country on some rows, one bad value in a thousand. The targets apply.
+  blanks, multi-country on some rows, one bad value in a thousand. The verdict (and the
+  exit status) is this portfolio's.
 - every form: each input drawn from every accepted spelling ("4,200", "5k+", "2,5 M€",
   "18m"...), ints and floats, blanks as None and "": few distinct values (which the
   single calls' memo favours) but many distinct combinations of rules (which the range
