@@ -126,14 +126,14 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterab
     return info
 
 
-_BATCH = 4 << 20
+_BATCH = 2 << 20
 
 
 def _deflate_in_background(content: Iterable[bytes], target: BinaryIO, level: int
                            ) -> tuple[int, int, int]:
     """Deflate and write on a second thread while this one produces the XML: zlib and
     file writes release the GIL, so the two overlap on a two-core machine."""
-    batches: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    batches: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
     totals = [0, 0, 0]  # crc, size, compressed
     failure: list[BaseException] = []
 
