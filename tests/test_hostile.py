@@ -9,12 +9,14 @@ aborting on a huge sparse sheet, the kernel's OOM killer) has a negative return 
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,17 +110,30 @@ def hostile_files() -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
+@pytest.fixture(scope="module")
+def hostile_corpus_runs(corpus: Path, tmp_path_factory: pytest.TempPathFactory
+                        ) -> dict[str, Future[Run]]:
+    """Every hostile corpus file scored once, two processes at a time (each still bounded
+    in time and memory): the runs are independent, and the cores are there."""
+    pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+    runs = {name: pool.submit(hostile_run, corpus / "hostile" / name,
+                              tmp_path_factory.mktemp("hostile"), "--header-row", "1",
+                              "--column", "size=A", "--column", "maturity=B",
+                              "--column", "regulation=C", "--column", "budget=D")
+            for name in hostile_files()}
+    pool.shutdown(wait=False)
+    return runs
+
+
 @pytest.mark.corpus
 @pytest.mark.parametrize("name", hostile_files() or ["(no corpus here)"])
-def test_hostile_corpus_file_is_refused_cleanly_or_read(corpus: Path, name: str,
-                                                        tmp_path: Path) -> None:
+def test_hostile_corpus_file_is_refused_cleanly_or_read(
+        corpus: Path, name: str, hostile_corpus_runs: dict[str, Future[Run]]) -> None:
     source = corpus / "hostile" / name
     # The fuzzer cases are damaged zips (bad central directories, CRCs, headers): each
     # must be refused, unless what decider needs of it is intact and it scores it.
     expected = HOSTILE_EXPECTED.get(name, READ_OR_REFUSE if _zip_opens(source) else REFUSE)
-    run = hostile_run(source, tmp_path, "--header-row", "1", "--column", "size=A",
-                      "--column", "maturity=B", "--column", "regulation=C",
-                      "--column", "budget=D")
+    run = hostile_corpus_runs[name].result()
     assert run.code in expected, f"exit {run.code}, expected {expected}: {run.stderr}"
     if run.code == 2:
         line = assert_refused(run)
