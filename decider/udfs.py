@@ -153,6 +153,9 @@ def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any
         result: Result = recommend(*values, policy=policy)
     except DeciderInputError as error:
         return _refuse(error.one_line)
+    except Exception as error:  # a bug: still one line in the cell, never a traceback
+        detail = " ".join(f"{type(error).__name__}: {error}".split())
+        return _refuse(f"decider could not answer ({detail}); please report it")
     return _FROM_RESULT[field](result)
 
 

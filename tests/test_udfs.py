@@ -166,6 +166,20 @@ def test_blank_and_zero_are_not_the_same() -> None:
         + ORCH_ARCH("x", "POC", "Light", None).split("accepted: ")[1]
 
 
+class _Unprintable:
+    """A value that even the error message cannot show: str() fails."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("no text\nfor this value")
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback() -> None:
+    assert ORCH_ARCH(_Unprintable(), "POC", "Light", None) == (
+        "decider could not answer (RuntimeError: no text for this value); please report it")
+    answer = ORCH_ARCH([[_Unprintable()], [40]], "POC", "Light", None)
+    assert answer.startswith("decider could not answer (RuntimeError")
+
+
 def test_ranges_of_different_heights_are_refused_in_one_line() -> None:
     answer = ORCH_ARCH([[300], [40]], [["POC"], ["POC"], ["POC"]], "Light", None)
     assert answer == ("ranges of different sizes (size 2×1, maturity 3×1): give ranges of "
