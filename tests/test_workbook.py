@@ -236,3 +236,29 @@ def test_a_row_without_end_is_refused_not_buffered_forever(tmp_path: Path,
                      f'<row r="1">{cells}</row></sheetData></worksheet>')
     with open_package(path) as package, pytest.raises(WorkbookError, match="row of more"):
         scan(package, "xl/worksheets/sheet1.xml", [], 1, {1}, set())
+
+
+def test_scoring_a_prefixed_sheet_with_unordered_rows_and_implied_refs(tmp_path: Path) -> None:
+    """XML that no mainstream writer emits but the format allows: a namespace prefix, rows
+    out of order, cells without `r`. Every unit is still answered in its own row."""
+    def row(number: int, values: tuple[str, ...]) -> str:
+        cells = "".join(f'<x:c t="inlineStr"><x:is><x:t>{v}</x:t></x:is></x:c>' for v in values)
+        return f'<x:row r="{number}">{cells}</x:row>'
+
+    sheet = (f'<x:worksheet xmlns:x="{MAIN}"><x:dimension ref="A1:D3"/><x:sheetData>'
+             + row(1, ("Size", "Maturity", "Regulation", "Budget"))
+             + row(3, ("40", "POC", "Light", "300k"))
+             + row(2, ("4200", "Mature", "Finance", "6M"))
+             + "</x:sheetData></x:worksheet>")
+    source = hand_made(tmp_path / "odd.xlsx", sheet)
+    from decider import score_workbook
+
+    output = score_workbook(source).output
+    assert output is not None
+    book = openpyxl.load_workbook(output)
+    values = {r[0].row: [c.value for c in r] for r in book.active.iter_rows()}
+    assert values[1][4:6] == ["Recommendation", "Centralization index"]
+    assert values[2][4] == "Centralized" and values[3][4] == "Decentralized"
+    with zipfile.ZipFile(output) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b'<x:dimension ref="A1:I3"/>' in xml and b"<x:c r=\"E2\"" in xml

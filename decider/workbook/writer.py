@@ -8,6 +8,7 @@ hint and the sheet's `<dimension>` grow to cover them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -67,9 +68,32 @@ def rewrite(parts: SheetParts, edit: SheetEdit) -> Iterator[bytes]:
         yield editor.block(block) if kind == ROWS else editor.missing_header() + block
 
 
+def _with_prefix(payload: bytes, prefix: bytes) -> bytes:
+    """A payload's tags in the sheet's own namespace prefix (`x:` for some writers); the
+    text inside is escaped, so no tag can be found there by mistake."""
+    for tag in (b"is>", b"t ", b"t>", b"v>", b"c>"):
+        payload = payload.replace(b"<" + tag, b"<" + prefix + tag)
+        payload = payload.replace(b"</" + tag, b"</" + prefix + tag)
+    return payload
+
+
+def _prefixed(edit: SheetEdit, prefix: bytes) -> SheetEdit:
+    if not prefix:
+        return edit
+    payloads = {}
+    for column, values in edit.payloads.items():
+        codes, uniques = pd.factorize(values)
+        table = np.array([_with_prefix(u, prefix) for u in uniques] + [b""], dtype=object)
+        payloads[column] = table[codes]
+    header = {c: _with_prefix(p, prefix) for c, p in edit.header.items()}
+    return SheetEdit(edit.rows, payloads, edit.header_row, header, edit.header_style,
+                     edit.dimension)
+
+
 class _RowEditor:
     def __init__(self, syntax: Syntax, edit: SheetEdit) -> None:
         self.syntax = syntax
+        edit = _prefixed(edit, syntax.prefix)
         self.edit = edit
         p = re.escape(syntax.prefix)
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>([^<]*(?:<(?!/" + p
@@ -77,7 +101,6 @@ class _RowEditor:
         self.columns = sorted(edit.payloads)
         self.first_column = min([*self.columns, *edit.header], default=1)
         self.rows = edit.rows.tolist()
-        self.position = 0
         self.previous = 0
         self.header_done = not edit.header
         self.letters = {c: column_letters(c).encode() for c in [*self.columns, *edit.header]}
@@ -182,11 +205,9 @@ class _RowEditor:
 
     def _row_below_header(self, match: re.Match[bytes], number: int) -> bytes:
         rows = self.rows
-        while self.position < len(rows) and rows[self.position] < number:
-            self.position += 1
-        if self.position >= len(rows) or rows[self.position] != number:
+        at = bisect.bisect_left(rows, number)  # rows need not come in order
+        if at >= len(rows) or rows[at] != number:
             return match.group(0)
-        at = self.position
         body = match.group(2) or b""
         last = self._last_column(body)
         if last is not None and last < self.first_column:
