@@ -280,9 +280,22 @@ def _print_rows(outcomes: list[_Outcome], output_format: str) -> None:
         frame.insert(0, "file", str(outcome.job.input))
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    stream = click.get_text_stream("stdout")
     if output_format == "csv":
-        click.echo(table.to_csv(index=False), nl=False)
-        return
-    records = json.loads(table.to_json(orient="records", force_ascii=False)) if len(table) \
-        else []
-    click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        table.to_csv(stream, index=False)
+    else:
+        _write_json_records(table, stream)
+
+
+def _write_json_records(table: pd.DataFrame, stream: Any, chunk: int = 10_000) -> None:
+    """A JSON array, one object per row, written a slice at a time (a million rows never
+    become one string); numbers keep every digit, blanks are null."""
+    stream.write("[")
+    separator = "\n"
+    for start in range(0, len(table), chunk):
+        part = table.iloc[start:start + chunk].astype(object)
+        part = part.where(part.notna(), None)
+        for record in part.to_dict(orient="records"):
+            stream.write(separator + json.dumps(record, ensure_ascii=False, default=str))
+            separator = ",\n"
+    stream.write("\n]\n")
