@@ -8,7 +8,7 @@ numpy. Each distinct combination of rules is decided once by the engine's memois
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +51,36 @@ def score_frame(
     the input; None: unknown for every row). A row `recommend` would refuse gets its
     message in `issues` and no architecture.
     """
-    policy = policy or default_policy()
     chosen = dict(zip(INPUTS, (size, maturity, regulation, budget, multi_country), strict=True))
-    rows = len(frame)
-    columns = {name: _read_column(policy, name, _source(frame, name, column), rows)
-               for name, column in chosen.items()}
-    return _decide_rows(policy, columns, rows, frame.index)
+    arrays = {name: _as_array(_source(frame, name, column)) for name, column in chosen.items()}
+    out = score_columns(arrays, len(frame), policy=policy)
+    # Series of dtype object: pandas would otherwise copy every text column into a new
+    # string array, which costs more than the scoring itself.
+    return pd.DataFrame(
+        {name: pd.Series(out[name], index=frame.index, dtype=out[name].dtype, copy=False)
+         for name in RESULT_COLUMNS},
+        index=frame.index,
+    )
+
+
+def score_columns(
+    columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None
+) -> dict[str, np.ndarray]:
+    """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame (the
+    Excel functions): `columns` maps each input name to a float64 array (numbers, NaN for
+    blank) or an object array of cells, or None (unknown on every row). Returns the
+    result columns as arrays of `rows` entries."""
+    policy = policy or default_policy()
+    read = {name: _read_column(policy, name, columns.get(name), rows) for name in INPUTS}
+    return _decide_rows(policy, read, rows)
+
+
+def _as_array(series: pd.Series | None) -> np.ndarray | None:
+    if series is None:
+        return None
+    if _is_plain_numeric(series):
+        return series.to_numpy(np.float64, na_value=np.nan)
+    return series.to_numpy(object)
 
 
 def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
@@ -73,38 +97,49 @@ def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
     return pd.Series(series)
 
 
-def _read_column(policy: Policy, name: str, series: pd.Series | None, rows: int) -> _Column:
-    if series is None:
+def _read_column(policy: Policy, name: str, values: np.ndarray | None, rows: int) -> _Column:
+    if values is None:
         return _Column(np.full(rows, -1, np.int16), None, None)
+    if len(values) != rows:
+        raise ValueError(f"the {name} column has {len(values)} rows, not {rows}")
     scale = _SCALES.get(name)
-    if scale is not None and _is_plain_numeric(series):
-        numbers = series.to_numpy(np.float64, na_value=np.nan)
-        return _read_numbers(policy, name, scale(policy), numbers)
-    values = series.to_numpy(object)
+    if values.dtype == np.float64 and scale is not None:
+        return _read_numbers(policy, name, scale(policy), values)
+    values = values.astype(object, copy=False)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
-    if _may_confuse_booleans(uniques):
-        codes, uniques = _split_booleans(values, codes, uniques)
+    suspects = _suspects(uniques)
+    if len(suspects):
+        codes, uniques = _split_booleans(values, codes, uniques, suspects)
     unique_column = _read_uniques(policy, name, scale, uniques)
     return _take(unique_column, codes)
 
 
+def _suspects(uniques: np.ndarray) -> np.ndarray:
+    """The distinct values under which factorize may have merged a boolean with a 0 or 1
+    (True == 1 == 1.0 and they hash alike; it keeps the first seen): the booleans and the
+    numbers equal to 0 or 1."""
+    types = _TYPE_OF(uniques)
+    booleans = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
+    numbers = _plain_numbers(types)
+    zero_or_one = np.zeros(len(uniques), bool)
+    zero_or_one[numbers] = np.isin(uniques[numbers].astype(np.float64), (0.0, 1.0))
+    return np.flatnonzero(booleans | zero_or_one)
+
+
+def _plain_numbers(types: np.ndarray) -> np.ndarray:
+    """Where the types (of an object array) are plain ints and floats."""
+    found = np.zeros(len(types), bool)
+    for kind in _NUMBER_TYPES:
+        found |= types == kind
+    return found
+
+
 # type() over an object array in numpy's loop: far faster than a Python generator.
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 _BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
-
-
-def _may_confuse_booleans(uniques: np.ndarray) -> bool:
-    """Whether factorize may have merged a boolean with a 0 or 1 (True == 1 == 1.0 and
-    they hash alike; it keeps the first seen): any boolean, or any number equal to 0 or 1,
-    among the distinct values."""
-    return any(type(u) is not str and (isinstance(u, bool | np.bool_) or u in (0, 1))
-               for u in uniques)
-
-
-# type() over an object array in numpy's loop: far faster than a Python generator.
-_TYPE_OF = np.frompyfunc(type, 1, 1)
-_BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
+_NUMBER_TYPES = tuple(np.array([kind], dtype=object) for kind in (int, float, np.float64,
+                                                                  np.int64))
 
 
 class _Boolean:
@@ -119,18 +154,21 @@ class _Boolean:
 _FALSE, _TRUE = _Boolean(False), _Boolean(True)
 
 
-def _split_booleans(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Give the boolean cells codes of their own, without factorizing again."""
-    types = _TYPE_OF(values)
+def _split_booleans(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray,
+                    suspects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Give the boolean cells codes of their own, without factorizing again: only the
+    cells filed under a suspect distinct value are looked at."""
+    positions = np.flatnonzero(np.isin(codes, suspects))
+    types = _TYPE_OF(values[positions])
     is_bool = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
     if not is_bool.any():
         return codes, uniques
+    booleans = positions[is_bool]
     # A distinct value that is a boolean now stands only for the numbers merged into it.
     uniques = np.array([int(u) if isinstance(u, bool | np.bool_) else u for u in uniques]
                        + [_FALSE, _TRUE], dtype=object)
     codes = codes.copy()
-    codes[is_bool] = len(uniques) - 2 + values[is_bool].astype(np.intp)
+    codes[booleans] = len(uniques) - 2 + values[booleans].astype(np.intp)
     return codes, uniques
 
 
@@ -146,9 +184,7 @@ def _read_uniques(
     rules = np.full(count, -1, np.int16)
     flags = np.zeros(count, bool)
     errors = np.full(count, None, object)
-    numeric = np.fromiter(
-        (type(u) in (int, float, np.float64, np.int64) for u in uniques), bool, count
-    )
+    numeric = _plain_numbers(_TYPE_OF(uniques))
     if scale is not None and numeric.any():
         positions = np.flatnonzero(numeric)
         numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
@@ -213,8 +249,8 @@ def _take(column: _Column, codes: np.ndarray) -> _Column:
 
 
 def _decide_rows(
-    policy: Policy, columns: dict[str, _Column], rows: int, index: pd.Index
-) -> pd.DataFrame:
+    policy: Policy, columns: dict[str, _Column], rows: int
+) -> dict[str, np.ndarray]:
     size_rules = columns["size"].rules
     multi = columns["multi_country"]
     if multi.flags is not None:
@@ -227,35 +263,41 @@ def _decide_rows(
         key = key * radix + (rules.astype(np.int64) + 1)
     codes, unique_keys = pd.factorize(key)
 
-    table = [_decode(policy, int(k), radices) for k in unique_keys]
+    # One row of results per distinct combination of rules, memoised per policy: a
+    # workbook recalculating the same portfolio decides nothing twice.
+    memo: dict[int, tuple[Any, ...]] = policy.memo.setdefault("result_rows", {})
+    table = [memo.get(k) or _result_row(policy, memo, k, radices)
+             for k in unique_keys.tolist()]
+    columns_of_table = list(zip(*table, strict=True)) if table else [()] * len(_ROW_FIELDS)
     results = {
-        "architecture": np.array([d.architecture for d in table], object),
-        "index": np.array([np.nan if d.index is None else d.index for d in table], np.float64),
-        "confidence": np.array(
-            [np.nan if d.confidence is None else d.confidence for d in table], np.float64),
-        "rationale": np.array([d.explanation for d in table], object),
-        "missing": np.array([", ".join(d.missing) for d in table], object),
-        "mandatory": np.array([d.mandatory for d in table], object),
-        "issues": np.array([d.error for d in table], object),
+        name: np.array(values, dtype)
+        for (name, dtype), values in zip(_ROW_FIELDS, columns_of_table, strict=True)
     }
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
-    # Series of dtype object: pandas would otherwise copy every text column into a new
-    # string array, which costs more than the scoring itself.
-    return pd.DataFrame(
-        {name: pd.Series(out[name], index=index, dtype=out[name].dtype, copy=False)
-         for name in RESULT_COLUMNS},
-        index=index,
-    )
+    return out
 
 
-def _decode(policy: Policy, key: int, radices: list[int]) -> Any:
+_ROW_FIELDS = (("architecture", object), ("index", np.float64), ("confidence", np.float64),
+               ("rationale", object), ("missing", object), ("mandatory", object),
+               ("issues", object))
+
+
+def _result_row(policy: Policy, memo: dict[int, tuple[Any, ...]], key: int,
+                radices: list[int]) -> tuple[Any, ...]:
+    decoded = key
     parts: list[int | None] = []
     for radix in reversed(radices):
-        key, digit = divmod(key, radix)
+        decoded, digit = divmod(decoded, radix)
         parts.append(None if digit == 0 else digit - 1)
     size, maturity, regulation, budget = reversed(parts)
-    return decide(policy, (size, maturity, regulation, budget))
+    d = decide(policy, (size, maturity, regulation, budget))
+    row = memo[key] = (
+        d.architecture, np.nan if d.index is None else d.index,
+        np.nan if d.confidence is None else d.confidence, d.explanation,
+        ", ".join(d.missing), d.mandatory, d.error,
+    )
+    return row
 
 
 def _apply_input_errors(out: dict[str, np.ndarray], columns: dict[str, _Column], rows: int

@@ -49,7 +49,7 @@ import xlwings as xw
 
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
-from decider.frame import score_frame
+from decider.frame import score_columns
 from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
 
@@ -181,18 +181,16 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
                ) -> list[list[Any]]:
     rows = shape[0] * shape[1]
     columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
-    given = {name: series for name, column in columns.items()
-             if column is not None and (series := _series(column)) is not None}
-    scored = score_frame(pd.DataFrame(given, index=pd.RangeIndex(rows)),
-                         **{name: (name if name in given else None) for name in INPUTS},
-                         policy=policy)
-    issues = scored["issues"].to_numpy(object)
+    given = {name: array for name, column in columns.items()
+             if column is not None and (array := _array(column)) is not None}
+    scored = score_columns(given, rows, policy=policy)
+    issues = scored["issues"]
     refused = pd.notna(issues)
-    answers = np.where(refused, issues, scored[field].to_numpy(object))
+    answers = np.where(refused, issues, scored[field])
     # A row blank in every range is no business unit (a range may run past the last one),
     # whatever single cells apply to all rows. (A range with no value at all is not in
     # `given`: blank on every row.)
-    ranged = [given[name].to_numpy() for name, grid in zip(INPUTS, grids, strict=True)
+    ranged = [given[name] for name, grid in zip(INPUTS, grids, strict=True)
               if len(grid) * len(grid[0]) > 1 and name in given]
     answers[_blank_rows(ranged, rows)] = ""
     result: list[list[Any]] = answers.reshape(shape).tolist()
@@ -209,9 +207,23 @@ def _blank_rows(columns: list[np.ndarray], rows: int) -> np.ndarray:
         if not len(candidates):
             break
         picked = values[candidates]
-        blank[candidates] = (np.isnan(picked) if picked.dtype.kind == "f" else
-                             np.fromiter(map(is_blank, picked), bool, len(picked)))
+        blank[candidates] = np.isnan(picked) if picked.dtype.kind == "f" else _blanks(picked)
     return blank
+
+
+def _blanks(cells: np.ndarray) -> np.ndarray:
+    """`is_blank` of each cell of an object array, in numpy's loops where it can be: only
+    the text that starts with white space is looked at one by one."""
+    blank: np.ndarray = np.asarray(pd.isna(cells), bool) | (cells == "")
+    text = np.flatnonzero(~blank & (_TYPE_OF(cells) == _STR))
+    spaced = [position for position, cell in zip(text.tolist(), cells[text].tolist(),
+                                                 strict=True) if cell[0].isspace()]
+    blank[spaced] = [is_blank(cells[position]) for position in spaced]
+    return blank
+
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+_STR = np.array([str], dtype=object)
 
 
 def _as_grid(value: Any) -> Grid:
@@ -264,14 +276,15 @@ def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
 _NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float"})
 
 
-def _series(cells: list[Any]) -> pd.Series | None:
-    """The column for score_frame; None when every cell is None (an empty column)."""
-    kind = pd.api.types.infer_dtype(cells, skipna=True)
+def _array(cells: list[Any]) -> np.ndarray | None:
+    """The column for score_columns; None when every cell is None (an empty column)."""
+    array = np.array(cells, dtype=object)
+    kind = pd.api.types.infer_dtype(array, skipna=True)
     if kind == "empty":
         return None
     if kind in _NUMERIC_KINDS:
-        return pd.Series(np.array(cells, dtype=np.float64), copy=False)
-    return pd.Series(cells, dtype=object)
+        return array.astype(np.float64)
+    return array
 
 
 def _refuse(message: str) -> str:
