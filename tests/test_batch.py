@@ -271,3 +271,26 @@ def test_a_sheet_with_part_of_the_header_gives_way_to_one_with_all(tmp_path: Pat
     assert score_workbook(source).sheet == "Units"
     with pytest.raises(DeciderInputError, match="'Summary' row 1 has no maturity / budget"):
         score_workbook(source, tmp_path / "o.xlsx", sheet="Summary")
+
+
+def test_a_table_header_in_a_result_column_is_never_written_over(tmp_path: Path) -> None:
+    from openpyxl.worksheet.table import Table
+
+    source = tmp_path / "tables.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Portfolio"
+    sheet.append(["Unit", "Size", "Maturity", "Regulation", "Budget", "Recommendation"])
+    for number in range(2, 7):
+        sheet.append([f"U{number}", 300, "Scale-up", "Medium", "1M"])
+    sheet["F4"], sheet["G4"] = "Note", "Owner"
+    sheet["F5"], sheet["G5"] = "x", "y"
+    sheet.add_table(Table(displayName="Notes", ref="F4:G5"))
+    book.save(source)
+    with pytest.raises(DeciderInputError, match=r"F4 \(header of table Notes\)"):
+        score_workbook(source)
+    assert not (tmp_path / "tables.scored.xlsx").exists()
+    output = score_workbook(source, overwrite=True).output
+    assert output is not None
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(output) as after:
+        assert before.read("xl/tables/table1.xml") == after.read("xl/tables/table1.xml")
