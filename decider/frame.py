@@ -261,7 +261,7 @@ def _decide_rows(
     radices = [len(policy.rules[c]) + 1 for c in CRITERIA]
     for rules, radix in zip(rule_arrays, radices, strict=True):
         key = key * radix + (rules.astype(np.int64) + 1)
-    codes, unique_keys = pd.factorize(key)
+    codes, unique_keys = _dense_codes(key, int(np.prod(radices)))
 
     # One row of results per distinct combination of rules, memoised per policy: a
     # workbook recalculating the same portfolio decides nothing twice.
@@ -276,6 +276,16 @@ def _decide_rows(
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
     return out
+
+
+def _dense_codes(key: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """factorize for small whole numbers (0 <= key < key_count): a lookup table, no hashing."""
+    present = np.zeros(key_count, bool)
+    present[key] = True
+    unique_keys = np.flatnonzero(present)
+    position = np.zeros(key_count, np.intp)
+    position[unique_keys] = np.arange(len(unique_keys))
+    return position[key], unique_keys
 
 
 _ROW_FIELDS = (("architecture", object), ("index", np.float64), ("confidence", np.float64),
@@ -303,14 +313,19 @@ def _result_row(policy: Policy, memo: dict[int, tuple[Any, ...]], key: int,
 def _apply_input_errors(out: dict[str, np.ndarray], columns: dict[str, _Column], rows: int
                         ) -> None:
     """Rows with an unreadable value: no answer, and every problem in input order."""
-    error_columns = [columns[name].errors for name in INPUTS if columns[name].errors is not None]
+    error_columns = [errors for name in INPUTS if (errors := columns[name].errors) is not None]
     if not error_columns:
         return
-    bad = np.zeros(rows, bool)
-    for errors in error_columns:
-        bad |= errors != None  # noqa: E711 (element-wise comparison)
-    for position in np.flatnonzero(bad):
-        problems = [e[position] for e in error_columns if e is not None and e[position] is not None]
+    flagged = [errors != None for errors in error_columns]  # noqa: E711 (element-wise)
+    count = np.sum(flagged, axis=0)
+    bad = count > 0
+    # Most bad rows have one bad value: its message as it is, in numpy; the few with
+    # several get every problem in input order.
+    for errors, where in zip(error_columns, flagged, strict=True):
+        single = where & (count == 1)
+        out["issues"][single] = errors[single]
+    for position in np.flatnonzero(count > 1):
+        problems = [e[position] for e in error_columns if e[position] is not None]
         out["issues"][position] = "; ".join(problems)
     for name in ("architecture", "rationale", "mandatory"):
         out[name][bad] = None
