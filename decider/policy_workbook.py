@@ -175,6 +175,14 @@ def _read(path: Path) -> _PolicySheet:
     if not zipfile.is_zipfile(path):
         raise DeciderInputError(
             f"policy workbook {path.name}: is not an .xlsx workbook (not a zip archive)")
+    # The batch layer's checks first (file type, zip bomb limits, no DTDs in the parts it
+    # reads): openpyxl would inflate a hostile shared-strings part whole.
+    from decider.workbook.package import open_package
+
+    try:
+        open_package(path).close()
+    except DeciderInputError as error:
+        raise DeciderInputError(f"policy workbook {error.one_line}") from None
     try:
         with warnings.catch_warnings():
             # openpyxl warns of parts it skips (on stderr): the policy is all we need.

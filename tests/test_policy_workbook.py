@@ -143,3 +143,24 @@ def test_real_workbooks_of_the_corpus_are_refused_in_one_line(corpus: Path) -> N
             load_policy(path)
         assert path.name in caught.value.one_line
         assert "\n" not in caught.value.one_line
+
+
+def test_a_zip_bomb_template_is_refused_before_openpyxl_inflates_it(template: Path,
+                                                                    tmp_path: Path) -> None:
+    # 256 MiB of shared strings deflated to a few hundred KiB: openpyxl would inflate and
+    # parse the part whole; the batch layer's limits refuse it from the zip directory.
+    from test_hostile import MAIN, replace_member
+
+    def bomb(stream: Any) -> None:
+        stream.write(b'<sst xmlns="' + MAIN.encode() + b'" count="1" uniqueCount="1">')
+        blank = b" " * (1 << 20)
+        for _ in range(256):
+            stream.write(blank)
+        stream.write(b"<si><t>x</t></si></sst>")
+
+    hostile = tmp_path / "hostile.xlsx"
+    replace_member(template, hostile, "xl/sharedStrings.xml", bomb)
+    with pytest.raises(DeciderInputError) as error:
+        load_policy(hostile)
+    assert error.value.one_line.startswith("policy workbook hostile.xlsx")
+    assert "zip bomb" in error.value.one_line
