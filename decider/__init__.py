@@ -7,13 +7,35 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from decider.batch import ScoreSummary, score_rows, score_workbook
 from decider.engine import CriterionVote, Result, recommend
 from decider.errors import DeciderInputError
-from decider.frame import score_frame
 from decider.policy import Policy, default_policy, load_policy
+
+if TYPE_CHECKING:
+    from decider.batch import ScoreSummary, score_rows, score_workbook
+    from decider.frame import score_frame
+
+# Imported on first use: they need pandas, which `decider recommend` and a single
+# Excel cell do not (it doubles the start-up time of the command line).
+_LAZY = {
+    "score_frame": "decider.frame",
+    "ScoreSummary": "decider.batch",
+    "score_rows": "decider.batch",
+    "score_workbook": "decider.batch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'decider' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "CriterionVote",

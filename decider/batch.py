@@ -124,31 +124,15 @@ def score_workbook(
     in_place: bool = False,
     overwrite: bool = False,
     policy: Policy | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ScoreSummary:
     """Score every business unit of a workbook and write the answers beside them.
 
     Output: `output`, else `NAME.scored.xlsx` beside the input; `in_place` writes over the
-    input after keeping `NAME.bak.xlsx`. Raises `DeciderInputError` (a `WorkbookError`
-    for files and options) with a one-line message; nothing is written then.
+    input after keeping `NAME.bak.xlsx`. `progress(done, total)` is told as the sheet is
+    read and written. Raises `DeciderInputError` (a `WorkbookError` for files and options)
+    with a one-line message; nothing is written then.
     """
-    return score_workbook_with_progress(input, output, sheet=sheet, header_row=header_row,
-                                        columns=columns, in_place=in_place,
-                                        overwrite=overwrite, policy=policy)
-
-
-def score_workbook_with_progress(
-    input: str | os.PathLike[str],
-    output: str | os.PathLike[str] | None = None,
-    *,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    columns: Mapping[str, str] | None = None,
-    in_place: bool = False,
-    overwrite: bool = False,
-    policy: Policy | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> ScoreSummary:
-    """`score_workbook`, telling `progress(done, total)` as the sheet is read and written."""
     source = Path(input)
     if source.suffix.lower() in TABLE_SUFFIXES:
         raise WorkbookError(f"{source.name} is a {source.suffix.lstrip('.').upper()} table: "

@@ -249,10 +249,10 @@ def test_libreoffice_reads_what_decider_wrote(tmp_path: Path, lo_convert: Any) -
 
 
 def test_progress_is_told_up_to_the_whole_sheet_read_twice(tmp_path: Path) -> None:
-    from decider.batch import score_workbook_with_progress
+    from decider.batch import score_workbook
 
     told: list[tuple[int, int]] = []
-    score_workbook_with_progress(portfolio(tmp_path / "p.xlsx"),
+    score_workbook(portfolio(tmp_path / "p.xlsx"),
                                  progress=lambda done, total: told.append((done, total)))
     assert told and all(done <= total for done, total in told)
     done, total = told[-1]

@@ -19,7 +19,7 @@ from decider.batch import (
     WORKBOOK_SUFFIXES,
     ScoreSummary,
     score_rows,
-    score_workbook_with_progress,
+    score_workbook,
 )
 from decider.cli.options import policy_option
 from decider.errors import DeciderInputError
@@ -223,7 +223,7 @@ def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) ->
             return _Outcome(job, rows=rows)
         if not job.input.exists():
             return _Outcome(job, error=f"{job.input} does not exist")
-        summary = score_workbook_with_progress(
+        summary = score_workbook(
             job.input, job.output, sheet=job.sheet, header_row=job.header_row,
             columns=job.columns, in_place=job.in_place, overwrite=job.overwrite,
             policy=job.policy, progress=progress)
