@@ -260,7 +260,7 @@ def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
         value = _cell(grid[0][0])
         return None if is_blank(value) else [value] * rows
     try:
-        cells = [row[0] for row in grid] if len(grid) == rows else list(chain.from_iterable(grid))
+        cells = list(chain.from_iterable(grid))  # rows of one cell, or row-major
     except (IndexError, TypeError):  # an empty row or a bare cell: only from Python callers
         cells = []
     if len(cells) != rows:
