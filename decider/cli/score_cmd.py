@@ -280,7 +280,7 @@ def _print_rows(outcomes: list[_Outcome], output_format: str) -> None:
         frame.insert(0, "file", str(outcome.job.input))
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    stream = click.get_text_stream("stdout")
+    stream = sys.stdout
     if output_format == "csv":
         table.to_csv(stream, index=False)
     else:
