@@ -139,11 +139,17 @@ def score_workbook(
                             "decider writes answers into .xlsx workbooks only; use "
                             "--format csv or --format json to get them on stdout")
     target = _output_path(source, output, in_place)
+    if in_place:
+        _backup_path(source)  # refused before any work
     policy = policy or default_policy()
     with open_package(source) as package:
         if package.is_macro_enabled and target.suffix.lower() != ".xlsm":
             raise WorkbookError(f"{source.name} holds macros: name the output .xlsm "
                                 f"(not {target.name}) so Excel keeps them")
+        if not package.is_macro_enabled and target.suffix.lower() == ".xlsm":
+            raise WorkbookError(f"{source.name} holds no macros: name the output .xlsx "
+                                f"(not {target.name}); Excel refuses to open an .xlsm "
+                                "that is not macro-enabled")
         strings = read_shared_strings(package)
         layout = _locate(package, strings, sheet, header_row, _check_columns(columns))
         if progress is not None:
@@ -154,7 +160,10 @@ def score_workbook(
         edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64))
         if not overwrite:
             _refuse_conflicts(package, layout, found, edit)
-        backup = _backup(source) if in_place else None
+        backup = None
+        if in_place:
+            backup = _backup_path(source)
+            shutil.copy2(source, backup)
         _write(package, layout.sheet.part, edit, target, source)
     counts = results["architecture"].value_counts()
     return ScoreSummary(
@@ -594,9 +603,12 @@ def _output_path(source: Path, output: str | os.PathLike[str] | None, in_place: 
     return target
 
 
-def _backup(source: Path) -> Path:
+def _backup_path(source: Path) -> Path:
     backup = source.with_name(f"{source.stem}.bak{source.suffix}")
-    shutil.copy2(source, backup)
+    if backup.exists():
+        # It may be the user's only original (kept by an earlier --in-place run).
+        raise WorkbookError(f"{backup.name} already exists (kept by an earlier --in-place "
+                            "run?): move it away first, or write elsewhere with -o")
     return backup
 
 

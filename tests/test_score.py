@@ -130,3 +130,75 @@ def test_output_without_a_suffix_is_a_folder(tmp_path: Path) -> None:
     result = run(source, "-o", tmp_path / "scored", "-q")
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "scored").iterdir()] == ["p.xlsx"]
+
+
+def _styled_units(path: Path, names_only: tuple[str, ...] = ("Beta",)) -> Path:
+    """A table whose empty input cells are filled yellow, as templates often are: blank
+    cells that exist in the sheet's XML."""
+    from openpyxl.styles import PatternFill
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Units"
+    sheet.append(["Business unit", "Employees", "AI maturity", "Regulation", "AI budget"])
+    sheet.append(["Alpha", 300, "Scale-up", "Medium", "2.5M"])
+    for name in names_only:
+        sheet.append([name])
+    sheet.append(["Gamma", 8000, "Enterprise", "banking", "10M"])
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=5):
+        for cell in row:
+            cell.fill = fill
+    workbook.save(path)  # a fresh workbook, not a user's round trip
+    return path
+
+
+def test_a_unit_with_only_its_name_gets_an_issue_among_styled_blank_cells(tmp_path: Path
+                                                                          ) -> None:
+    result = run(_styled_units(tmp_path / "u.xlsx"), "-o", tmp_path / "out.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "3 rows scored" in result.stdout and "1 rows with issues" in result.stdout
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Units"]
+    assert sheet["A3"].value == "Beta" and sheet["F3"].value is None
+    assert sheet["J3"].value.startswith("not enough information")
+
+
+def test_clearing_a_units_inputs_clears_its_old_answer(tmp_path: Path) -> None:
+    first = tmp_path / "first.xlsx"
+    assert run(_styled_units(tmp_path / "u.xlsx"), "-o", first).exit_code == 0
+    edited = openpyxl.load_workbook(first)  # the user clears Alpha's inputs in Excel
+    for ref in ("B2", "C2", "D2", "E2"):
+        edited["Units"][ref].value = None
+    edited.save(tmp_path / "cleared.xlsx")
+    result = run(tmp_path / "cleared.xlsx", "-o", tmp_path / "second.xlsx")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "second.xlsx")["Units"]
+    assert sheet["F2"].value is None, "Alpha kept its stale recommendation"
+    assert sheet["J2"].value.startswith("not enough information")
+
+
+def test_a_second_in_place_run_keeps_the_original_backup(tmp_path: Path) -> None:
+    source = portfolio(tmp_path / "p.xlsx")
+    original = source.read_bytes()
+    assert run(source, "--in-place").exit_code == 0
+    assert (tmp_path / "p.bak.xlsx").read_bytes() == original
+    scored_once = source.read_bytes()
+    again = run(source, "--in-place")
+    assert again.exit_code == 2
+    assert "p.bak.xlsx already exists" in again.stderr
+    assert (tmp_path / "p.bak.xlsx").read_bytes() == original
+    assert source.read_bytes() == scored_once
+
+
+def test_an_xlsm_output_for_a_workbook_without_macros_is_refused(tmp_path: Path) -> None:
+    result = run(portfolio(tmp_path / "p.xlsx"), "-o", tmp_path / "p.xlsm")
+    assert result.exit_code == 2
+    assert "holds no macros: name the output .xlsx" in result.stderr
+    assert not (tmp_path / "p.xlsm").exists()
+
+
+def test_a_failed_json_run_prints_nothing_on_stdout(tmp_path: Path) -> None:
+    result = run(tmp_path / "missing.xlsx", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""

@@ -247,8 +247,9 @@ def _has_issues(outcome: _Outcome) -> bool:
 
 def _report(outcomes: list[_Outcome], as_rows: bool, output_format: str, quiet: bool,
             several: bool) -> None:
-    if as_rows:
-        _print_rows([o for o in outcomes if o.rows is not None], output_format)
+    scored = [o for o in outcomes if o.rows is not None]
+    if scored:  # nothing at all on stdout when every input failed: a pipe sees no result
+        _print_rows(scored, output_format)
     for outcome in outcomes:
         if outcome.error is not None and several:
             click.echo(f"decider: {outcome.error}", err=True)

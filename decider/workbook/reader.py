@@ -107,7 +107,7 @@ class _Collector:
         found = self._cells.findall(block)
         seen_rows = self._add_cells(found) if found else np.empty(0, np.int64)
         if self.present and len(seen_rows) < block.count(self._rows):
-            # Some row has no wanted cell: look for anything in the other table columns.
+            # Some row has no input given: look for anything in the other table columns.
             numbers = self._present.findall(block)
             if numbers:
                 rows = np.array(numbers, dtype="S7").astype(np.int64)
@@ -122,7 +122,7 @@ class _Collector:
         numbers = [column_number(letter.decode()) for letter in column_uniques.tolist()]
         chosen = np.flatnonzero(filled)
         if not len(chosen):
-            return np.unique(rows)
+            return np.empty(0, np.int64)
         body_codes, body_uniques = pd.factorize(body_array[chosen])
         attribute_codes, attribute_uniques = pd.factorize(
             np.array(attributes, dtype=object)[chosen])
@@ -142,7 +142,10 @@ class _Collector:
                 self.values[column].append(values[pair_codes[here]])
             if column in self.watched:
                 self.formulas.extend((int(r), column) for r in chosen_rows[here & formulas])
-        return np.unique(rows)
+        # The rows with an input given: an empty styled cell, or decider's own answers from
+        # an earlier run, do not make a row a business unit.
+        inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
+        return np.unique(chosen_rows[np.isin(chosen_columns, inputs)])
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
