@@ -15,6 +15,7 @@ import click
 import pandas as pd
 
 from decider.batch import (
+    FIELDS,
     TABLE_SUFFIXES,
     WORKBOOK_SUFFIXES,
     ScoreSummary,
@@ -130,7 +131,7 @@ def _parse_columns(options: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"'{option}' is not FIELD=HEADER (e.g. size=Headcount "
                                      "or budget=F)", param_hint="--column")
         key = name.strip().lower().replace("-", "_")
-        if key not in {"size", "maturity", "regulation", "budget", "multi_country"}:
+        if key not in FIELDS:
             raise click.BadParameter(f"'{name}' is not an input; inputs are size, maturity, "
                                      "regulation, budget, multi-country", param_hint="--column")
         columns[key] = header.strip()

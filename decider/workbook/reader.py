@@ -199,9 +199,6 @@ class _Collector:
             return np.empty(0, np.int64)
         return np.unique(np.concatenate(self.present_rows))
 
-    def used_column(self) -> int:
-        return self.last_column
-
 
 def _letters(columns: set[int]) -> bytes:
     """A regex alternation of column letters, longer first (AB before A): a larger column
@@ -226,5 +223,5 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
             merges = merged_ranges(block)
     return Scan(frame=collector.frame(), present=collector.present_row_numbers(),
                 formulas=collector.formulas,
-                last_column=collector.used_column(), merges=merges,
+                last_column=collector.last_column, merges=merges,
                 dimension=dimension_of(parts.head))

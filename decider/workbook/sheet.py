@@ -42,14 +42,12 @@ class Syntax:
         self.row_start = b"<" + prefix + b"row"
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c\s*>)",
                                re.S)
-        self.cell_start = b"<" + prefix + b"c"
         self.sheet_data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>")
         self.sheet_data_end = b"</" + prefix + b"sheetData"
         self.value = re.compile(rb"<" + p + rb"v\b[^>]*?(?:/>|>(.*?)</" + p + rb"v\s*>)", re.S)
         self.text = re.compile(rb"<" + p + rb"t\b[^>]*?(?:/>|>(.*?)</" + p + rb"t\s*>)", re.S)
         self.phonetic = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh\s*>", re.S)
         self.formula = b"<" + prefix + b"f"
-        self.row_close = b"</" + prefix + b"row>"
 
 
 @dataclass(slots=True)
@@ -186,14 +184,6 @@ def _has_formula(syntax: Syntax, body: bytes) -> bool:
 def _text(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
     return html.unescape(text) if "&" in text else text
-
-
-@dataclass(slots=True)
-class RowCells:
-    """The cells of one row: (column, attributes, body or None, span in the row's body)."""
-
-    number: int
-    cells: list[tuple[int, bytes, bytes | None, tuple[int, int]]]
 
 
 def row_number(attributes: bytes, previous: int) -> int:

@@ -10,9 +10,6 @@ from lxml import etree
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package import Package, refuse_doctype
 
-_SI = "si"
-_PHONETIC = "rPh"
-
 
 class _Feed:
     """A file-like view of chunks, for lxml's iterparse."""
