@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "xlsx_templates" / "orchestration_matrix.xlsx"
 
 # Functions Excel 2016 and LibreOffice both evaluate, none needing an _xlfn. prefix.
-PORTABLE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISLOGICAL", "TRIM", "INT",
-                      "ROUND", "INDEX", "MATCH", "IFERROR", "SUMPRODUCT", "MID"}
+PORTABLE_FUNCTIONS = {"IF", "AND", "OR", "NOT", "ISNUMBER", "ISLOGICAL", "TRIM", "SUBSTITUTE",
+                      "INT", "ROUND", "INDEX", "MATCH", "IFERROR", "SUMPRODUCT", "MID"}
 
 
 def load(path: Path, **options: Any) -> openpyxl.Workbook:

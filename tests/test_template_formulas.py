@@ -52,6 +52,9 @@ EDGES: tuple[Row, ...] = (
     (40, "POC", "Light", -1, None),
     (40, "POC", "Light", None, "maybe"),
     (40, "POC", "Light", None, 1.5),
+    (40, "M*", "Light", None, None),  # MATCH's wildcards are text here: the engine refuses
+    (40, "S?ale-up", "Medium", None, None),
+    (40, "POC", "Fin*", None, None),
     (300, "Scale-up", "Energy", None, None),  # a sector of the edited policy only
     (None, None, "Energy", 8_000_000, "yes"),
 )

@@ -6,8 +6,8 @@ the Portfolio table (structured references to the row's cells) and the LAMBDA na
 parameters in place of the cells.
 
 Only functions that Excel 2016 and LibreOffice both evaluate appear (IF, AND, OR, NOT,
-ISNUMBER, ISLOGICAL, TRIM, INT, ROUND, INDEX, MATCH, IFERROR, SUMPRODUCT, MID): none
-needs an `_xlfn.` prefix, and none is a dynamic-array function.
+ISNUMBER, ISLOGICAL, TRIM, SUBSTITUTE, INT, ROUND, INDEX, MATCH, IFERROR, SUMPRODUCT,
+MID): none needs an `_xlfn.` prefix, and none is a dynamic-array function.
 """
 
 from __future__ import annotations
@@ -65,10 +65,16 @@ def _multi_yes(c: str) -> str:
             f'OR(TRIM({c})="yes",TRIM({c})="true")))')
 
 
+def _label(ref: str) -> str:
+    """A cell's text for MATCH against labels: trimmed, with MATCH's wildcards (* ? ~)
+    escaped, so that "M*" is not read as "Mature" (the engine refuses it)."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"~","~~"),"*","~*"),"?","~?")'
+
+
 def _regulation_row(r: str) -> str:
     """Row of the regulation's level: a level label, or a sector's level."""
-    return (f"IFERROR(MATCH(TRIM({r}),{N.level_labels},0),"
-            f"MATCH(INDEX({N.sector_levels},MATCH(TRIM({r}),{N.sector_labels},0)),"
+    return (f"IFERROR(MATCH({_label(r)},{N.level_labels},0),"
+            f"MATCH(INDEX({N.sector_levels},MATCH({_label(r)},{N.sector_labels},0)),"
             f"{N.level_labels},0))")
 
 
@@ -104,7 +110,7 @@ class _Parts:
     def maturity_vote(self) -> str:
         m = self.refs.maturity
         months = f"INDEX({N.month_votes},{_rank(m, N.month_bounds, N.month_limits)})"
-        phase = f"INDEX({N.phase_votes},MATCH(TRIM({m}),{N.phase_labels},0))"
+        phase = f"INDEX({N.phase_votes},MATCH({_label(m)},{N.phase_labels},0))"
         return f"IF({_blank(m)},0,IF(ISNUMBER({m}),{months},{phase}))"
 
     @property
@@ -159,7 +165,7 @@ class _Parts:
     def _bad(self) -> tuple[tuple[str, str], ...]:
         r = self.refs
         s, m, reg, b, c = r.size, r.maturity, r.regulation, r.budget, r.multi_country
-        phase = f"ISNUMBER(MATCH(TRIM({m}),{N.phase_labels},0))"
+        phase = f"ISNUMBER(MATCH({_label(m)},{N.phase_labels},0))"
         words = ",".join(f'TRIM({c})="{word}"' for word in ("yes", "no", "true", "false"))
         country = (f"IF(ISLOGICAL({c}),TRUE,IF(ISNUMBER({c}),AND({c}>=0,{c}=INT({c})),"
                    f"OR({_blank(c)},{words})))")
