@@ -13,13 +13,14 @@ from decider.cli import cli
 from decider.cli.excel_cmd import add_udf_module, interpreter_warning, with_udf_module
 
 
-@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="this machine may have Excel")
+@pytest.mark.skipif(sys.platform == "win32", reason="this machine may have Excel")
 def test_without_excel_it_says_what_it_would_do_and_changes_nothing(tmp_path: Path) -> None:
     conf = tmp_path / "xlwings" / "xlwings.conf"
     result = CliRunner().invoke(cli, ["excel", "install", "--conf", str(conf)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"no Microsoft Excel on this machine ({sys.platform}): "
-                                    "nothing changed.")
+    assert result.output.startswith("no desktop Excel for Windows on this machine: the "
+                                    "classic add-in's functions need it "
+                                    f"({sys.platform}): nothing changed.")
     assert "-m xlwings.cli addin install" in result.output
     assert f'add decider.udfs to "UDF MODULES" in {conf}' in result.output
     assert not (tmp_path / "xlwings").exists()
@@ -82,3 +83,14 @@ def test_another_python_configured_for_excel_is_named() -> None:
     assert interpreter_warning(text.replace("Python39", "Python311"),
                                "C:\\Python311\\python.exe") is None
     assert interpreter_warning('"UDF MODULES","decider.udfs"\n', sys.executable) is None
+
+
+def test_a_conf_in_the_windows_code_page_keeps_its_bytes_and_mode(tmp_path: Path) -> None:
+    # xlwings writes xlwings.conf in the system's code page: cp1252 on Windows.
+    conf = tmp_path / "xlwings.conf"
+    original = '"INTERPRETER_WIN","C:\\Users\\José\\python.exe"\r\n'.encode("cp1252")
+    conf.write_bytes(original)
+    conf.chmod(0o640)
+    assert add_udf_module(conf) is True
+    assert conf.read_bytes() == original + b'"UDF MODULES","decider.udfs"\r\n'
+    assert conf.stat().st_mode & 0o777 == 0o640

@@ -1,9 +1,9 @@
 """`decider excel install`: hook =ORCH_ARCH and its companions into Excel.
 
-On a machine with Excel (Windows or macOS) it runs `xlwings addin install` and adds
-`decider.udfs` to "UDF MODULES" in the user's xlwings.conf. Where there is no Excel it says
-what it would do and changes nothing. xlwings Server and Lite need no install: see the
-README.
+On Windows with Excel it runs `xlwings addin install` and adds `decider.udfs` to
+"UDF MODULES" in the user's xlwings.conf. Elsewhere (the classic add-in's functions are
+Windows-only; on a Mac, use xlwings Lite or Server) it says what it would do and changes
+nothing. xlwings Server and Lite need no install: see the README.
 """
 
 from __future__ import annotations
@@ -45,19 +45,27 @@ def install_command(dry_run: bool, conf: Path | None) -> None:
     ]
     excel = _excel_found()
     if dry_run or excel is None:
-        reason = "--dry-run" if dry_run else f"no Microsoft Excel on this machine ({sys.platform})"
+        reason = "--dry-run" if dry_run else (
+            "no desktop Excel for Windows on this machine: the classic add-in's functions "
+            f"need it ({sys.platform})")
         click.echo(f"{reason}: nothing changed. With Excel, `decider excel install` would:")
         for number, step in enumerate(plan, start=1):
             click.echo(f"  {number}. {step}")
-        click.echo("Excel on the web, or without the classic add-in: use xlwings Lite or "
-                   "xlwings Server (see the README).")
+        click.echo("On a Mac, Excel on the web, or without the classic add-in: use xlwings "
+                   "Lite or xlwings Server (see the README).")
         return
     click.echo(f"Excel found: {excel}")
     _run_addin_install()
+    had_key = conf.exists() and _has_udf_modules(_read_conf(conf))
     changed = add_udf_module(conf)
     click.echo(f'{"Added" if changed else "Already there:"} {UDF_MODULE} in "{CONF_KEY}" '
                f"of {conf}")
-    warning = interpreter_warning(conf.read_bytes().decode("utf-8"), sys.executable)
+    if changed and not had_key:
+        click.echo(f'Note: {conf} had no "{CONF_KEY}" line, so xlwings imported each '
+                   "workbook's own Python module; now it imports the modules listed there: "
+                   "add your other projects' modules to that line, separated by ';'.",
+                   err=True)
+    warning = interpreter_warning(_read_conf(conf), sys.executable)
     if warning:
         click.echo(f"Warning: {warning}", err=True)
     click.echo("Next, in Excel: xlwings tab > Import Functions, then type "
@@ -78,10 +86,8 @@ def _addin_install_command() -> list[str]:
 
 
 def _excel_found() -> str | None:
-    """Where Excel is, or None: the classic add-in needs desktop Excel."""
-    if sys.platform == "darwin":
-        app = Path("/Applications/Microsoft Excel.app")
-        return str(app) if app.is_dir() else None
+    """Where Excel is, or None: the classic add-in's functions need desktop Excel on
+    Windows."""
     if sys.platform == "win32":
         import winreg
 
@@ -109,20 +115,34 @@ def add_udf_module(conf: Path, module: str = UDF_MODULE) -> bool:
     """Add `module` to "UDF MODULES" in the xlwings.conf at `conf` (created if missing);
     every other line stays as it was. The file is replaced whole, never half-written.
     Returns False when the module was already there."""
-    text = conf.read_bytes().decode("utf-8") if conf.exists() else ""
+    text = _read_conf(conf) if conf.exists() else ""
     updated = with_udf_module(text, module)
     if updated == text and conf.exists():
         return False
     conf.parent.mkdir(parents=True, exist_ok=True)
+    mode = conf.stat().st_mode & 0o777 if conf.exists() else 0o644
     handle, temporary = tempfile.mkstemp(prefix=".xlwings-", suffix=".conf", dir=conf.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        # Bytes that are not UTF-8 (xlwings writes the file in the system's code page,
+        # cp1252 on Windows) go back exactly as they were.
+        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape",
+                       newline="") as out:
             out.write(updated)
+        os.chmod(temporary, mode)
         os.replace(temporary, conf)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return True
+
+
+def _read_conf(conf: Path) -> str:
+    return conf.read_bytes().decode("utf-8", "surrogateescape")
+
+
+def _has_udf_modules(text: str) -> bool:
+    return any((entry := _ENTRY.findall(line)) and entry[0].strip().upper() == CONF_KEY
+               for line in text.splitlines())
 
 
 def with_udf_module(text: str, module: str = UDF_MODULE) -> str:
