@@ -11,6 +11,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,9 @@ class _PolicySheet:
         cell = cell or self.one(name)
         if cell.formula:
             fraction = _FRACTION.fullmatch(cell.formula)
-            if fraction:
-                return f"{fraction[1]}/{fraction[2]}"
+            if fraction and Fraction(fraction[2]) != 0:
+                exact = Fraction(fraction[1]) / Fraction(fraction[2])
+                return f"{exact.numerator}/{exact.denominator}"
         value = cell.value
         if isinstance(value, bool) or not isinstance(value, int | float):
             shown = "empty" if value is None else f"'{value}'"

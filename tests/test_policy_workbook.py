@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,14 @@ def test_a_zip_bomb_template_is_refused_before_openpyxl_inflates_it(template: Pa
         load_policy(hostile)
     assert error.value.one_line.startswith("policy workbook hostile.xlsx")
     assert "zip bomb" in error.value.one_line
+
+
+def test_a_fraction_with_decimals_typed_as_a_formula_stays_exact(template: Path) -> None:
+    def change(workbook: openpyxl.Workbook, cells: Callable[[str], list[Any]]) -> None:
+        cells("CentralizedAbove")[0].value = "=200.0/3"
+        cells("DecentralizedBelow")[0].value = "=33.5/1"
+
+    edit(template, change)
+    policy = load_policy(template)
+    assert policy.centralized_above == Fraction(200, 3)
+    assert policy.decentralized_below == Fraction(67, 2)

@@ -76,8 +76,11 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     cursor = _Sheet(workbook, sheet, formats)
     data = policy.data
     sheet.write(0, 0, "Decision policy", formats["title"])
-    sheet.write(1, 0, "Edit the yellow cells (and the sources): the Portfolio's formulas, "
-                "`decider score --policy` and `decider recommend --policy` all read them. "
+    sheet.write(1, 0, "Edit the yellow cells (and the sources): `decider score --policy` "
+                "and `decider recommend --policy` read them all; the Portfolio's native "
+                "formulas read the bounds, votes and weights (of the 'Also accepted' forms "
+                "they know only the labels); the add-in's =ORCH_ARCH reads the policy file "
+                "named in its last argument or in DECIDER_POLICY (this workbook's path works). "
                 "Labels stay as they are: the dropdowns and formulas use them.", formats["note"])
     cursor.row = 2
     cursor.setting("Policy name", N.policy_name, str(data["name"]), text=True)
