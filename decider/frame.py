@@ -119,7 +119,7 @@ def _suspects(uniques: np.ndarray) -> np.ndarray:
     """The distinct values under which factorize may have merged a boolean with a 0 or 1
     (True == 1 == 1.0 and they hash alike; it keeps the first seen): the booleans and the
     numbers equal to 0 or 1."""
-    types = _TYPE_OF(uniques)
+    types = TYPE_OF(uniques)
     booleans = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
     numbers = _plain_numbers(types)
     zero_or_one = np.zeros(len(uniques), bool)
@@ -136,7 +136,7 @@ def _plain_numbers(types: np.ndarray) -> np.ndarray:
 
 
 # type() over an object array in numpy's loop: far faster than a Python generator.
-_TYPE_OF = np.frompyfunc(type, 1, 1)
+TYPE_OF = np.frompyfunc(type, 1, 1)
 _BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
 _NUMBER_TYPES = tuple(np.array([kind], dtype=object) for kind in (int, float, np.float64,
                                                                   np.int64))
@@ -159,7 +159,7 @@ def _split_booleans(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray,
     """Give the boolean cells codes of their own, without factorizing again: only the
     cells filed under a suspect distinct value are looked at."""
     positions = np.flatnonzero(np.isin(codes, suspects))
-    types = _TYPE_OF(values[positions])
+    types = TYPE_OF(values[positions])
     is_bool = (types == _BOOL_TYPES[0]) | (types == _BOOL_TYPES[1])
     if not is_bool.any():
         return codes, uniques
@@ -184,7 +184,7 @@ def _read_uniques(
     rules = np.full(count, -1, np.int16)
     flags = np.zeros(count, bool)
     errors = np.full(count, None, object)
-    numeric = _plain_numbers(_TYPE_OF(uniques))
+    numeric = _plain_numbers(TYPE_OF(uniques))
     if scale is not None and numeric.any():
         positions = np.flatnonzero(numeric)
         numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
@@ -206,8 +206,8 @@ def _read_uniques(
 
 
 def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
-    """Plain numbers: positive finite ones placed on the ranges by numpy, the rest read
-    one distinct value at a time (blanks, zero, negatives, infinities)."""
+    """Plain numbers: positive finite ones placed on the ranges by numpy, blanks (NaN)
+    left unknown, the rest read one at a time (zero, negatives, infinities)."""
     rules = np.full(len(numbers), -1, np.int16)
     good = np.isfinite(numbers) & (numbers > 0)
     conditions = [
@@ -236,10 +236,10 @@ _SCALES = {
 
 def _take(column: _Column, codes: np.ndarray) -> _Column:
     """Spread the readings of the distinct values over the rows (-1: a blank)."""
-    blank = codes < 0
-    safe = np.where(blank, 0, codes) if len(column.rules) else codes
     if not len(column.rules):
         return _Column(np.full(len(codes), -1, np.int16), None, None)
+    blank = codes < 0
+    safe = np.where(blank, 0, codes)
     rules = np.where(blank, -1, column.rules[safe]).astype(np.int16)
     flags = None if column.flags is None else np.where(blank, False, column.flags[safe])
     errors = None

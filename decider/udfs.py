@@ -49,7 +49,7 @@ import xlwings as xw
 
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
-from decider.frame import score_columns
+from decider.frame import TYPE_OF, score_columns
 from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
 
@@ -142,7 +142,7 @@ def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any
     try:
         policy = _policy(policy_argument)
         values = [_single(value) for value in arguments]
-        if _RANGE in values:
+        if any(value is _RANGE for value in values):
             grids = [_as_grid(value) for value in arguments]
             shape = _common_shape(grids)
             if shape is not None:
@@ -215,14 +215,13 @@ def _blanks(cells: np.ndarray) -> np.ndarray:
     """`is_blank` of each cell of an object array, in numpy's loops where it can be: only
     the text that starts with white space is looked at one by one."""
     blank: np.ndarray = np.asarray(pd.isna(cells), bool) | (cells == "")
-    text = np.flatnonzero(~blank & (_TYPE_OF(cells) == _STR))
+    text = np.flatnonzero(~blank & (TYPE_OF(cells) == _STR))
     spaced = [position for position, cell in zip(text.tolist(), cells[text].tolist(),
                                                  strict=True) if cell[0].isspace()]
     blank[spaced] = [is_blank(cells[position]) for position in spaced]
     return blank
 
 
-_TYPE_OF = np.frompyfunc(type, 1, 1)
 _STR = np.array([str], dtype=object)
 
 
