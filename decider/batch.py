@@ -12,7 +12,6 @@ import csv
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from decider.files import replaced_whole
 from decider.frame import score_frame
 from decider.policy import Policy, default_policy
 from decider.workbook.errors import WorkbookError
@@ -616,14 +616,7 @@ def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: P
     """Into a temporary file beside the target, renamed over it only when complete."""
     if not target.parent.is_dir():
         raise WorkbookError(f"the output folder {target.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "w+b") as out, source.open("rb") as raw:
-            parts = split(package.stream(part), source.name, part)
-            copy_replacing(package.zip, raw, out, part, rewrite(parts, edit))
-        os.chmod(temporary, source.stat().st_mode & 0o777)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replaced_whole(target, mode=source.stat().st_mode & 0o777) as temporary, \
+            temporary.open("w+b") as out, source.open("rb") as raw:
+        parts = split(package.stream(part), source.name, part)
+        copy_replacing(package.zip, raw, out, part, rewrite(parts, edit))

@@ -8,14 +8,14 @@ nothing. xlwings Server and Lite need no install: see the README.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 import click
+
+from decider.files import replaced_whole
 
 UDF_MODULE = "decider.udfs"
 CONF_KEY = "UDF MODULES"
@@ -120,19 +120,10 @@ def add_udf_module(conf: Path, module: str = UDF_MODULE) -> bool:
     if updated == text and conf.exists():
         return False
     conf.parent.mkdir(parents=True, exist_ok=True)
-    mode = conf.stat().st_mode & 0o777 if conf.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=".xlwings-", suffix=".conf", dir=conf.parent)
-    try:
-        # Bytes that are not UTF-8 (xlwings writes the file in the system's code page,
-        # cp1252 on Windows) go back exactly as they were.
-        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape",
-                       newline="") as out:
-            out.write(updated)
-        os.chmod(temporary, mode)
-        os.replace(temporary, conf)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Bytes that are not UTF-8 (xlwings writes the file in the system's code page,
+    # cp1252 on Windows) go back exactly as they were.
+    with replaced_whole(conf) as temporary:
+        temporary.write_bytes(updated.encode("utf-8", "surrogateescape"))
     return True
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from decider.errors import DeciderInputError
+from decider.files import replaced_whole
 from decider.policy import Policy, default_policy
 from decider.template.formulas import InputRefs, ResultFormulas, result_formulas
 from decider.template.names import (
@@ -62,24 +61,9 @@ def build_template(
             f"output '{target}' is not an .xlsx path; accepted: a path ending in .xlsx")
     if not target.parent.is_dir():
         raise DeciderInputError(f"output '{target}': the folder {target.parent} does not exist")
-    descriptor, temporary = tempfile.mkstemp(suffix=".xlsx", prefix=".decider-",
-                                             dir=target.parent)
-    os.close(descriptor)
-    try:
-        _write(Path(temporary), formulas, rows, policy or default_policy())
-        os.chmod(temporary, _file_mode())
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    with replaced_whole(target) as temporary:
+        _write(temporary, formulas, rows, policy or default_policy())
     return target
-
-
-def _file_mode() -> int:
-    """The mode a new file gets under the user's umask (mkstemp's 0600 is for secrets)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
