@@ -35,7 +35,7 @@ from decider.workbook.refs import (
     parse_range,
     range_name,
 )
-from decider.workbook.sheet import ROWS, cells_of, row_number, split, style_of
+from decider.workbook.sheet import cells_of, numbered_rows, split, style_of
 from decider.workbook.strings import read_shared_strings
 from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
@@ -347,18 +347,13 @@ def _header_style(package: Package, entry: SheetEntry, row: int, headers: dict[i
         return None
     parts = split(package.stream(entry.part), package.path.name, entry.part)
     last = max(headers)
-    number = 0
-    for kind, block in parts.items:
-        if kind != ROWS:
-            break
-        for match in parts.syntax.row.finditer(block):
-            number = row_number(match.group(1), number)
-            if number < row:
-                continue
-            for column, attributes, _body, _span in cells_of(parts.syntax, match.group(2)):
-                if column == last:
-                    return style_of(attributes)
-            return None
+    for number, body in numbered_rows(parts):
+        if number < row:
+            continue
+        for column, attributes, _body, _span in cells_of(parts.syntax, body):
+            if column == last:
+                return style_of(attributes)
+        return None
     return None
 
 

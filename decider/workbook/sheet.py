@@ -232,22 +232,28 @@ def merged_ranges(tail: bytes) -> list[str]:
     return [ref.decode("ascii", "replace") for ref in _MERGE_REF.findall(tail)]
 
 
-def peek(parts: SheetParts, strings: list[str], last_row: int) -> dict[int, dict[int, Any]]:
-    """Every non-blank cell of rows 1..last_row, decoded."""
-    rows: dict[int, dict[int, Any]] = {}
+def numbered_rows(parts: SheetParts) -> Iterator[tuple[int, bytes | None]]:
+    """(row number, the row's body) of each row of the sheet, in order."""
     number = 0
     for kind, block in parts.items:
         if kind != ROWS:
-            break
+            return
         for row in parts.syntax.row.finditer(block):
             number = row_number(row.group(1), number)
-            if number > last_row:
-                return rows
-            values = {}
-            for column, attributes, body, _span in cells_of(parts.syntax, row.group(2)):
-                value = decode_cell(parts.syntax, attributes, body, strings).value
-                if value is not None and value != "":
-                    values[column] = value
-            if values:
-                rows[number] = values
+            yield number, row.group(2)
+
+
+def peek(parts: SheetParts, strings: list[str], last_row: int) -> dict[int, dict[int, Any]]:
+    """Every non-blank cell of rows 1..last_row, decoded."""
+    rows: dict[int, dict[int, Any]] = {}
+    for number, body in numbered_rows(parts):
+        if number > last_row:
+            break
+        values = {}
+        for column, attributes, cell_body, _span in cells_of(parts.syntax, body):
+            value = decode_cell(parts.syntax, attributes, cell_body, strings).value
+            if value is not None and value != "":
+                values[column] = value
+        if values:
+            rows[number] = values
     return rows
