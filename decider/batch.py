@@ -91,6 +91,14 @@ class ScoreSummary:
             "issues": self.issues,
         }
 
+    @classmethod
+    def of_rows(cls, input: Path, rows: pd.DataFrame) -> ScoreSummary:
+        """The summary of per-row results (`score_rows`' frame), nothing written."""
+        counts = rows["architecture"].value_counts()
+        return cls(input=input, output=None, sheet=None, header_row=None, columns={},
+                   rows=len(rows), counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
+                   issues=int(rows["issues"].notna().sum()))
+
     def lines(self) -> list[str]:
         where = f"sheet '{self.sheet}', header row {self.header_row}" if self.sheet else ""
         target = f" ➜ {self.output}" if self.output else ""

@@ -263,15 +263,8 @@ def _report(outcomes: list[_Outcome], as_rows: bool, output_format: str, quiet: 
 
 
 def _row_summary(outcome: _Outcome) -> list[str]:
-    rows = outcome.rows
-    assert rows is not None
-    total = len(rows)
-    counts = rows["architecture"].value_counts()
-    parts = [f"{a} {int(counts.get(a, 0))} ({(counts.get(a, 0) / total if total else 0):.1%})"
-             for a in ("Centralized", "Hybrid", "Decentralized")]
-    issues = int(rows["issues"].notna().sum())
-    return [f"{outcome.job.input}", f"  {total} rows scored: " + ", ".join(parts),
-            f"  {issues} rows with issues ({(issues / total if total else 0):.1%})"]
+    assert outcome.rows is not None
+    return ScoreSummary.of_rows(outcome.job.input, outcome.rows).lines()
 
 
 def _print_rows(outcomes: list[_Outcome], output_format: str) -> None:
