@@ -18,12 +18,13 @@ from decider.policy import Policy, default_policy, load_policy
 
 if TYPE_CHECKING:
     from decider.batch import ScoreSummary, score_rows, score_workbook
-    from decider.frame import score_frame
+    from decider.frame import score_columns, score_frame
 
 # Imported on first use: they need pandas, which `decider recommend` and a single
 # Excel cell do not (it doubles the start-up time of the command line).
 _LAZY = {
     "score_frame": "decider.frame",
+    "score_columns": "decider.frame",
     "ScoreSummary": "decider.batch",
     "score_rows": "decider.batch",
     "score_workbook": "decider.batch",
@@ -47,6 +48,7 @@ __all__ = [
     "default_policy",
     "load_policy",
     "recommend",
+    "score_columns",
     "score_frame",
     "score_rows",
     "score_workbook",
