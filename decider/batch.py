@@ -401,9 +401,13 @@ def _score(package: Package, strings: list[str], layout: _Layout, policy: Policy
     if frame.empty:
         raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no business-unit "
                             f"rows below its header row {layout.header_row}: nothing to score")
-    results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
-                          policy=policy)
-    return found, results, frame
+    return found, _score_inputs(frame, policy), frame
+
+
+def _score_inputs(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """The engine's answers for a frame whose columns are named by input field."""
+    return score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
+                       policy=policy)
 
 
 def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> pd.DataFrame:
@@ -473,9 +477,7 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
               if c not in inputs.values() and c - 1 < data.shape[1]]
     filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
     frame = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)].to_numpy())
-    results = score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
-                          policy=policy)
-    return _rows_frame(None, frame, results)
+    return _rows_frame(None, frame, _score_inputs(frame, policy))
 
 
 # -- planning and checking the cells to write --------------------------------------------
