@@ -15,7 +15,6 @@ import click
 import pandas as pd
 
 from decider.batch import (
-    FIELDS,
     TABLE_SUFFIXES,
     WORKBOOK_SUFFIXES,
     ScoreSummary,
@@ -25,6 +24,7 @@ from decider.batch import (
 from decider.cli.options import policy_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
+from decider.workbook.layout import FIELDS
 
 
 class FileProblem(click.ClickException):
