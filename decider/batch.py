@@ -22,6 +22,7 @@ import pandas as pd
 from decider.files import replaced_whole
 from decider.frame import score_frame
 from decider.policy import Policy, default_policy
+from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
 from decider.workbook.layout import (
     FIELDS,
@@ -50,7 +51,6 @@ from decider.workbook.sheet import split
 from decider.workbook.strings import read_shared_strings
 from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
-from decider.workbook.zipcopy import copy_replacing
 
 ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -445,4 +445,6 @@ def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: P
     with replaced_whole(target, mode=source.stat().st_mode & 0o777) as temporary, \
             temporary.open("w+b") as out, source.open("rb") as raw:
         parts = split(package.stream(part), source.name, part)
-        copy_replacing(package.zip, raw, out, part, rewrite(parts, edit))
+        edits = PackageEdit()
+        edits.replace(part, rewrite(parts, edit))
+        edits.write(package, raw, out)

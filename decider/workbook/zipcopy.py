@@ -1,8 +1,9 @@
-"""Writing a package that differs from its source in one member only.
+"""Writing a package that differs from its source in a few members only.
 
-Every other member is copied as raw bytes (local header, compressed data and any data
-descriptor), so its content, compression and timestamps stay exactly as they were, in
-the same order. The one replaced member is deflated from a stream of chunks.
+Every member that is not edited is copied as raw bytes (local header, compressed data and
+any data descriptor), so its content, compression and timestamps stay exactly as they
+were, in the same order. A replaced member keeps its place and name and is deflated from
+a stream of chunks; removed members are dropped; added members go at the end, in order.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import BinaryIO
 
 from decider.workbook.errors import WorkbookError
@@ -41,19 +42,35 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes:
 def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
                    member: str, content: Iterable[bytes], level: int = 3) -> None:
     """Write `source` to `target` with `member`'s content replaced by `content`."""
+    copy_edited(source, source_file, target, {member: content}, level=level)
+
+
+def copy_edited(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
+                replaced: Mapping[str, bytes | Iterable[bytes]],
+                added: Sequence[tuple[str, bytes]] = (), removed: Iterable[str] = (),
+                level: int = 3) -> None:
+    """Write `source` to `target` in one pass: `replaced` members keep their place,
+    `removed` ones are dropped, `added` ones are written last in the order given."""
     infos = source.infolist()
     if any(i.file_size >= _ZIP64_LIMIT or i.compress_size >= _ZIP64_LIMIT
            or i.header_offset >= _ZIP64_LIMIT for i in infos):
         raise WorkbookError("workbooks over 4 GB (zip64) are not supported")
+    dropped = set(removed)
     ends = _member_ends(source, infos)
     records = []
     for info in infos:
+        if info.filename in dropped:
+            continue
         offset = target.tell()
-        if info.filename == member:
-            info = _write_replaced(target, info, content, level)
+        if info.filename in replaced:
+            info = _write_replaced(target, info, replaced[info.filename], level)
         else:
             _copy_raw(source_file, target, info.header_offset, ends[info.header_offset])
         records.append((info, offset))
+    for added_name, data in added:
+        offset = target.tell()
+        records.append((_write_replaced(target, _new_info(added_name, infos), data, level),
+                        offset))
     directory_start = target.tell()
     for info, offset in records:
         name = _name_bytes(info)
@@ -70,6 +87,19 @@ def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: Binar
     target.write(_END.pack(_END_SIGNATURE, 0, 0, count, count, directory_size,
                            directory_start, len(comment)))
     target.write(comment)
+
+
+def _new_info(name: str, infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """A new member's header, dated like the package's first member: the same input gives
+    the same output, byte for byte (no clock time)."""
+    stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+    info = zipfile.ZipInfo(name, stamp)
+    info.orig_filename = name
+    info.flag_bits = 0 if name.isascii() else 0x800
+    info.create_system = 0
+    info.create_version = info.extract_version = 20
+    info.external_attr = 0
+    return info
 
 
 def _member_ends(source: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[int, int]:
@@ -92,8 +122,8 @@ def _copy_raw(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
         left -= len(chunk)
 
 
-def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterable[bytes],
-                    level: int) -> zipfile.ZipInfo:
+def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo,
+                    content: bytes | Iterable[bytes], level: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(original.filename, original.date_time)
     info.orig_filename = original.orig_filename
     info.flag_bits = original.flag_bits & 0x800  # keep only "name is UTF-8"
@@ -115,9 +145,13 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterab
                            len(name), 0) + name
 
     target.write(local_header(0, 0, 0))
-    crc, size, compressed = _deflate_in_background(content, target, level)
+    if isinstance(content, bytes):  # a small part: no thread needed
+        crc, size, compressed = _deflate(content, target, level)
+    else:
+        crc, size, compressed = _deflate_in_background(content, target, level)
     if size >= _ZIP64_LIMIT or compressed >= _ZIP64_LIMIT:
-        raise WorkbookError("the scored sheet would exceed 4 GB (zip64): not supported")
+        raise WorkbookError(f"the part {info.filename} would exceed 4 GB (zip64): "
+                            "not supported")
     end = target.tell()
     target.seek(header_at)
     target.write(local_header(crc, compressed, size))
@@ -127,6 +161,13 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo, content: Iterab
 
 
 _BATCH = 2 << 20
+
+
+def _deflate(content: bytes, target: BinaryIO, level: int) -> tuple[int, int, int]:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    out = compressor.compress(content) + compressor.flush()
+    target.write(out)
+    return zlib.crc32(content), len(content), len(out)
 
 
 def _deflate_in_background(content: Iterable[bytes], target: BinaryIO, level: int
