@@ -458,29 +458,36 @@ def _scored_sheet(package: Package, layout: Layout, found: Scan, edit: SheetEdit
     """The sheet's edit with what goes with it: formats, and the table it grows."""
     columns = {name: column_number(letters) for name, letters in written.items()}
     rows = edit.rows
+    tables = sheet_tables(package, layout.sheet.part)
+    # A table's totals row stays as it is: no answer there, in a grown table or not.
+    totals = np.zeros(len(rows), bool)
+    for area in tables:
+        if area.totals_rows and area.first_row == layout.header_row:
+            totals |= (rows > area.last_row - area.totals_rows) & (rows <= area.last_row)
+    if totals.any():
+        for payloads in edit.payloads.values():
+            shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
+                                     and p.startswith(b' t="s"'))
+            payloads[totals] = b""
+    answered = rows[~totals]
     scored = ScoredSheet(layout.sheet.part, edit, columns, set(edit.header),
-                         layout.header_row + 1, int(rows.max()) if len(rows) else
+                         layout.header_row + 1, int(answered.max()) if len(answered) else
                          layout.header_row + 1, shared)
-    table, note = _growing_table(package, layout, found, sorted(edit.header))
+    table, note = _growing_table(tables, layout, found, sorted(edit.header))
     if table is not None:
         scored.table = table
         scored.table_names = [next(n for n, c in columns.items() if c == column)
                               for column in sorted(edit.header)]
-        if table.totals_rows:  # the totals row stays the table's last, and empty there
-            totals = np.isin(rows, np.arange(table.last_row - table.totals_rows + 1,
-                                             table.last_row + 1))
-            for payloads in edit.payloads.values():
-                payloads[totals] = b""
     return scored, note
 
 
-def _growing_table(package: Package, layout: Layout, found: Scan, new: list[int]
+def _growing_table(tables: list[TableArea], layout: Layout, found: Scan, new: list[int]
                    ) -> tuple[TableArea | None, str | None]:
     """The table whose header row is decider's and which the new result columns extend;
     or why the answers stay outside a table there."""
     if not new:
         return None, None
-    for table in sheet_tables(package, layout.sheet.part):
+    for table in tables:
         if table.header_rows < 1 or table.first_row != layout.header_row or not any(
                 table.first_column <= c <= table.last_column for c in layout.inputs.values()):
             continue
