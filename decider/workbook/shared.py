@@ -36,13 +36,15 @@ class SharedStrings:
         self.table = table
         self.new: list[str] = []  # stored texts to append, in index order
         self._index: dict[str, int] = {}
+        self._looked: set[str] = set()  # stored texts already looked for in the table
         self.references = 0  # cells decider writes as shared strings
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Find the existing plain entries of these texts in one pass over the table."""
-        wanted = {stored_text(t) for t in texts} - self._index.keys()
+        wanted = {stored_text(t) for t in texts} - self._looked
         if not wanted:
             return
+        self._looked |= wanted
         rich = self.table.rich
         for at, text in enumerate(self.table.strings):
             if text in wanted and at not in rich:
@@ -54,7 +56,7 @@ class SharedStrings:
     def index(self, text: str) -> int:
         stored = stored_text(text)
         found = self._index.get(stored)
-        if found is None:
+        if found is None and stored not in self._looked:
             self.prepare([text])
             found = self._index.get(stored)
         if found is None:
