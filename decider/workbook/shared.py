@@ -82,11 +82,11 @@ def entries(texts: list[str], prefix: bytes = b"") -> bytes:
     return b"".join(out)
 
 
-def new_part(plan: SharedStrings) -> bytes:
+def new_part(plan: SharedStrings, namespace: str = MAIN_NS) -> bytes:
     """A sharedStrings part of decider's texts alone (the workbook had none, so no other
-    cell refers to one: `count` is decider's cells)."""
+    cell refers to one: `count` is decider's cells), in the sheets' namespace."""
     return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<sst xmlns="' + MAIN_NS.encode() + b'" count="' + str(plan.references).encode()
+            b'<sst xmlns="' + namespace.encode() + b'" count="' + str(plan.references).encode()
             + b'" uniqueCount="' + str(plan.unique).encode() + b'">' + entries(plan.new)
             + b"</sst>")
 
