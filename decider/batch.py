@@ -2,8 +2,9 @@
 
 Finds the sheet, its header row and the input columns by their header words, reads
 those columns in one streaming pass, scores every business-unit row with `score_frame`,
-and writes the answers into the one sheet by rewriting only its XML: every other part of
-the package is copied byte for byte (see `decider.workbook`).
+and writes the answers into the one sheet by rewriting only its XML, appending the styles
+and shared strings they use: every other part of the package is copied byte for byte
+(see `decider.workbook`).
 """
 
 from __future__ import annotations

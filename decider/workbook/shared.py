@@ -18,7 +18,7 @@ from decider.workbook.writer import clean_text, shared_payload
 
 _SST = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_HELD = 64  # bytes held back while streaming: enough for any "</x:sst>" end
+_HELD = 1 << 16  # bytes held back while streaming: the end tag and anything after it
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
