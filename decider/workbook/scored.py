@@ -189,11 +189,22 @@ class _Space:
         self.strings = base + "sharedStrings" if base else SHARED_STRINGS_REL
 
 
+def _stored(package: Package, part: str) -> str | None:
+    """The member name a part is stored under: part names compare as Excel compares them
+    (any case, a backslash read as "/"), and an edit must name the member as stored."""
+    key = _key(part)
+    return next((name for name in package.zip.namelist() if _key(name) == key), None)
+
+
+def _key(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
 def _workbook_part(package: Package) -> str:
     for _id, kind, target in relationships(package, ""):
-        if kind.endswith("/officeDocument") and target in package.names:
+        if kind.endswith("/officeDocument") and _stored(package, target):
             return target
-    return "xl/workbook.xml"
+    return _stored(package, "xl/workbook.xml") or "xl/workbook.xml"
 
 
 def _related(package: Package, workbook: str, suffix: str) -> str | None:
@@ -206,19 +217,20 @@ def _related(package: Package, workbook: str, suffix: str) -> str | None:
 def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str, content: bytes,
               content_type: str, rel_type: str) -> None:
     """A part the workbook did not have, with its content type and its relationship."""
+    workbook = workbook.replace("\\", "/").lstrip("/")
     folder = workbook.rpartition("/")[0]
     stem, _, extension = name.partition(".")
     member, number = f"{folder}/{name}" if folder else name, 1
-    while edits.has(package, member):
+    while _stored(package, member) or edits.has(package, member):
         member = f"{folder}/{stem}{number}.{extension}" if folder else f"{stem}{number}.{extension}"
         number += 1
-    edits.add(member, content)
-    types = "[Content_Types].xml"
-    edits.replace(types, add_override(edits.current(package, types), member, content_type))
-    rels = rels_part(workbook)
-    if not edits.has(package, rels):
+    types = _stored(package, "[Content_Types].xml") or "[Content_Types].xml"
+    rels = _stored(package, rels_part(workbook))
+    if rels is None or not edits.has(package, rels):
         raise WorkbookError(f"{package.path.name}: its workbook part has no relationships "
-                            f"({rels}); open it in Excel and save it again")
+                            f"({rels_part(workbook)}); open it in Excel and save it again")
+    edits.add(member, content)
+    edits.replace(types, add_override(edits.current(package, types), member, content_type))
     updated, _rel_id = add_relationship(edits.current(package, rels), rel_type,
                                         relative_target(workbook, member))
     edits.replace(rels, updated)
