@@ -35,6 +35,7 @@ from decider.workbook.layout import (
     display,
     header_texts,
     locate,
+    refuse_ambiguous,
     show_headers,
 )
 from decider.workbook.package import Package, open_package
@@ -283,10 +284,11 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
     if best is None:
         raise WorkbookError(f"{source.name}: no header row naming the inputs (size, "
                             "maturity, regulation, budget); use --header-row or --column")
-    number, inputs, _owned = best
+    number, inputs = best.number, best.inputs
+    headers = header_texts(rows.get(number, {}))
+    refuse_ambiguous(best, headers, source.name)
     missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
     if missing:
-        headers = header_texts(rows.get(number, {}))
         raise WorkbookError(f"{source.name}: no {' / '.join(map(display, missing))} column; "
                             f"headers seen: {show_headers(headers)}")
     data = raw.iloc[body_start + number:]
