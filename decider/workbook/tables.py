@@ -1,4 +1,4 @@
-"""The table parts (ListObjects) of a sheet: their ranges and header rows."""
+"""The table parts (ListObjects) of a sheet: their ranges, header rows and totals rows."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class TableArea:
     last_row: int
     last_column: int
     header_rows: int
+    totals_rows: int = 0  # at the bottom of the range (totalsRowCount)
 
     def header_covers(self, row: int, column: int) -> bool:
         return (self.first_row <= row < self.first_row + self.header_rows
@@ -31,7 +32,14 @@ def sheet_tables(package: Package, part: str) -> list[TableArea]:
         area = parse_range(root.get("ref") or "")
         if area is None:
             continue
-        header_rows = int(root.get("headerRowCount") or 1)
+        header_rows = _count(root.get("headerRowCount"), 1)
         areas.append(TableArea(root.get("displayName") or root.get("name") or target,
-                               *area, header_rows))
+                               *area, header_rows, _count(root.get("totalsRowCount"), 0)))
     return areas
+
+
+def _count(text: str | None, default: int) -> int:
+    try:
+        return max(0, int(text)) if text else default
+    except ValueError:
+        return default
