@@ -326,10 +326,19 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
 # -- planning and checking the cells to write --------------------------------------------
 
 
-def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
+def _result_payloads(results: pd.DataFrame, encoding: str = "utf-8"
+                     ) -> dict[str, np.ndarray]:
+    def payload(text: str) -> bytes:
+        encoded = text_payload(text)
+        if encoding == "utf-8":
+            return encoded
+        # A sheet declared in another encoding (ISO-8859-1...): "€" or "➜" go in as
+        # character references, which every encoding reads alike.
+        return encoded.decode("utf-8").encode("ascii", "xmlcharrefreplace")
+
     def texts(values: pd.Series) -> np.ndarray:
         codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=True)
-        table = np.array([text_payload(str(u)) if str(u) else b"" for u in uniques] + [b""],
+        table = np.array([payload(str(u)) if str(u) else b"" for u in uniques] + [b""],
                          dtype=object)
         return table[codes]
 
@@ -363,7 +372,7 @@ def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
         placement[name] = next_column
         header[next_column] = text_payload(name)
         next_column += 1
-    payloads = _result_payloads(results)
+    payloads = _result_payloads(results, found.encoding)
     columns = {placement[name]: payloads[name] for name in OWNED}
     edit = SheetEdit(rows=rows, payloads=columns, header_row=layout.header_row, header=header,
                      header_style=layout.header_style,

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
+from lxml import etree
 from test_lossless import assert_lossless, first_worksheet, sha256
 
 from decider import recommend, score_rows, score_workbook
@@ -405,3 +406,30 @@ def test_corpus_packages_with_odd_part_names_are_scored(corpus: Path, tmp_path: 
     sheet = first_worksheet(source)
     assert sheet is not None
     assert_lossless(source, output, sheet[0])
+
+
+@pytest.mark.corpus
+def test_a_latin_1_sheet_with_cdata_is_read_and_written_in_its_encoding(
+        corpus: Path, tmp_path: Path) -> None:
+    """tdf76115.xlsx declares ISO-8859-1 and wraps every text in CDATA: the values are read
+    without the wrapper, and decider's texts (with their "€") read back, as any XML
+    parser reads the sheet, exactly as decider meant them."""
+    # Column B holds "NFE": refused as a budget, with "2,5 M€" among the forms accepted.
+    columns = {"size": "A", "maturity": "C", "regulation": "E", "budget": "B"}
+    source = corpus / "other" / "tdf76115.xlsx"
+    rows = score_rows(source, header_row=1, columns=columns)
+    assert not rows[["size", "maturity", "regulation", "budget"]].astype(str).apply(
+        lambda column: column.str.contains("CDATA")).any().any()
+    summary = score_workbook(source, tmp_path / "out.xlsx", header_row=1, columns=columns)
+    issues_column = summary.written["Decider issues"]
+    with zipfile.ZipFile(summary.output) as scored:
+        sheet = etree.fromstring(scored.read("xl\\sheet1.xml"))
+    written = {}
+    for cell in sheet.iter("{*}c"):
+        reference = cell.get("r")
+        if reference.rstrip("0123456789") == issues_column:
+            written[int(reference[len(issues_column):])] = "".join(cell.itertext())
+    expected = dict(zip(rows["row"], rows["issues"], strict=True))
+    assert written.pop(1) == "Decider issues"
+    assert written == expected
+    assert any("€" in text for text in written.values())

@@ -48,6 +48,7 @@ class Scan:
     # formulas, one an aggregate; rows whose first text cell in `labels` is "Total"...
     aggregate_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     label_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    encoding: str = "utf-8"  # the sheet's declared encoding, for what is written into it
 
 
 def first_rows(package: Package, part: str, strings: list[str], last_row: int
@@ -258,4 +259,4 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
                 dimension=dimension_of(parts.head),
                 aggregate_rows=np.unique(np.concatenate(aggregates)) if aggregates
                 else np.empty(0, np.int64),
-                label_rows=collector.labels.found())
+                label_rows=collector.labels.found(), encoding=parts.syntax.encoding)
