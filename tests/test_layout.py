@@ -433,3 +433,21 @@ def test_a_latin_1_sheet_with_cdata_is_read_and_written_in_its_encoding(
     assert written.pop(1) == "Decider issues"
     assert written == expected
     assert any("€" in text for text in written.values())
+
+
+def test_totals_rows_are_found_alike_when_cells_are_read_one_by_one(tmp_path: Path) -> None:
+    """The same portfolio with its cells written `<c  r=...>` (an XML writer's spacing the
+    fast path does not take): the reader goes cell by cell and finds the same rows."""
+    source = excel_portfolio(tmp_path / "portfolio.xlsx")
+    spaced = tmp_path / "spaced.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(spaced, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<c r=", b"<c  r=")
+            copy.writestr(info, data)
+    plain, odd = score_rows(source), score_rows(spaced)
+    assert odd["row"].tolist() == plain["row"].tolist()
+    assert odd.attrs["totals_rows"] == plain.attrs["totals_rows"] == [LABEL_TOTALS_ROW,
+                                                                      FORMULA_TOTALS_ROW]
+    assert odd["architecture"].tolist() == plain["architecture"].tolist()
