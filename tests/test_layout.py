@@ -321,13 +321,13 @@ def test_a_totals_word_starts_the_first_text_cell(tmp_path: Path, label: str, to
 
 
 def test_only_the_first_text_cell_counts(tmp_path: Path) -> None:
-    """A unit whose sector says "Mean" is a unit: the first text cell is its name. A row
-    numbered 14 then "Total" is a totals row: a number is not text."""
+    """A unit whose notes start with "Sum" is a unit: the first text cell is its name. A
+    row numbered "2" (a number typed as text) then "Total" is a totals row."""
     path = book(tmp_path / "p.xlsx",
                 ["No.", "Business unit", "Headcount", "Maturity", "Notes", "Budget",
                  "Sector"],
                 [[1, "Retail", 4200, "Mature", "Sum of two old units", 2_500_000, "Finance"],
-                 [2, "Total", 4200, None, None, 2_500_000, None]])
+                 ["2", "Total", 4200, None, None, 2_500_000, None]])
     summary = score_workbook(path)
     assert (summary.rows, summary.totals_rows) == (1, (3,))
 

@@ -108,7 +108,7 @@ class LabelFinder:
             if column not in self.columns or not body:
                 continue
             value = decode_cell(self.syntax, attributes, body, self.strings).value
-            if isinstance(value, str) and value.strip():
+            if _is_text(value):
                 if is_totals_label(value):
                     self.rows.append(number)
                 return
@@ -161,6 +161,8 @@ def label_rows_of_table(data: pd.DataFrame, columns: list[int]) -> np.ndarray:
 
 
 def _is_text(value: object) -> bool:
+    """Text that is not a number written as text ("14", "1,200"): a row numbered in its
+    first column is still judged by its label."""
     if not isinstance(value, str) or not value.strip():
         return False
     try:
