@@ -66,15 +66,14 @@ class LabelFinder:
         self.strings = strings
         self.header_row = header_row
         self.columns = columns
-        ids = _label_ids(strings)
-        # A shared-string cell holding one of those strings: `<v>17</v>` (checked to be a
-        # t="s" cell when found: a number cell can hold 17 too).
+        ids = _label_ids(strings) if columns else []
+        # A shared-string cell holding one of those strings: `<v>17</v>`. A number cell can
+        # hold 17 too: its row is judged on its decoded cells, which then say no.
         self._shared = (re.compile(rb"<" + re.escape(syntax.prefix) + rb"v>(?:"
                                    + b"|".join(str(i).encode() for i in ids) + rb")</")
                         if ids else None)
         self._text = _text_label_pattern(syntax.prefix)
         self._row_start = b"<" + syntax.prefix + b"row"
-        self._row_end = b"</" + syntax.prefix + b"row"
         self.rows: list[int] = []
 
     def add_block(self, block: bytes) -> None:
