@@ -86,8 +86,9 @@ class LabelFinder:
             hits.extend(m.start() for m in self._text.finditer(block))
         seen: set[int] = set()
         for at in sorted(hits):
-            start = max(block.rfind(self._row_start + b" ", 0, at),
-                        block.rfind(self._row_start + b">", 0, at))
+            # The row the hit is in: the nearest "<row" before it (inside sheetData no
+            # other element starts so), found scanning back from the hit only.
+            start = block.rfind(self._row_start, 0, at)
             if start < 0 or start in seen:
                 continue
             seen.add(start)
