@@ -13,6 +13,7 @@ folder (a shared drive), at the same absolute paths as the client.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -64,8 +65,11 @@ def cluster(address: str | None) -> Iterator[Client]:
     except ImportError:
         raise DeciderInputError(INSTALL_HINT) from None
     if address is None:
+        # Quiet workers: a failed task is reported once, in one line, by the caller.
         with LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                          processes=True, host="127.0.0.1", dashboard_address=None) as local, \
+                          silence_logs=logging.CRITICAL,
+                          processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+                          ) as local, \
                 Client(local) as client:
             yield client
         return
@@ -224,7 +228,6 @@ def score_dataset(sources: Sequence[str | os.PathLike[str]], output: str | os.Pa
     one when None). The folder appears whole or not at all: the parts are written beside
     it and renamed into place when every one is written."""
     try:
-        import dask
         import dask.dataframe as dd
     except ImportError:
         raise DeciderInputError(INSTALL_HINT) from None
@@ -232,24 +235,25 @@ def score_dataset(sources: Sequence[str | os.PathLike[str]], output: str | os.Pa
     kind, paths = _dataset_paths([str(s) for s in sources])
     _check_output(target, paths)
     shown = " ".join(str(s) for s in sources)
+    try:  # on the client: the schema, and the columns found, before any cluster starts
+        if kind == "csv":
+            frame = dd.read_csv(paths, dtype=object, keep_default_na=False, na_values=[""])
+        else:
+            frame = dd.read_parquet(paths, index=False)
+    except (OSError, ValueError) as error:
+        raise DeciderInputError(f"{shown} cannot be read as a {kind.upper()} dataset: "
+                                f"{_first_line(error)}") from None
+    found = find_inputs([str(c) for c in frame.columns], columns or {}, what=shown)
+    scored = score_dask_frame(frame, columns={k: v or "" for k, v in found.items()},
+                              policy=policy)
     with cluster(address) as client:
-        try:
-            if kind == "csv":
-                frame = dd.read_csv(paths, dtype=object, keep_default_na=False,
-                                    na_values=[""])
-            else:
-                frame = dd.read_parquet(paths, index=False)
-        except (OSError, ValueError) as error:
-            raise DeciderInputError(f"{shown} cannot be read as a {kind.upper()} dataset: "
-                                    f"{_first_line(error)}") from None
-        scored = score_dask_frame(frame, columns=columns, policy=policy)
         partial = target.with_name(f".{target.name}.partial-{os.urandom(4).hex()}")
         try:
             write = scored.to_parquet(str(partial), write_index=False, compute=False)
             counts = scored[["architecture", "issues"]].map_partitions(
                 _counts, meta=pd.DataFrame({"key": pd.Series(dtype=object),
                                             "count": pd.Series(dtype="int64")}))
-            _, tally = _compute(client, dask, write, counts)
+            _, tally = _compute(client, write, counts)
             _move_into_place(partial, target)
         except DeciderInputError:
             raise
@@ -275,7 +279,7 @@ def _counts(part: pd.DataFrame) -> pd.DataFrame:
                          "count": pd.Series(values, dtype="int64")})
 
 
-def _compute(client: Client, dask: Any, *collections: Any) -> tuple[Any, ...]:
+def _compute(client: Client, *collections: Any) -> tuple[Any, ...]:
     """Every collection in one graph (a partition is read and scored once for the Parquet
     part and its counts), with a progress bar on a terminal fed by the scheduler."""
     futures = client.compute(list(collections), optimize_graph=True)
