@@ -234,11 +234,19 @@ def _run_on_cluster(jobs: list[_Job], address: str) -> list[_Outcome]:
                        output=None if job.output is None else cwd / job.output)
                for job in jobs]
     try:
-        results = run_each(_score_one, shipped, address)
+        results = run_each(_score_on_worker, shipped, address)
     except DeciderInputError as error:
         raise FileProblem(error.one_line) from None
     return [_as_given(job, sent, result, cwd)
             for job, sent, result in zip(jobs, shipped, results, strict=True)]
+
+
+def _score_on_worker(job: _Job) -> _Outcome:
+    """`_score_one`, whose outcome travels back without the memo the policy grew."""
+    from decider.distributed import shippable
+
+    outcome = _score_one(job)
+    return replace(outcome, job=replace(job, policy=shippable(job.policy)))
 
 
 def _as_given(job: _Job, sent: _Job, result: _Outcome | BaseException, cwd: Path
