@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,37 +21,39 @@ import pandas as pd
 
 from decider.files import replaced_whole
 from decider.frame import score_frame
+from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
 from decider.workbook.errors import WorkbookError
-from decider.workbook.package import Package, SheetEntry, open_package
-from decider.workbook.reader import Scan, first_rows, scan
+from decider.workbook.layout import (
+    FIELDS,
+    HEADER_SEARCH_ROWS,
+    OWNED,
+    REQUIRED,
+    Layout,
+    best_header_row,
+    check_columns,
+    describe_inputs,
+    display,
+    header_texts,
+    locate,
+    show_headers,
+)
+from decider.workbook.package import Package, open_package
+from decider.workbook.reader import Scan, scan
 from decider.workbook.refs import (
     MAX_COLUMN,
     cell_name,
     column_letters,
-    column_number,
-    is_column_letters,
     parse_range,
     range_name,
 )
-from decider.workbook.sheet import cells_of, numbered_rows, split, style_of
+from decider.workbook.sheet import split
 from decider.workbook.strings import read_shared_strings
 from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
 from decider.workbook.zipcopy import copy_replacing
 
-FIELDS = ("size", "maturity", "regulation", "budget", "multi_country")
-REQUIRED = ("size", "maturity", "regulation", "budget")
-FIELD_WORDS: dict[str, tuple[str, ...]] = {
-    "size": ("size", "employees", "employee", "headcount", "staff", "fte", "ftes"),
-    "maturity": ("maturity",),
-    "regulation": ("regulation", "regulatory", "sector", "industry"),
-    "budget": ("budget",),
-    "multi_country": ("multi country", "multicountry", "countries"),
-}
-OWNED = ("Recommendation", "Centralization index", "Confidence", "Rationale", "Decider issues")
 ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
-HEADER_SEARCH_ROWS = 20
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 _SHOWN_CELLS = 6
@@ -111,17 +112,6 @@ class ScoreSummary:
         ]
 
 
-@dataclass(slots=True)
-class _Layout:
-    sheet: SheetEntry
-    header_row: int
-    headers: dict[int, str]  # column -> header text
-    inputs: dict[str, int]  # field -> column
-    owned: dict[str, int]  # result name -> column, headed so already
-    header_style: bytes | None
-    file: str  # the workbook's name, for messages
-
-
 def score_workbook(
     input: str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
@@ -159,7 +149,7 @@ def score_workbook(
                                 f"(not {target.name}); Excel refuses to open an .xlsm "
                                 "that is not macro-enabled")
         strings = read_shared_strings(package)
-        layout = _locate(package, strings, sheet, header_row, _check_columns(columns))
+        layout = locate(package, strings, sheet, header_row, check_columns(columns))
         if progress is not None:
             # The sheet is inflated twice: once to read it, once to rewrite it.
             package.progress, package.inflated = progress, 0
@@ -176,7 +166,7 @@ def score_workbook(
     counts = results["architecture"].value_counts()
     return ScoreSummary(
         input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
-        columns=_describe_inputs(layout), rows=len(results),
+        columns=describe_inputs(layout), rows=len(results),
         counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
         issues=int(results["issues"].notna().sum()), backup=backup, written=written)
 
@@ -193,12 +183,12 @@ def score_rows(
     business unit with its sheet row number, the inputs as read and `score_frame`'s columns."""
     source = Path(input)
     policy = policy or default_policy()
-    wanted = _check_columns(columns)
+    wanted = check_columns(columns)
     if source.suffix.lower() in TABLE_SUFFIXES:
         return _score_table_file(source, header_row, wanted, policy)
     with open_package(source) as package:
         strings = read_shared_strings(package)
-        layout = _locate(package, strings, sheet, header_row, wanted)
+        layout = locate(package, strings, sheet, header_row, wanted)
         _found, results, frame = _score(package, strings, layout, policy)
     return _rows_frame(layout.sheet.name, frame, results)
 
@@ -212,178 +202,10 @@ def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame) -
     return out
 
 
-# -- finding the sheet, the header and the columns ---------------------------------------
-
-
-def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
-    chosen: dict[str, str] = {}
-    for name, header in (columns or {}).items():
-        key = name.strip().lower().replace("-", "_")
-        if key not in FIELDS:
-            raise WorkbookError(f"--column {name}: unknown input; inputs are "
-                                "size, maturity, regulation, budget, multi-country")
-        chosen[key] = header.strip()
-    return chosen
-
-
-def _words(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
-
-
-def _match_field(name: str, headers: dict[int, str], taken: set[int]) -> int | None:
-    for word in FIELD_WORDS[name]:
-        for column, text in sorted(headers.items()):
-            if column not in taken and f" {word} " in _words(text):
-                return column
-    return None
-
-
-def _header_texts(row: dict[int, Any]) -> dict[int, str]:
-    return {c: v.strip() for c, v in row.items() if isinstance(v, str) and v.strip()}
-
-
-def _resolve(headers: dict[int, str], wanted: dict[str, str]
-             ) -> tuple[dict[str, int], dict[str, int]]:
-    """Inputs and owned result columns in one header row."""
-    lowered = {c: t.lower() for c, t in headers.items()}
-    owned = {}
-    for name in OWNED:
-        column = next((c for c, t in sorted(lowered.items()) if t == name.lower()), None)
-        if column is not None:
-            owned[name] = column
-    taken = set(owned.values())
-    inputs: dict[str, int] = {}
-    for name, header in wanted.items():
-        if not header:
-            continue
-        column = next((c for c, t in sorted(lowered.items()) if t == header.lower()), None)
-        if column is None and is_column_letters(header):
-            column = column_number(header)
-        if column is not None:
-            inputs[name] = column
-            taken.add(column)
-    for name in FIELDS:
-        if name in wanted:
-            continue
-        column = _match_field(name, headers, taken)
-        if column is not None:
-            inputs[name] = column
-            taken.add(column)
-    return inputs, owned
-
-
-def _locate(package: Package, strings: list[str], sheet: str | None, header_row: int | None,
-            wanted: dict[str, str]) -> _Layout:
-    name = package.path.name
-    if not package.sheets:
-        raise WorkbookError(f"{name} has no worksheet")
-    candidates = [_pick_sheet(package, sheet)] if sheet is not None else package.sheets
-    seen: list[str] = []
-    first_problem: WorkbookError | None = None
-    for entry in candidates:
-        last = max(header_row or HEADER_SEARCH_ROWS, 1)
-        rows = first_rows(package, entry.part, strings, last)
-        best = _best_header_row(rows, header_row, wanted)
-        if best is None:
-            texts = _header_texts(rows.get(header_row or min(rows, default=1), {}))
-            seen.append(f"'{entry.name}' ({_show_headers(texts)})")
-            continue
-        number, inputs, owned = best
-        headers = _header_texts(rows.get(number, {}))
-        for field_name, header in wanted.items():
-            if header and field_name not in inputs:
-                raise WorkbookError(f"{name}: sheet '{entry.name}' has no column '{header}' "
-                                    f"for {_display(field_name)}; headers seen: "
-                                    f"{_show_headers(headers)}")
-        missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
-        if missing:
-            # Another sheet may hold the whole table: this one is reported if none does.
-            first_problem = first_problem or WorkbookError(
-                f"{name}: sheet '{entry.name}' row {number} has no "
-                f"{' / '.join(_display(f) for f in missing)} column; headers seen: "
-                f"{_show_headers(headers)}; name it with --column "
-                f"{_display(missing[0])}=HEADER (or a column letter)")
-            continue
-        style = _header_style(package, entry, number, headers)
-        return _Layout(entry, number, headers, inputs, owned, style, name)
-    if first_problem is not None:
-        raise first_problem
-    where = f"in row {header_row}" if header_row else f"in its first {HEADER_SEARCH_ROWS} rows"
-    raise WorkbookError(
-        f"{name}: no sheet has a header naming the inputs (size, maturity, regulation, "
-        f"budget) {where}; sheets seen: {'; '.join(seen)}; use --sheet, --header-row or "
-        "--column")
-
-
-def _pick_sheet(package: Package, sheet: str) -> SheetEntry:
-    for entry in package.sheets:
-        if entry.name == sheet:
-            return entry
-    for entry in package.sheets:
-        if entry.name.strip().lower() == sheet.strip().lower():
-            return entry
-    names = ", ".join(f"'{e.name}'" for e in package.sheets)
-    for name, kind in package.other_sheets.items():
-        if name.strip().lower() == sheet.strip().lower():
-            raise WorkbookError(f"{package.path.name}: sheet '{name}' is {kind}, with no cells "
-                                f"to score; its worksheets: {names or 'none'}")
-    raise WorkbookError(f"{package.path.name} has no worksheet '{sheet}'; its worksheets: "
-                        f"{names}")
-
-
-def _best_header_row(rows: dict[int, dict[int, Any]], header_row: int | None,
-                     wanted: dict[str, str]
-                     ) -> tuple[int, dict[str, int], dict[str, int]] | None:
-    numbers = [header_row] if header_row else sorted(rows)
-    best = None
-    best_score = 1  # a header names at least two inputs
-    for number in numbers:
-        headers = _header_texts(rows.get(number, {}))
-        inputs, owned = _resolve(headers, wanted)
-        named = sum(1 for f in inputs if not (wanted.get(f) and is_column_letters(wanted[f])
-                                             and wanted[f].lower() not in
-                                             {t.lower() for t in headers.values()}))
-        if named > best_score or (header_row and best is None):
-            best, best_score = (number, inputs, owned), named
-    return best
-
-
-def _header_style(package: Package, entry: SheetEntry, row: int, headers: dict[int, str]
-                  ) -> bytes | None:
-    """The style of the header row's last header cell, for the header cells decider adds."""
-    if not headers:
-        return None
-    parts = split(package.stream(entry.part), package.path.name, entry.part)
-    last = max(headers)
-    for number, body in numbered_rows(parts):
-        if number < row:
-            continue
-        for column, attributes, _body, _span in cells_of(parts.syntax, body):
-            if column == last:
-                return style_of(attributes)
-        return None
-    return None
-
-
-def _display(name: str) -> str:
-    return name.replace("_", "-")
-
-
-def _show_headers(headers: dict[int, str]) -> str:
-    if not headers:
-        return "none"
-    return ", ".join(f"{column_letters(c)} '{t}'" for c, t in sorted(headers.items()))
-
-
-def _describe_inputs(layout: _Layout) -> dict[str, str]:
-    return {_display(f): f"{layout.headers.get(c, '')} ({column_letters(c)})".strip()
-            for f, c in layout.inputs.items()}
-
-
 # -- reading and scoring -----------------------------------------------------------------
 
 
-def _score(package: Package, strings: list[str], layout: _Layout, policy: Policy
+def _score(package: Package, strings: list[str], layout: Layout, policy: Policy
            ) -> tuple[Scan, pd.DataFrame, pd.DataFrame]:
     wanted = set(layout.inputs.values())
     owned = set(layout.owned.values())
@@ -420,7 +242,7 @@ def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> p
         given |= frame.index.isin(present)
     for name in frame.columns:
         codes, uniques = pd.factorize(frame[name].to_numpy(object), use_na_sentinel=True)
-        blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True],
+        blank = np.array([isinstance(u, str) and is_blank(u) for u in uniques] + [True],
                          dtype=bool)
         given |= ~blank[codes]
     return frame[given]
@@ -458,22 +280,22 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
     except (OSError, ValueError, UnicodeDecodeError, ImportError, csv.Error) as error:
         raise WorkbookError(f"{source.name} cannot be read as "
                             f"{source.suffix.lstrip('.').upper()}: {error}") from None
-    best = _best_header_row(rows, header_row, wanted)
+    best = best_header_row(rows, header_row, wanted)
     if best is None:
         raise WorkbookError(f"{source.name}: no header row naming the inputs (size, "
                             "maturity, regulation, budget); use --header-row or --column")
     number, inputs, _owned = best
     missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
     if missing:
-        headers = _header_texts(rows.get(number, {}))
-        raise WorkbookError(f"{source.name}: no {' / '.join(map(_display, missing))} column; "
-                            f"headers seen: {_show_headers(headers)}")
+        headers = header_texts(rows.get(number, {}))
+        raise WorkbookError(f"{source.name}: no {' / '.join(map(display, missing))} column; "
+                            f"headers seen: {show_headers(headers)}")
     data = raw.iloc[body_start + number:]
     data.index = np.arange(number + 1, number + 1 + len(data))
     frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
                           if column - 1 < data.shape[1] else None
                           for name, column in inputs.items()}, index=data.index)
-    others = [c - 1 for c in _header_texts(rows.get(number, {}))
+    others = [c - 1 for c in header_texts(rows.get(number, {}))
               if c not in inputs.values() and c - 1 < data.shape[1]]
     filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
     frame = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)].to_numpy())
@@ -505,7 +327,7 @@ def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def _plan(layout: _Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
+def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
           ) -> tuple[SheetEdit, dict[str, str]]:
     last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
     placement = dict(layout.owned)
@@ -528,7 +350,7 @@ def _plan(layout: _Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
     return edit, {name: column_letters(column) for name, column in placement.items()}
 
 
-def _grown_dimension(dimension: str | None, layout: _Layout, rows: np.ndarray,
+def _grown_dimension(dimension: str | None, layout: Layout, rows: np.ndarray,
                      placement: dict[str, int]) -> str | None:
     if dimension is None:
         return None
@@ -543,7 +365,7 @@ def _grown_dimension(dimension: str | None, layout: _Layout, rows: np.ndarray,
     return range_name(*grown) if grown != area else None
 
 
-def _refuse_conflicts(package: Package, layout: _Layout, found: Scan, edit: SheetEdit) -> None:
+def _refuse_conflicts(package: Package, layout: Layout, found: Scan, edit: SheetEdit) -> None:
     rows = edit.rows
     name = f"{package.path.name}: sheet '{layout.sheet.name}'"
     row_set = set(rows.tolist())

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from decider.batch import ARCHITECTURES, FIELDS, REQUIRED, ScoreSummary, _best_header_row
+from decider.batch import ARCHITECTURES, ScoreSummary
 from decider.errors import DeciderInputError
 from decider.frame import RESULT_COLUMNS, score_frame
 from decider.policy import Policy, default_policy
+from decider.workbook.layout import FIELDS, REQUIRED, best_header_row, check_columns, display
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -178,23 +179,19 @@ def score_dask_frame(frame: dd.DataFrame, *, columns: Mapping[str, str] | None =
 def find_inputs(names: Sequence[str], columns: Mapping[str, str], *, what: str
                 ) -> dict[str, str | None]:
     """field -> column name, by the same header matching as a workbook's header row."""
-    wanted = {k.strip().lower().replace("-", "_"): v.strip() for k, v in columns.items()}
-    unknown = [k for k in wanted if k not in FIELDS]
-    if unknown:
-        raise DeciderInputError(f"--column {unknown[0]}: unknown input; inputs are size, "
-                                "maturity, regulation, budget, multi-country")
+    wanted = check_columns(columns)
     headers = {i: name for i, name in enumerate(names, start=1)}
-    found = _best_header_row({1: dict(headers)}, 1, wanted)
+    found = best_header_row({1: dict(headers)}, 1, wanted)
     inputs = found[1] if found else {}
     for name, header in wanted.items():
         if header and name not in inputs:
             raise DeciderInputError(f"{what} has no column '{header}' for "
-                                    f"{name.replace('_', '-')}; columns: {', '.join(names)}")
+                                    f"{display(name)}; columns: {', '.join(names)}")
     missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
     if missing:
-        shown = " / ".join(f.replace("_", "-") for f in missing)
+        shown = " / ".join(display(f) for f in missing)
         raise DeciderInputError(f"{what} has no {shown} column; columns: {', '.join(names)}; "
-                                f"name it with --column {missing[0].replace('_', '-')}=COLUMN")
+                                f"name it with --column {display(missing[0])}=COLUMN")
     return {name: (headers[inputs[name]] if name in inputs else None) for name in FIELDS}
 
 

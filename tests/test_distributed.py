@@ -168,6 +168,18 @@ def test_a_policy_given_on_the_client_decides_on_the_workers(
     assert index["chosen"] == expected["index"][0]
 
 
+def test_a_rate_given_on_the_client_reaches_the_workers(client: Client, tmp_path: Path
+                                                       ) -> None:
+    source = portfolio(tmp_path / "p.xlsx", [("Lab", 300, "Scale-up", "Medium", "£1M")])
+    address = client.scheduler.address
+    local = run(source, "--format", "csv", "--rate", "GBP=1.17")
+    remote = run(source, "--format", "csv", "--rate", "GBP=1.17", "--scheduler", address)
+    without = run(source, "--format", "csv", "--scheduler", address)
+    assert (remote.exit_code, remote.stdout) == (0, local.stdout)
+    assert "1.17" in remote.stdout and "Hybrid" in remote.stdout
+    assert "--rate" in without.stdout, "no rate on the client: none on the workers"
+
+
 def test_the_policy_travels_in_the_graph_not_as_a_path(client: Client, tmp_path: Path
                                                         ) -> None:
     import dask.dataframe as dd
