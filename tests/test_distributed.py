@@ -291,3 +291,18 @@ def test_a_damaged_part_fails_the_run_in_one_line_and_writes_no_folder(
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
     assert "Traceback" not in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["units"], "no folder, no partial parts"
+
+
+def test_the_core_and_a_local_score_never_import_dask(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = portfolio(tmp_path / "p.xlsx")
+    code = ("import sys; from click.testing import CliRunner; from decider.cli import cli; "
+            f"r = CliRunner().invoke(cli, ['score', {str(source)!r}, '-q']); "
+            "assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'dask', 'distributed'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
