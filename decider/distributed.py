@@ -123,9 +123,9 @@ def run_each(function: Callable[[T], R], items: Sequence[T], address: str, *,
     the items' order: one failure does not stop the others. A progress bar on a terminal
     advances as the scheduler reports each task done.
     """
-    from distributed import as_completed
-
     with cluster(address) as client:
+        from distributed import as_completed  # importable: cluster() has checked
+
         futures = [client.submit(function, item, pure=False, key=f"{FILE_TASK}-{i}-"
                                  f"{os.urandom(8).hex()}") for i, item in enumerate(items)]
         where = {future.key: i for i, future in enumerate(futures)}

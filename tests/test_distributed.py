@@ -306,3 +306,21 @@ def test_the_core_and_a_local_score_never_import_dask(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("options", [("--scheduler", "tcp://127.0.0.1:1"),
+                                     ("--format", "parquet", "-o", "out")])
+def test_without_the_extra_the_options_say_what_to_install(tmp_path: Path,
+                                                           options: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    source = portfolio(tmp_path / "p.xlsx")
+    code = ("import sys; sys.modules.update(dask=None, distributed=None); "  # as if absent
+            "from decider.cli import main; sys.argv = ['decider', 'score', *sys.argv[1:]]; "
+            "main()")
+    done = subprocess.run([sys.executable, "-c", code, str(source), *options],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().endswith('pip install "decider[dask]"')
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
