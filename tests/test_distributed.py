@@ -227,6 +227,20 @@ def test_the_python_function_is_lazy_and_finds_columns_by_their_words() -> None:
     assert list(lazy.columns) == [*frame.columns, *RESULT_COLUMNS]
     with pytest.raises(Exception, match="no maturity column"):
         score_dask_frame(dd.from_pandas(frame.drop(columns="AI maturity"), npartitions=1))
+    again = score_dask_frame(lazy)  # a scored frame is re-scored, its results replaced
+    assert list(again.columns) == list(lazy.columns)
+    with pytest.raises(Exception, match="already has a column 'index'"):
+        score_dask_frame(dd.from_pandas(frame.assign(index=1), npartitions=1))
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dataset(tmp_path / "units", parts=2, rows=500)
+    monkeypatch.chdir(tmp_path)
+    import dask.dataframe as dd  # the three lines of the README, on dask's local threads
+
+    score_dask_frame(dd.read_parquet("units/")).to_parquet("scored/")
+    scored = pd.read_parquet(tmp_path / "scored")
+    assert len(scored) == 1_000 and scored["architecture"].notna().sum() > 100
 
 
 def test_a_csv_glob_runs_on_a_local_scheduler_without_an_address(
