@@ -4,6 +4,7 @@ the command line, and the shipped template (which must not be stale)."""
 from __future__ import annotations
 
 import re
+import subprocess
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -81,6 +82,35 @@ def test_every_portfolio_row_holds_the_three_formulas(native: Path) -> None:
     xml = part(native, "xl/tables/table1.xml")
     assert 'name="Portfolio"' in xml
     assert xml.count("<calculatedColumnFormula>") == 3
+
+
+@pytest.mark.parametrize("mode", ["native", "udf", "lambda"])
+def test_blank_rows_cache_an_empty_text_result(tmp_path: Path, mode: str) -> None:
+    """A program that keeps cached values (LibreOffice by default) shows a blank row blank:
+    every result cell caches an empty text, typed as text, not the number 0."""
+    path = build_template(tmp_path / f"{mode}.xlsx", formulas=mode, rows=4)
+    xml = sheet_xml(path, "Portfolio")
+    cells = [cell for cell in re.findall(r'<c r="([GHI]\d+)"([^>]*)>(.*?)</c>', xml)
+             if cell[0][1:] != "1"]
+    assert sorted(ref for ref, _, _ in cells) == sorted(
+        f"{col}{row}" for col in "GHI" for row in range(2, 6))
+    for ref, attributes, content in cells:
+        assert 't="str"' in attributes, ref
+        assert content.endswith("<v></v>"), ref
+    cached = load(path, data_only=True)["Portfolio"]
+    assert all(cached.cell(r, c).value is None and cached.cell(r, c).data_type == "str"
+               for r in range(2, 6) for c in (7, 8, 9))
+
+
+def test_the_portfolio_header_has_its_own_format(native: Path) -> None:
+    """LibreOffice draws no Excel table style: the header cells carry bold, fill, border."""
+    sheet = load(native)["Portfolio"]
+    for cell in sheet[1]:
+        assert cell.font.b, cell.coordinate
+        assert cell.fill.fgColor.rgb == "FF1F4E79", cell.coordinate
+        assert cell.font.color.rgb == "FFFFFFFF", cell.coordinate
+        assert cell.border.bottom.style == "thin", cell.coordinate
+    assert sheet.row_dimensions[1].height == 30
 
 
 def test_native_formulas_use_portable_functions_only(native: Path) -> None:
@@ -296,6 +326,25 @@ def test_shipped_template_opens_in_libreoffice(lo_convert: Callable[..., Path]) 
     policy = converted["Policy"]
     assert not [c.coordinate for row in policy.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_blank_rows_blank_without_recalculating(
+        soffice: str, tmp_path: Path) -> None:
+    """LibreOffice as a user has it: a fresh profile, which keeps an .xlsx's cached values
+    (no 'recalculate always'). Every blank row of the shipped template shows nothing."""
+    profile = tmp_path / "profile"
+    completed = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "csv", "--outdir", str(tmp_path), str(SHIPPED)],
+        capture_output=True, text=True, timeout=180, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert not (profile / "user" / "registrymodifications.xcu").read_text(
+        "utf-8").count("OOXMLRecalcMode"), "the profile must keep LibreOffice's default"
+    lines = (tmp_path / "orchestration_matrix.csv").read_text("utf-8").splitlines()
+    assert lines[0].split(",") == [*INPUT_HEADERS, *RESULT_HEADERS]
+    assert len(lines) == 201
+    assert set(lines[1:]) == {"," * 8}, lines[1:3]
 
 
 # --- the command line ------------------------------------------------------------------

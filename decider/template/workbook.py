@@ -87,6 +87,19 @@ def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
     workbook.close()
 
 
+class _PortfolioWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter: untyped
+    """A worksheet whose formulas cached as "" are typed as text (`t="str"`), as Excel
+    stores an empty text result. XlsxWriter writes an untyped empty `<v>`; LibreOffice,
+    which by default keeps cached values of an .xlsx, then shows blank rows as 0."""
+
+    def _xml_formula_element(self, formula: str, result: Any,
+                             attributes: list[tuple[str, Any]] | None = None) -> None:
+        attributes = list(attributes or [])
+        if result == "" and not any(key == "t" for key, _ in attributes):
+            attributes.append(("t", "str"))
+        super()._xml_formula_element(formula, result, attributes)
+
+
 def _formats(workbook: Workbook) -> dict[str, Any]:
     base: dict[str, Any] = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
     made: dict[str, dict[str, Any]] = {
@@ -105,6 +118,10 @@ def _formats(workbook: Workbook) -> dict[str, Any]:
         "euros": {"num_format": "#,##0"},
         "integer": {"num_format": "#,##0"},
         "bold": {"bold": True},
+        # The Portfolio header's own format: LibreOffice draws no Excel table style.
+        "table_header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
+                         "border": 1, "border_color": "#BFBFBF", "text_wrap": True,
+                         "valign": "vcenter"},
     }
     formats = {name: workbook.add_format({**base, **props}) for name, props in made.items()}
     for architecture, (fill, font) in COLOURS.items():
@@ -243,17 +260,19 @@ INPUT_HELP = {
 
 def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: FormulaMode,
                      rows: int) -> None:
-    sheet = workbook.add_worksheet(PORTFOLIO_SHEET)
+    sheet = workbook.add_worksheet(PORTFOLIO_SHEET, worksheet_class=_PortfolioWorksheet)
     # Every row of a table column holds the same formula text: prepare it once, not once
     # a row (XlsxWriter runs some thirty regular expressions over each formula it writes).
     sheet._prepare_formula = functools.lru_cache(maxsize=64)(sheet._prepare_formula)
     last = rows
     formulas = _column_formulas(mode)
-    columns: list[dict[str, Any]] = [{"header": h} for h in INPUT_HEADERS]
+    header_format = formats["table_header"]
+    columns: list[dict[str, Any]] = [{"header": h, "header_format": header_format}
+                                     for h in INPUT_HEADERS]
     columns[1]["format"] = formats["integer"]
     columns[4]["format"] = formats["euros"]
     for position, header in enumerate(RESULT_HEADERS):
-        column: dict[str, Any] = {"header": header}
+        column: dict[str, Any] = {"header": header, "header_format": header_format}
         if formulas is not None:
             column["formula"] = "=" + formulas[position]
         if header == "Centralization index":
@@ -264,19 +283,15 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     sheet.add_table(0, 0, last, len(columns) - 1, {
         "name": PORTFOLIO_TABLE, "style": "Table Style Medium 2", "columns": columns,
     })
-    if mode == "lambda" and formulas is not None:
-        # Excel evaluates a call of a LAMBDA name only as a dynamic-array formula.
-        first_result = len(INPUT_HEADERS)
-        for row in range(1, last + 1):
-            for offset, formula in enumerate(formulas):
-                sheet.write_dynamic_array_formula(row, first_result + offset, row,
-                                                  first_result + offset, "=" + formula)
+    if formulas is not None:
+        _cache_empty_results(sheet, mode, formulas, [c.get("format") for c in columns], last)
     _portfolio_validation(sheet, last)
     result_col = len(INPUT_HEADERS)
     _colour_architectures(sheet, 1, last, result_col, formats)
     widths = (24, 12, 14, 16, 18, 13, 22, 13, 80)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    sheet.set_row(0, 30)  # two lines: "Centralization index" wraps in its column
     sheet.freeze_panes(1, 1)
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -284,6 +299,23 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     sheet.repeat_rows(0)
     sheet.set_header("&L&\"Calibri,Bold\"AI orchestration portfolio&R&D")
     sheet.set_footer("&CPage &P of &N")
+
+
+def _cache_empty_results(sheet: Worksheet, mode: FormulaMode, formulas: tuple[str, str, str],
+                         column_formats: list[Any], last: int) -> None:
+    """Rewrite the table's formula cells with the result a blank row has: "" (XlsxWriter
+    caches 0, which a program that keeps cached values shows in every blank row)."""
+    first_result = len(INPUT_HEADERS)
+    for offset, formula in enumerate(formulas):
+        col = first_result + offset
+        cell_format = column_formats[col]
+        for row in range(1, last + 1):
+            if mode == "lambda":
+                # Excel evaluates a call of a LAMBDA name only as a dynamic-array formula.
+                sheet.write_dynamic_array_formula(row, col, row, col, "=" + formula,
+                                                  cell_format, "")
+            else:
+                sheet.write_formula(row, col, "=" + formula, cell_format, "")
 
 
 def _portfolio_validation(sheet: Worksheet, last: int) -> None:
