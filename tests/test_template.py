@@ -16,10 +16,10 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from decider import load_policy, recommend
+from decider import default_policy, load_policy, recommend
 from decider.cli import cli
 from decider.template import build_template, lambda_definitions, native_formulas
-from decider.template.names import INPUT_HEADERS, RESULT_HEADERS
+from decider.template.names import EMPTY_RATE_ROWS, INPUT_HEADERS, RESULT_HEADERS
 from decider.template.shipped import shipped_template
 from decider.template.workbook import LAMBDA_PARAMETERS, PORTFOLIO_REFS
 
@@ -120,6 +120,8 @@ def test_native_formulas_use_portable_functions_only(native: Path) -> None:
         used = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula))
         assert used <= PORTABLE_FUNCTIONS, used - PORTABLE_FUNCTIONS
         assert "_xlfn." not in formula
+        # Excel refuses a text constant of more than 255 characters in a formula.
+        assert max(len(text) for text in re.findall(r'"([^"]*)"', formula)) <= 255
     policy_formulas = re.findall(r"<f>(.*?)</f>", sheet_xml(native, "Policy"))
     for formula in policy_formulas:
         assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula)) <= PORTABLE_FUNCTIONS
@@ -137,6 +139,9 @@ def test_input_validation_and_messages(native: Path) -> None:
     # Months and country counts are typed numbers: the lists warn, they do not stop.
     assert rules["C2:C201"].errorStyle == "warning"
     assert rules["F2:F201"].errorStyle == "warning"
+    # A budget in another currency is decider score's to convert: warned, not refused.
+    assert rules["E2:E201"].errorStyle == "warning"
+    assert rules["B2:B201"].errorStyle in (None, "stop")
     assert rules["D2:D201"].errorStyle in (None, "stop")
     assert all(dv.prompt and dv.promptTitle for dv in rules.values())
 
@@ -150,8 +155,38 @@ def test_dropdown_lists_hold_the_policy_labels(native: Path) -> None:
         return [row[0].value for row in policy[destination.replace("$", "")]]
 
     assert values("PhaseLabels") == ["POC", "Scale-up", "Mature", "Enterprise"]
-    assert values("RegulationChoices") == ["Light", "Medium", "Strong", "Critical", "Finance",
-                                           "Healthcare", "Public sector", "Pure tech"]
+    regulation = default_policy().data["regulation"]
+    sectors = list(regulation["sectors"])
+    assert len(sectors) >= 36 and {"Finance", "Retail", "Logistics"} <= set(sectors)
+    # Every level, then every sector in the policy's order: the labels the formulas match.
+    assert values("LevelLabels") == ["Light", "Medium", "Strong", "Critical"]
+    assert values("SectorLabels") == sectors
+    assert values("RegulationChoices") == ["Light", "Medium", "Strong", "Critical", *sectors]
+    assert values("SectorLevels") == [regulation["sectors"][s]["level"] for s in sectors]
+    assert values("SectorSources") == [regulation["sectors"][s]["source"] for s in sectors]
+    assert values("SectorForms") == [", ".join(regulation["sectors"][s]["forms"])
+                                     for s in sectors]
+
+
+def test_the_exchange_rate_table_is_empty_and_says_no_rate_is_built_in(native: Path) -> None:
+    workbook = load(native)
+    sheet = workbook["Policy"]
+
+    def cells(name: str) -> list[Any]:
+        destination = next(iter(workbook.defined_names[name].destinations))[1]
+        return [row[0] for row in sheet[destination.replace("$", "")]]
+
+    codes, rates = cells("RateCodes"), cells("RateValues")
+    assert len(codes) == len(rates) == EMPTY_RATE_ROWS
+    assert all(c.value in (None, "") for c in codes + rates)
+    assert not any(c.protection.locked for c in codes + rates), "a user types rates here"
+    assert [c.row for c in codes] == [c.row for c in rates]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "No rate is built in" in text
+    assert "native formulas read euros only" in text
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    rate_column = f"{rates[0].coordinate}:{rates[-1].coordinate}"
+    assert (rules[rate_column].type, rules[rate_column].operator) == ("decimal", "greaterThan")
 
 
 def test_policy_values_are_editable_and_labels_are_not(native: Path) -> None:
@@ -166,7 +201,7 @@ def test_policy_values_are_editable_and_labels_are_not(native: Path) -> None:
 
     for name in ("DecentralizedBelow", "CentralizedAbove", "WeightBudget", "LevelVotes",
                  "LevelMandatory", "SectorLevels", "PhaseVotes", "PhaseForms", "SizeVotes",
-                 "MultiCountryVote"):
+                 "MultiCountryVote", "SectorForms", "RateCodes", "RateValues"):
         assert not any(cell.protection.locked for cell in cells(name)), name
     # The last range of a scale has no bound ("otherwise"): nothing there to edit.
     for name in ("SizeBounds", "SizeLimits", "MonthLimits", "BudgetBounds", "BudgetLimits"):

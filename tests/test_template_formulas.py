@@ -55,9 +55,19 @@ EDGES: tuple[Row, ...] = (
     (40, "M*", "Light", None, None),  # MATCH's wildcards are text here: the engine refuses
     (40, "S?ale-up", "Medium", None, None),
     (40, "POC", "Fin*", None, None),
-    (300, "Scale-up", "Energy", None, None),  # a sector of the edited policy only
+    (300, "Scale-up", "Energy", None, None),  # a sector the edited policy changes
     (None, None, "Energy", 8_000_000, "yes"),
+    (300, None, "Retail Banking", None, None),  # free text: decider reads it, not formulas
+    (300, None, "banking", None, None),  # an accepted form, not a label
 )
+
+# Every label of the Regulation dropdown, with one other input that votes 50: the index is
+# then the mean of 50 and the level's vote, so each level gives another answer (Light 25:
+# Decentralized, Medium 50: Hybrid, Strong 75: Centralized, Critical: mandatory).
+REGULATION_LABELS: tuple[str, ...] = (*default_policy().data["regulation"]["levels"],
+                                      *default_policy().data["regulation"]["sectors"])
+SECTOR_ROWS: tuple[Row, ...] = tuple((300, None, label, None, None)
+                                     for label in REGULATION_LABELS)
 
 
 def portfolio_cases() -> list[Row]:
@@ -76,6 +86,7 @@ def portfolio_cases() -> list[Row]:
     for country, size in itertools.product(COUNTRIES, SIZES):
         rows.append((size, next(months), next(regulations), None, country))
     rows.extend(EDGES)
+    rows.extend(SECTOR_ROWS)
     return rows
 
 
@@ -98,6 +109,13 @@ def expected(row: Row, policy: Policy) -> tuple[str | None, float | None]:
     """What a native row must show: the engine's answer, or how it refuses."""
     if all(v is None for v in row):
         return None, None
+    regulation = row[2]
+    labels = {label.casefold() for table in ("levels", "sectors")
+              for label in policy.data["regulation"][table]}
+    if isinstance(regulation, str) and regulation.strip().casefold() not in labels:
+        # The formulas MATCH labels (ignoring case, as MATCH does); any other text,
+        # even one decider reads ("Retail Banking", "banking"), is "Check inputs" there.
+        return "Check inputs", None
     try:
         result = recommend(*row, policy=policy)
     except DeciderInputError as error:
@@ -165,6 +183,36 @@ def test_bounds_of_the_index_are_hybrid(recalculated: Path) -> None:
         architecture, index, _ = results[CASES.index(edge)]
         assert architecture == "Hybrid", (edge, index)
     assert math.isclose(results[CASES.index(EDGES[0])][1], 200 / 3)
+
+
+def test_every_sector_label_gives_the_engines_answer(recalculated: Path) -> None:
+    """The native formulas on each label of the dropdown (levels and every sector) agree
+    with `recommend`, and the level makes the answer: all four outcomes appear."""
+    policy = default_policy()
+    assert len(REGULATION_LABELS) == len(set(REGULATION_LABELS)) >= 40
+    results = list(computed(recalculated, len(CASES)))
+    start = CASES.index(SECTOR_ROWS[0])
+    seen: set[str] = set()
+    for offset, row in enumerate(SECTOR_ROWS):
+        architecture, index, rationale = results[start + offset]
+        engine = recommend(*row, policy=policy)
+        assert architecture == engine.architecture, (row, rationale)
+        assert math.isclose(index, engine.index, abs_tol=1e-9), row
+        assert (engine.mandatory is not None) == ("(mandatory: Centralized)" in rationale), row
+        assert rationale.startswith(f"size: 300 employees ➜ 50; maturity: unknown; "
+                                    f"regulation: {row[2]} ➜ ")
+        seen.add(architecture + (" mandatory" if engine.mandatory else ""))
+    assert seen == {"Decentralized", "Hybrid", "Centralized", "Centralized mandatory"}
+
+
+def test_free_text_shows_check_inputs_and_says_decider_reads_it(recalculated: Path) -> None:
+    results = list(computed(recalculated, len(CASES)))
+    for text in ("Retail Banking", "banking"):
+        architecture, index, rationale = results[CASES.index((300, None, text, None, None))]
+        assert recommend(300, regulation=text).mandatory is not None  # decider: Finance
+        assert (architecture, index) == ("Check inputs", None)
+        assert rationale.startswith("Cannot read Regulation: ")
+        assert "decider score also reads free text (Retail Banking is Finance)" in rationale
 
 
 def test_recalculated_workbook_has_no_error_values(recalculated: Path) -> None:

@@ -12,7 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from decider.policy import CRITERIA, Policy
-from decider.template.names import BOUND_WORDS, NO_BOUND, POLICY_SHEET, N
+from decider.template.names import BOUND_WORDS, EMPTY_RATE_ROWS, NO_BOUND, POLICY_SHEET, N
 
 
 def exact_cell_value(value: Any) -> tuple[int | float | None, str | None]:
@@ -78,10 +78,12 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.write(0, 0, "Decision policy", formats["title"])
     sheet.write(1, 0, "Edit the yellow cells (and the sources): `decider score --policy` "
                 "and `decider recommend --policy` read them all; the Portfolio's native "
-                "formulas read the bounds, votes and weights (of the 'Also accepted' forms "
-                "they know only the labels); the add-in's =ORCH_ARCH reads the policy file "
-                "named in its last argument or in DECIDER_POLICY (this workbook's path works). "
-                "Labels stay as they are: the dropdowns and formulas use them.", formats["note"])
+                "formulas read the bounds, votes, weights and sector levels, and match the "
+                "labels exactly (free text such as 'Retail Banking', the 'Also accepted' forms "
+                "and other currencies are decider's reading: they show 'Check inputs' there); "
+                "the add-in's =ORCH_ARCH reads the policy file named in its last argument or in "
+                "DECIDER_POLICY (this workbook's path works). Labels stay as they are: the "
+                "dropdowns and formulas use them.", formats["note"])
     cursor.row = 2
     cursor.setting("Policy name", N.policy_name, str(data["name"]), text=True)
 
@@ -123,6 +125,7 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
                            "level")
     _ranges(cursor, "AI budget (EUR/yr)", "Euros", data["budget"]["ranges"],
             (N.budget_bounds, N.budget_limits, N.budget_votes, N.budget_sources))
+    _rates(cursor, data["budget"].get("rates") or {})
     _regulation_choices(cursor, [*first_level, *first_sector])
     _index_breaks(cursor, policy)
 
@@ -132,6 +135,10 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.set_column(3, 3, 70)
     sheet.set_column(4, 4, 11)
     sheet.freeze_panes(1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.print_area(0, 0, cursor.row, 4)  # not the hidden lists right of the tables
     # Protected without a password: only the editable cells take typing, so the labels
     # that formulas and dropdowns match stay intact (Review > Unprotect lifts it).
     sheet.protect("", {"format_columns": True, "format_rows": True})
@@ -197,6 +204,50 @@ def _labels(cursor: _Sheet, title: str, kind: str, table: Mapping[str, Mapping[s
     if mandatory:
         cursor.name_range(N.level_mandatory, 4, first, last)
     return [(first + i, label) for i, label in enumerate(table)]
+
+
+RATES_NOTE = (
+    "No rate is built in: rates change, and a stale rate would be a silent error.",
+    "Type a currency code (GBP, USD, CHF...) and what one unit is worth in euros, e.g. "
+    "GBP 1.17: `decider score --policy` and `decider recommend --policy` with this workbook",
+    "then read \"£500k\" as €585,000 (--rate on the command line overrides a rate here).",
+    "The Portfolio's native formulas read euros only: a budget in another currency shows "
+    "\"Check inputs\" there.",
+)
+
+
+def _rates(cursor: _Sheet, rates: Mapping[str, Any]) -> None:
+    """The exchange-rate table: the policy's rates, then empty rows for a user to fill."""
+    cursor.heading("Exchange rates (euros for one unit of another currency)")
+    sheet, formats = cursor.sheet, cursor.formats
+    for line in RATES_NOTE:
+        sheet.write(cursor.row, 0, line, formats["note"])
+        cursor.row += 1
+    for col, title in enumerate(("Currency", "Euros for 1 unit", "", "Your note (not read)")):
+        sheet.write(cursor.row, col, title, formats["header"])
+    cursor.row += 1
+    first = cursor.row
+    entries: list[tuple[str, Any]] = [*rates.items(), *[("", None)] * EMPTY_RATE_ROWS]
+    for code, rate in entries:
+        sheet.write_string(cursor.row, 0, code, formats["edit_text"])
+        if rate is None:
+            sheet.write_blank(cursor.row, 1, None, formats["edit"])
+        else:
+            # A double: a rate is typed as a decimal number, and read back as one.
+            sheet.write_number(cursor.row, 1, float(rate), formats["edit"])
+        sheet.write_blank(cursor.row, 3, None, formats["source"])
+        cursor.row += 1
+    last = cursor.row - 1
+    sheet.data_validation(first, 0, last, 0, {
+        "validate": "length", "criteria": "==", "value": 3,
+        "input_title": "Currency", "input_message": "An ISO 4217 code: GBP, USD, CHF...",
+        "error_title": "Currency", "error_message": "A three-letter code such as GBP."})
+    sheet.data_validation(first, 1, last, 1, {
+        "validate": "decimal", "criteria": ">", "value": 0,
+        "input_title": "Euros for 1 unit", "input_message": "e.g. 1.17 for GBP",
+        "error_title": "Euros for 1 unit", "error_message": "A number above 0."})
+    cursor.name_range(N.rate_codes, 0, first, last)
+    cursor.name_range(N.rate_values, 1, first, last)
 
 
 def _regulation_choices(cursor: _Sheet, labels: list[tuple[int, str]]) -> None:

@@ -249,10 +249,12 @@ INPUT_HELP = {
                   "Leave blank if unknown."),
     "AI maturity": ("AI maturity", "Pick a phase, or type the months practising AI as a "
                     "number (6 and 18 months are Scale-up). Blank: unknown."),
-    "Regulation": ("Regulation", "Pick a regulation level or a sector. Finance, Healthcare, "
-                   "Public sector and Critical make the answer Centralized."),
+    "Regulation": ("Regulation", "Pick a regulation level or a sector (the Policy sheet gives "
+                   "each sector's level). Finance, Healthcare, Public sector and Critical make "
+                   "the answer Centralized."),
     "AI budget (EUR/yr)": ("AI budget", "Yearly AI budget in euros, as a number "
-                           "(5,000,000 is still Hybrid). Blank: unknown."),
+                           "(5,000,000 is still Hybrid). Blank: unknown. Other currencies: "
+                           "decider score, at a rate on the Policy sheet."),
     "Multi-country": ("Multi-country", "yes or no, or the number of countries. Several "
                       "countries make the size criterion vote Centralized."),
 }
@@ -326,12 +328,19 @@ def _portfolio_validation(sheet: Worksheet, last: int) -> None:
         title, text = INPUT_HELP[header]
         return {"input_title": title, "input_message": text}
 
-    for header in ("Employees", "AI budget (EUR/yr)"):
-        col = column(header)
-        sheet.data_validation(1, col, last, col, {
-            "validate": "decimal", "criteria": ">", "value": 0, **message(header),
-            "error_title": header, "error_message": "A number above 0, or blank if unknown.",
-        })
+    col = column("Employees")
+    sheet.data_validation(1, col, last, col, {
+        "validate": "decimal", "criteria": ">", "value": 0, **message("Employees"),
+        "error_title": "Employees", "error_message": "A number above 0, or blank if unknown.",
+    })
+    col = column("AI budget (EUR/yr)")
+    sheet.data_validation(1, col, last, col, {
+        "validate": "decimal", "criteria": ">", "value": 0, **message("AI budget (EUR/yr)"),
+        # A warning, not a stop: decider score converts "£500k" at a Policy sheet rate.
+        "error_type": "warning", "error_title": "AI budget",
+        "error_message": "Not a number of euros. Keep it only for decider score, which converts "
+                         "another currency at a rate of the Policy sheet.",
+    })
     col = column("AI maturity")
     sheet.data_validation(1, col, last, col, {
         "validate": "list", "source": f"={N.phase_labels}", **message("AI maturity"),
