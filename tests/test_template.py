@@ -361,6 +361,14 @@ def test_shipped_template_opens_in_libreoffice(lo_convert: Callable[..., Path]) 
     policy = converted["Policy"]
     assert not [c.coordinate for row in policy.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+    # LibreOffice keeps the Regulation dropdown, a list over a name on the Policy sheet,
+    # and computes that name's cells as every level and sector label.
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    assert (rules["D2:D201"].type, rules["D2:D201"].formula1) == ("list", "RegulationChoices")
+    destination = next(iter(converted.defined_names["RegulationChoices"].destinations))
+    choices = [row[0].value for row in policy[destination[1].replace("$", "")]]
+    regulation = default_policy().data["regulation"]
+    assert choices == [*regulation["levels"], *regulation["sectors"]]
 
 
 @pytest.mark.libreoffice

@@ -191,7 +191,7 @@ def _labels(cursor: _Sheet, title: str, kind: str, table: Mapping[str, Mapping[s
         sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
         if mandatory:
             sheet.write_boolean(cursor.row, 4, bool(entry.get("mandatory", False)),
-                                formats["edit_text"])
+                                formats["edit_flag"])
             sheet.data_validation(cursor.row, 4, cursor.row, 4, {
                 "validate": "list", "source": ["TRUE", "FALSE"],
                 "input_title": "Mandatory",

@@ -112,6 +112,9 @@ def _formats(workbook: Workbook) -> dict[str, Any]:
                  "locked": False},
         "edit_text": {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
                       "locked": False},
+        # LibreOffice shows a boolean in a General-format cell as 1: say TRUE/FALSE.
+        "edit_flag": {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
+                      "locked": False, "num_format": '"TRUE";"TRUE";"FALSE"'},
         "source": {"font_color": "#595959", "text_wrap": True, "locked": False},
         "wrap": {"text_wrap": True},
         "index": {"num_format": "0.0"},
