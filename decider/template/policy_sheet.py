@@ -186,19 +186,22 @@ def _labels(cursor: _Sheet, title: str, kind: str, table: Mapping[str, Mapping[s
             cursor.number(cursor.row, 2, entry["vote"])
         else:
             sheet.write_string(cursor.row, 2, str(entry["level"]), formats["edit_text"])
-            sheet.data_validation(cursor.row, 2, cursor.row, 2, {
-                "validate": "list", "source": f"={N.level_labels}"})
         sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
         if mandatory:
             sheet.write_boolean(cursor.row, 4, bool(entry.get("mandatory", False)),
                                 formats["edit_flag"])
-            sheet.data_validation(cursor.row, 4, cursor.row, 4, {
-                "validate": "list", "source": ["TRUE", "FALSE"],
-                "input_title": "Mandatory",
-                "input_message": "TRUE: this level makes the answer Centralized, whatever else",
-            })
         cursor.row += 1
     last = cursor.row - 1
+    # One rule per column, not one per row: the sector table has dozens of rows.
+    if third != "vote":
+        sheet.data_validation(first, 2, last, 2, {
+            "validate": "list", "source": f"={N.level_labels}"})
+    if mandatory:
+        sheet.data_validation(first, 4, last, 4, {
+            "validate": "list", "source": ["TRUE", "FALSE"],
+            "input_title": "Mandatory",
+            "input_message": "TRUE: this level makes the answer Centralized, whatever else",
+        })
     for col, name in enumerate(names):
         cursor.name_range(name, col, first, last)
     if mandatory:
