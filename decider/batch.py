@@ -21,6 +21,7 @@ import pandas as pd
 
 from decider.files import replaced_whole
 from decider.frame import score_frame
+from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.layout import (
@@ -241,7 +242,7 @@ def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> p
         given |= frame.index.isin(present)
     for name in frame.columns:
         codes, uniques = pd.factorize(frame[name].to_numpy(object), use_na_sentinel=True)
-        blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True],
+        blank = np.array([isinstance(u, str) and is_blank(u) for u in uniques] + [True],
                          dtype=bool)
         given |= ~blank[codes]
     return frame[given]

@@ -21,7 +21,7 @@ from decider.batch import (
     score_rows,
     score_workbook,
 )
-from decider.cli.options import policy_option
+from decider.cli.options import policy_option, rate_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
 from decider.workbook.layout import FIELDS
@@ -72,6 +72,7 @@ class _Outcome:
 @click.option("--overwrite", is_flag=True, help="Write even over formulas, merged cells and "
                                                 "table headers in decider's columns.")
 @policy_option
+@rate_option
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
 @click.option("--format", "output_format", type=click.Choice(["xlsx", "json", "csv"]),
