@@ -11,12 +11,12 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from decider.errors import DeciderInputError
+from decider.policy import parse_rate
 from decider.template.names import BOUND_WORDS, NO_BOUND, POLICY_SHEET, N
 
 # "=100/3": a fraction typed as a formula stays exact.
@@ -24,7 +24,6 @@ _FRACTION = re.compile(r"=\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*")
 _REFERENCE = re.compile(r"^(?:'?(?P<sheet>[^!']+)'?!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
                         r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
 _CODE = re.compile(r"[A-Za-z]{3}")
-_DECIMAL_TEXT = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 # Far more than any Policy sheet holds: a bound on what a hostile file can make us read.
 _MAX_POLICY_ROWS = 2_000
 
@@ -210,22 +209,14 @@ def _rates(sheet: _PolicySheet) -> dict[str, str]:
 
 
 def _rate(sheet: _PolicySheet, where: str, code: str, value: Any) -> str:
-    """One rate as exact decimal text: a number typed in the cell, or such a number typed
-    as text. A double is read as the shortest decimal that gives it back (1.17, not
-    1.1699999999999999)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        text = repr(value)
-    elif isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
-        text = value.strip()
-    else:
-        shown = "empty" if value in (None, "") else f"'{value}'"
-        raise sheet.fail(f"{where}, the euros for one {code},",
-                         f"must be a number above 0, not {shown}")
-    rate = Decimal(text)
-    if not rate.is_finite() or rate <= 0:
-        raise sheet.fail(f"{where}, the euros for one {code},",
-                         f"must be a number above 0, not '{value}'")
-    return format(rate, "f")
+    """One rate as exact decimal text, read as `[budget.rates]` and `--rate` read theirs (a
+    double as the shortest decimal that gives it back: 1.17, not 1.16999...)."""
+    cell = f"{where}, the euros for one {code},"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise sheet.fail(cell, "must be a number above 0, not empty")
+    if code == "EUR":
+        raise sheet.fail(cell, "is the euro itself: budgets are in euros already")
+    return str(parse_rate(value, lambda problem: sheet.fail(cell, problem)))
 
 
 # --- reading the workbook --------------------------------------------------------------

@@ -19,6 +19,7 @@ from decider.cli import cli
 from decider.policy import with_rates
 from decider.policy_workbook import policy_data_from_workbook
 from decider.template import build_template
+from decider.template.names import RESULT_HEADERS
 
 
 @pytest.fixture
@@ -204,7 +205,8 @@ def test_the_default_template_has_no_rate(template: Path) -> None:
 
 
 def test_a_rate_typed_in_the_policy_sheet_is_read_back(template: Path) -> None:
-    type_rates(template, [("GBP", 1.17), (" usd ", 0.92), ("CHF", "1.05"), (None, None)])
+    # A number, a code in lower case with spaces, a rate typed as text with a decimal comma.
+    type_rates(template, [("GBP", 1.17), (" usd ", 0.92), ("CHF", "1,05"), (None, None)])
     assert policy_data_from_workbook(template)["budget"]["rates"] == {
         "GBP": "1.17", "USD": "0.92", "CHF": "1.05"}
     policy = load_policy(template)
@@ -230,10 +232,13 @@ PORTFOLIO = (
 )
 
 
-def scored_rows(path: Path) -> list[tuple[Any, ...]]:
+def scored_rows(path: Path, headers: tuple[str, ...] = RESULT_HEADERS
+                ) -> list[tuple[Any, ...]]:
+    """The scored rows' cells under `headers` (Recommendation, index, Rationale)."""
     sheet = openpyxl.load_workbook(path, read_only=True)["Portfolio"]
-    rows = list(sheet.iter_rows(min_row=2, max_row=len(PORTFOLIO) + 1, values_only=True))
-    return [row[6:9] for row in rows]
+    rows = list(sheet.iter_rows(max_row=len(PORTFOLIO) + 1, values_only=True))
+    columns = [rows[0].index(header) for header in headers]
+    return [tuple(row[col] for col in columns) for row in rows[1:]]
 
 
 def test_score_with_a_template_policy_converts_at_the_sheets_rate(template: Path,
@@ -242,8 +247,10 @@ def test_score_with_a_template_policy_converts_at_the_sheets_rate(template: Path
 
     portfolio = build_template(tmp_path / "portfolio.xlsx", formulas="none", rows=5)
     fill_portfolio(portfolio, PORTFOLIO)
-    refused = CliRunner().invoke(cli, ["score", str(portfolio), "-o", str(tmp_path / "0.xlsx")])
-    assert "--rate" in refused.output, refused.output
+    without = tmp_path / "without.xlsx"
+    assert CliRunner().invoke(cli, ["score", str(portfolio), "-o", str(without)]).exit_code == 0
+    issues = [row[0] for row in scored_rows(without, ("Decider issues",))]
+    assert all("--rate" in issues[i] for i in (0, 1)), issues  # no rate, no answer
 
     type_rates(template, [("GBP", 1.17)])
     out = tmp_path / "scored.xlsx"
@@ -259,18 +266,25 @@ def test_score_with_a_template_policy_converts_at_the_sheets_rate(template: Path
     assert rows[1][1] == 62.5, "£5M at 1.17 is over €5M: the budget votes Centralized"
 
     type_rates(template, [("GBP", 0.9)])  # the sheet's rate is the one used
+    again = tmp_path / "again.xlsx"
     outcome = CliRunner().invoke(
-        cli, ["score", str(portfolio), "-o", str(out), "--policy", str(template), "--force"])
+        cli, ["score", str(portfolio), "-o", str(again), "--policy", str(template)])
     assert outcome.exit_code == 0, outcome.output
-    assert scored_rows(out)[1][1] == 50, "£5M at 0.9 is €4.5M: Hybrid's budget vote"
+    assert scored_rows(again)[1][1] == 50, "£5M at 0.9 is €4.5M: Hybrid's budget vote"
+    # --rate on the command line beats the sheet.
+    outcome = CliRunner().invoke(cli, ["score", str(portfolio), "-o", str(tmp_path / "3.xlsx"),
+                                       "--policy", str(template), "--rate", "GBP=1.17"])
+    assert outcome.exit_code == 0, outcome.output
+    assert scored_rows(tmp_path / "3.xlsx")[1][1] == 62.5
 
 
 @pytest.mark.parametrize(("rates", "words"), [
-    ([("GBP", "abc")], "the euros for one GBP, must be a number above 0, not 'abc'"),
+    ([("GBP", "abc")], "the euros for one GBP, must be a number of euros for one unit, "
+                       "like 1.17, not 'abc'"),
     ([("GBP", 0)], "the euros for one GBP, must be a number above 0, not '0'"),
     ([("GBP", -1.17)], "the euros for one GBP, must be a number above 0, not '-1.17'"),
     ([("GBP", None)], "the euros for one GBP, must be a number above 0, not empty"),
-    ([("GBP", "1,17")], "must be a number above 0, not '1,17'"),
+    ([("EUR", 1)], "the euros for one EUR, is the euro itself"),
     ([(None, 1.17)], "holds a rate, '1.17', but no currency code beside it"),
     ([("POUND", 1.17)], "must be a three-letter currency code such as GBP, not 'POUND'"),
     ([("GBP", 1.17), ("gbp", 1.18)], "repeats the currency GBP"),
