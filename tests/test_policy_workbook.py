@@ -217,6 +217,11 @@ def test_a_rate_typed_in_the_policy_sheet_is_read_back(template: Path) -> None:
     assert "585,000" in " ".join(str(line) for line in converted.rationale)
     with pytest.raises(DeciderInputError, match="--rate"):
         recommend(300, "Scale-up", "Medium", "£500k")  # the default policy has no rate
+    outcome = CliRunner().invoke(cli, ["recommend", "--size", "300", "--maturity", "Scale-up",
+                                       "--regulation", "Medium", "--budget", "£500k",
+                                       "--policy", str(template)])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.startswith("Hybrid") and "585,000" in outcome.output
 
 
 def test_a_template_of_a_policy_with_rates_shows_them(tmp_path: Path) -> None:
