@@ -88,9 +88,16 @@ def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
 
 
 class _PortfolioWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter: untyped
-    """A worksheet whose formulas cached as "" are typed as text (`t="str"`), as Excel
-    stores an empty text result. XlsxWriter writes an untyped empty `<v>`; LibreOffice,
-    which by default keeps cached values of an .xlsx, then shows blank rows as 0."""
+    """The Portfolio sheet: its table's formulas cache "" (a blank row's result), typed as
+    text (`t="str"`), as Excel stores an empty text result. XlsxWriter caches 0 for a
+    table's formula cells, which LibreOffice, keeping an .xlsx's cached values by default,
+    shows in every blank row."""
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None,
+                       value: Any = "") -> int:
+        # add_table writes its column formulas through here without a value.
+        result: int = super()._write_formula(row, col, formula, cell_format, value)
+        return result
 
     def _xml_formula_element(self, formula: str, result: Any,
                              attributes: list[tuple[str, Any]] | None = None) -> None:
@@ -288,8 +295,14 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     sheet.add_table(0, 0, last, len(columns) - 1, {
         "name": PORTFOLIO_TABLE, "style": "Table Style Medium 2", "columns": columns,
     })
-    if formulas is not None:
-        _cache_empty_results(sheet, mode, formulas, [c.get("format") for c in columns], last)
+    if mode == "lambda" and formulas is not None:
+        # Excel evaluates a call of a LAMBDA name only as a dynamic-array formula.
+        first_result = len(INPUT_HEADERS)
+        for offset, formula in enumerate(formulas):
+            col = first_result + offset
+            for row in range(1, last + 1):
+                sheet.write_dynamic_array_formula(row, col, row, col, "=" + formula,
+                                                  columns[col].get("format"), "")
     _portfolio_validation(sheet, last)
     result_col = len(INPUT_HEADERS)
     _colour_architectures(sheet, 1, last, result_col, formats)
@@ -304,23 +317,6 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     sheet.repeat_rows(0)
     sheet.set_header("&L&\"Calibri,Bold\"AI orchestration portfolio&R&D")
     sheet.set_footer("&CPage &P of &N")
-
-
-def _cache_empty_results(sheet: Worksheet, mode: FormulaMode, formulas: tuple[str, str, str],
-                         column_formats: list[Any], last: int) -> None:
-    """Rewrite the table's formula cells with the result a blank row has: "" (XlsxWriter
-    caches 0, which a program that keeps cached values shows in every blank row)."""
-    first_result = len(INPUT_HEADERS)
-    for offset, formula in enumerate(formulas):
-        col = first_result + offset
-        cell_format = column_formats[col]
-        for row in range(1, last + 1):
-            if mode == "lambda":
-                # Excel evaluates a call of a LAMBDA name only as a dynamic-array formula.
-                sheet.write_dynamic_array_formula(row, col, row, col, "=" + formula,
-                                                  cell_format, "")
-            else:
-                sheet.write_formula(row, col, "=" + formula, cell_format, "")
 
 
 def _portfolio_validation(sheet: Worksheet, last: int) -> None:
