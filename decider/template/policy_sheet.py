@@ -26,6 +26,10 @@ def exact_cell_value(value: Any) -> tuple[int | float | None, str | None]:
     return float(number), f"={number.numerator}/{number.denominator}"
 
 
+SOURCE_WIDTH = 70  # column D, in characters of the default font
+SOURCE_LINE = 85  # characters of a source on one line of that column (about: fonts differ)
+
+
 @dataclass
 class _Sheet:
     """A cursor over the Policy sheet that names what it writes."""
@@ -56,6 +60,14 @@ class _Sheet:
             self.sheet.write_number(row, col, number, self.formats["edit"])
         else:
             self.sheet.write_formula(row, col, formula, self.formats["edit"], number)
+
+    def source(self, text: str) -> None:
+        """A source in column D, wrapped, its row as tall as its lines: neither Excel nor
+        LibreOffice grows a row that XlsxWriter wrote, so a long source would overlap."""
+        self.sheet.write_string(self.row, 3, text, self.formats["source"])
+        lines = -(-len(text) // SOURCE_LINE)
+        if lines > 1:
+            self.sheet.set_row(self.row, 15 * lines)
 
     def setting(self, label: str, name: str, value: Any, note: str = "", *,
                 text: bool = False) -> None:
@@ -132,7 +144,7 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 26)
     sheet.set_column(2, 2, 10)
-    sheet.set_column(3, 3, 70)
+    sheet.set_column(3, 3, SOURCE_WIDTH)
     sheet.set_column(4, 4, 11)
     sheet.freeze_panes(1, 0)
     sheet.set_landscape()
@@ -164,7 +176,7 @@ def _ranges(cursor: _Sheet, title: str, unit: str, ranges: Sequence[Mapping[str,
             })
             cursor.number(cursor.row, 1, entry[key])
         cursor.number(cursor.row, 2, entry["vote"])
-        sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
+        cursor.source(str(entry.get("source", "")))
         cursor.row += 1
     for col, name in enumerate(names):
         cursor.name_range(name, col, first, cursor.row - 1)
@@ -186,7 +198,7 @@ def _labels(cursor: _Sheet, title: str, kind: str, table: Mapping[str, Mapping[s
             cursor.number(cursor.row, 2, entry["vote"])
         else:
             sheet.write_string(cursor.row, 2, str(entry["level"]), formats["edit_text"])
-        sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
+        cursor.source(str(entry.get("source", "")))
         if mandatory:
             sheet.write_boolean(cursor.row, 4, bool(entry.get("mandatory", False)),
                                 formats["edit_flag"])
