@@ -29,7 +29,14 @@ from decider.batch import ARCHITECTURES, ScoreSummary
 from decider.errors import DeciderInputError
 from decider.frame import RESULT_COLUMNS, score_frame
 from decider.policy import Policy, default_policy
-from decider.workbook.layout import FIELDS, REQUIRED, best_header_row, check_columns, display
+from decider.workbook.layout import (
+    FIELDS,
+    REQUIRED,
+    best_header_row,
+    check_columns,
+    display,
+    refuse_ambiguous,
+)
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -182,7 +189,9 @@ def find_inputs(names: Sequence[str], columns: Mapping[str, str], *, what: str
     wanted = check_columns(columns)
     headers = {i: name for i, name in enumerate(names, start=1)}
     found = best_header_row({1: dict(headers)}, 1, wanted)
-    inputs = found[1] if found else {}
+    if found is not None:
+        refuse_ambiguous(found, headers, what)  # two columns for one input, none saying AI
+    inputs = found.inputs if found else {}
     for name, header in wanted.items():
         if header and name not in inputs:
             raise DeciderInputError(f"{what} has no column '{header}' for "
