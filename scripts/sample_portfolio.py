@@ -4,7 +4,7 @@ It is what a CTO office's sheet looks like before `decider score` fills it: two 
 lines above the table, headers in the office's own words, values typed in every form
 people use ("4,200", "2,5 M€", "€800k", "18 months", "banking", TRUE), industries rather
 than regulation levels ("Telco", "Food Retail", "Power & Utilities"), "N/A" and "TBD" for
-what is not known, and the three
+what is not known, a totals row under the table, and the three
 mistakes real sheets have (a budget in dollars, a typo in a maturity, a business unit
 with only its name filled in). Decider must score every other row and say what is
 wrong with those three.
@@ -124,6 +124,12 @@ def build_sample_portfolio(path: Path) -> None:
                 sheet.write_string(row, column, str(value), text)
 
     last_row = FIRST_DATA_ROW + len(UNITS) - 1
+    # A totals row under the table, as offices keep one: decider skips it.
+    total = workbook.add_format({"bold": True, "top": 2, "num_format": "#,##0"})
+    numbers = [u[1] for u in UNITS if isinstance(u[1], int | float)]
+    sheet.write_string(last_row + 1, 0, "Total", total)
+    sheet.write_formula(last_row + 1, 1, f"=SUM(B{FIRST_DATA_ROW + 1}:B{last_row + 1})",
+                        total, sum(numbers))
     sheet.freeze_panes(FIRST_DATA_ROW, 1)
     sheet.autofilter(HEADER_ROW, 0, last_row, len(HEADERS) - 1)
     # Headcounts typed as numbers get a data bar, as offices like to see size at a glance.
