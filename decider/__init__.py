@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 from decider.engine import CriterionVote, Result, recommend
 from decider.errors import DeciderInputError
-from decider.policy import Policy, default_policy, load_policy
+from decider.policy import Policy, default_policy, load_policy, with_rates
 
 if TYPE_CHECKING:
     from decider.batch import ScoreSummary, score_rows, score_workbook
@@ -52,4 +52,5 @@ __all__ = [
     "score_frame",
     "score_rows",
     "score_workbook",
+    "with_rates",
 ]

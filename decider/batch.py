@@ -22,6 +22,7 @@ import pandas as pd
 
 from decider.files import replaced_whole
 from decider.frame import score_frame
+from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
 from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
@@ -37,6 +38,7 @@ from decider.workbook.layout import (
     display,
     header_texts,
     locate,
+    refuse_ambiguous,
     show_headers,
 )
 from decider.workbook.package import Package, open_package
@@ -52,12 +54,14 @@ from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.shared import SharedStrings
 from decider.workbook.strings import read_shared_strings, read_shared_table
 from decider.workbook.tables import sheet_tables
+from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
 from decider.workbook.writer import SheetEdit, number_payload
 
 ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 _SHOWN_CELLS = 6
+TOTALS_ROWS = "totals_rows"  # score_rows' frame.attrs key: the rows skipped as totals
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class ScoreSummary:
     issues: int  # rows decider could not decide
     backup: Path | None = None
     written: dict[str, str] = field(default_factory=dict)  # result -> column letter
+    totals_rows: tuple[int, ...] = ()  # sheet rows skipped as totals, not business units
     table: str | None = None  # how an Excel table around the header took the answers
 
     def share(self, architecture: str) -> float:
@@ -92,6 +97,7 @@ class ScoreSummary:
             "counts": dict(self.counts),
             "shares": {a: self.share(a) for a in self.counts},
             "issues": self.issues,
+            "totals_rows": list(self.totals_rows),
             "table": self.table,
         }
 
@@ -101,18 +107,24 @@ class ScoreSummary:
         counts = rows["architecture"].value_counts()
         return cls(input=input, output=None, sheet=None, header_row=None, columns={},
                    rows=len(rows), counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-                   issues=int(rows["issues"].notna().sum()))
+                   issues=int(rows["issues"].notna().sum()),
+                   totals_rows=tuple(rows.attrs.get(TOTALS_ROWS, ())))
 
     def lines(self) -> list[str]:
         where = f"sheet '{self.sheet}', header row {self.header_row}" if self.sheet else ""
         target = f" ➜ {self.output}" if self.output else ""
         parts = [f"{a} {self.counts.get(a, 0)} ({self.share(a):.1%})" for a in ARCHITECTURES]
         issue_share = self.issues / self.rows if self.rows else 0.0
-        return [
+        lines = [
             f"{self.input}{target}" + (f" ({where})" if where else ""),
             f"  {self.rows} rows scored: " + ", ".join(parts),
             f"  {self.issues} rows with issues ({issue_share:.1%})",
-        ] + ([f"  {self.table}"] if self.table else [])
+        ]
+        if self.totals_rows:
+            lines.append(f"  {describe(self.totals_rows)}")
+        if self.table:
+            lines.append(f"  {self.table}")
+        return lines
 
 
 def score_workbook(
@@ -158,7 +170,7 @@ def score_workbook(
             # The sheet is inflated twice: once to read it, once to rewrite it.
             package.progress, package.inflated = progress, 0
             package.expected = 2 * package.zip.getinfo(layout.sheet.part).file_size
-        found, results, frame = _score(package, strings, layout, policy)
+        found, results, frame, totals = _score(package, strings, layout, policy)
         shared = SharedStrings(shared_table)
         edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64), shared)
         if not overwrite:
@@ -177,7 +189,7 @@ def score_workbook(
         columns=describe_inputs(layout), rows=len(results),
         counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
         issues=int(results["issues"].notna().sum()), backup=backup, written=written,
-        table=table_note)
+        totals_rows=tuple(totals.tolist()), table=table_note)
 
 
 def score_rows(
@@ -198,12 +210,14 @@ def score_rows(
     with open_package(source) as package:
         strings = read_shared_strings(package)
         layout = locate(package, strings, sheet, header_row, wanted)
-        _found, results, frame = _score(package, strings, layout, policy)
-    return _rows_frame(layout.sheet.name, frame, results)
+        _found, results, frame, totals = _score(package, strings, layout, policy)
+    return _rows_frame(layout.sheet.name, frame, results, totals)
 
 
-def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame,
+                totals: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame({"sheet": sheet, "row": frame.index.to_numpy(np.int64)})
+    out.attrs[TOTALS_ROWS] = totals.tolist()
     for name in FIELDS:
         out[name] = frame[name].to_numpy(object) if name in frame else None
     for name in results.columns:
@@ -215,24 +229,29 @@ def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame) -
 
 
 def _score(package: Package, strings: list[str], layout: Layout, policy: Policy
-           ) -> tuple[Scan, pd.DataFrame, pd.DataFrame]:
+           ) -> tuple[Scan, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The scan, the answers, the business units' inputs and the totals rows skipped."""
     wanted = set(layout.inputs.values())
     owned = set(layout.owned.values())
     # A row with anything under the table's other headers (a unit's name, say) is a
     # business unit too: one with no input gets its reason in Decider issues.
     present = set(layout.headers) - wanted - owned
     found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
-                 present)
+                 present, set(layout.headers) - owned)
     index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
     source = found.frame.reindex(index)
     frame = pd.DataFrame({name: source[column] if column in source
                           else pd.Series(None, index=index, dtype=object)
                           for name, column in layout.inputs.items()}, index=index)
-    frame = _business_units(frame, found.present)
+    totals = np.union1d(np.union1d(found.label_rows, found.aggregate_rows),
+                        table_totals_rows(package, layout.sheet.part, set(layout.headers)))
+    frame, skipped = _business_units(frame, found.present, totals)
     if frame.empty:
+        also = f" ({describe(skipped)})" if len(skipped) else ""
         raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no business-unit "
-                            f"rows below its header row {layout.header_row}: nothing to score")
-    return found, _score_inputs(frame, policy), frame
+                            f"rows below its header row {layout.header_row}{also}: "
+                            "nothing to score")
+    return found, _score_inputs(frame, policy), frame, skipped
 
 
 def _score_inputs(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -241,20 +260,23 @@ def _score_inputs(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                        policy=policy)
 
 
-def _business_units(frame: pd.DataFrame, present: np.ndarray | None = None) -> pd.DataFrame:
-    """Rows with an input given or anything else in the table (blank rows are skipped).
-    Each column's distinct values are judged once."""
+def _business_units(frame: pd.DataFrame, present: np.ndarray, totals: np.ndarray
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows with an input given or anything else in the table, but not totals rows (blank
+    rows are skipped); and the totals rows so skipped. Each column's distinct values are
+    judged once."""
     if frame.empty:
-        return frame
+        return frame, np.empty(0, np.int64)
     given = np.zeros(len(frame), bool)
-    if present is not None and len(present):
+    if len(present):
         given |= frame.index.isin(present)
     for name in frame.columns:
         codes, uniques = pd.factorize(frame[name].to_numpy(object), use_na_sentinel=True)
-        blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [True],
+        blank = np.array([isinstance(u, str) and is_blank(u) for u in uniques] + [True],
                          dtype=bool)
         given |= ~blank[codes]
-    return frame[given]
+    total = frame.index.isin(totals)
+    return frame[given & ~total], frame.index[given & total].to_numpy(np.int64)
 
 
 def _read_csv(source: Path) -> pd.DataFrame:
@@ -293,10 +315,11 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
     if best is None:
         raise WorkbookError(f"{source.name}: no header row naming the inputs (size, "
                             "maturity, regulation, budget); use --header-row or --column")
-    number, inputs, _owned = best
+    number, inputs = best.number, best.inputs
+    headers = header_texts(rows.get(number, {}))
+    refuse_ambiguous(best, headers, source.name)
     missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
     if missing:
-        headers = header_texts(rows.get(number, {}))
         raise WorkbookError(f"{source.name}: no {' / '.join(map(display, missing))} column; "
                             f"headers seen: {show_headers(headers)}")
     data = raw.iloc[body_start + number:]
@@ -304,11 +327,12 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
     frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
                           if column - 1 < data.shape[1] else None
                           for name, column in inputs.items()}, index=data.index)
-    others = [c - 1 for c in header_texts(rows.get(number, {}))
-              if c not in inputs.values() and c - 1 < data.shape[1]]
+    table_columns = [c - 1 for c in headers if c - 1 < data.shape[1]]
+    others = [c for c in table_columns if c + 1 not in inputs.values()]
     filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
-    frame = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)].to_numpy())
-    return _rows_frame(None, frame, _score_inputs(frame, policy))
+    frame, totals = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)]
+                                    .to_numpy(), label_rows_of_table(data, table_columns))
+    return _rows_frame(None, frame, _score_inputs(frame, policy), totals)
 
 
 # -- planning and checking the cells to write --------------------------------------------

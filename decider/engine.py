@@ -110,6 +110,10 @@ def recommend(
         raise DeciderInputError(decision.error)
     assert decision.architecture is not None and decision.index is not None
     assert decision.confidence is not None and decision.explanation is not None
+    notes = [r.note for r in readings if r.note]
+    explanation = decision.explanation
+    if notes:  # as score_frame's rationale says it
+        explanation = f"{explanation}; as read: {'; '.join(notes)}"
     return Result(
         architecture=decision.architecture,
         index=decision.index,
@@ -117,7 +121,7 @@ def recommend(
         rationale=_rationale(policy, readings, values),
         missing=decision.missing,
         mandatory=decision.mandatory,
-        explanation=decision.explanation,
+        explanation=explanation,
     )
 
 

@@ -8,6 +8,7 @@ numpy. Each distinct combination of rules is decided once by the engine's memois
 
 from __future__ import annotations
 
+import numbers as numbers_module
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ class _Column:
     rules: np.ndarray  # int16, -1 where the input does not vote
     flags: np.ndarray | None  # multi-country: several countries
     errors: np.ndarray | None  # object: the message, or None
+    notes: np.ndarray | None = None  # object: how a value was read (Reading.note), or None
 
 
 def score_frame(
@@ -124,7 +126,17 @@ def _suspects(uniques: np.ndarray) -> np.ndarray:
     numbers = _plain_numbers(types)
     zero_or_one = np.zeros(len(uniques), bool)
     zero_or_one[numbers] = np.isin(uniques[numbers].astype(np.float64), (0.0, 1.0))
+    # Other numbers (Decimal, Fraction, numpy's own) equal to 0 or 1 hash like a boolean too.
+    others = np.flatnonzero(~numbers & ~booleans & (types != _STR_TYPE))
+    zero_or_one[others] = [_is_zero_or_one(u) for u in uniques[others].tolist()]
     return np.flatnonzero(booleans | zero_or_one)
+
+
+def _is_zero_or_one(value: Any) -> bool:
+    return isinstance(value, numbers_module.Number) and value in _ZERO_OR_ONE
+
+
+_ZERO_OR_ONE: tuple[Any, ...] = (0, 1)
 
 
 def _plain_numbers(types: np.ndarray) -> np.ndarray:
@@ -138,6 +150,7 @@ def _plain_numbers(types: np.ndarray) -> np.ndarray:
 # type() over an object array in numpy's loop: far faster than a Python generator.
 TYPE_OF = np.frompyfunc(type, 1, 1)
 _BOOL_TYPES = np.array([bool], dtype=object), np.array([np.bool_], dtype=object)
+_STR_TYPE = np.array([str], dtype=object)
 _NUMBER_TYPES = tuple(np.array([kind], dtype=object) for kind in (int, float, np.float64,
                                                                   np.int64))
 
@@ -184,6 +197,7 @@ def _read_uniques(
     rules = np.full(count, -1, np.int16)
     flags = np.zeros(count, bool)
     errors = np.full(count, None, object)
+    notes = np.full(count, None, object)
     numeric = _plain_numbers(TYPE_OF(uniques))
     if scale is not None and numeric.any():
         positions = np.flatnonzero(numeric)
@@ -200,9 +214,11 @@ def _read_uniques(
         rules[position] = -1 if reading.rule is None else reading.rule
         flags[position] = reading.flag
         errors[position] = reading.error
+        notes[position] = reading.note
     has_errors = any(e is not None for e in errors)
+    has_notes = any(n is not None for n in notes)
     return _Column(rules, flags if name == "multi_country" else None,
-                   errors if has_errors else None)
+                   errors if has_errors else None, notes if has_notes else None)
 
 
 def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
@@ -242,10 +258,10 @@ def _take(column: _Column, codes: np.ndarray) -> _Column:
     safe = np.where(blank, 0, codes)
     rules = np.where(blank, -1, column.rules[safe]).astype(np.int16)
     flags = None if column.flags is None else np.where(blank, False, column.flags[safe])
-    errors = None
-    if column.errors is not None:
-        errors = np.where(blank, np.array(None, object), column.errors[safe])
-    return _Column(rules, flags, errors)
+    none = np.array(None, object)
+    errors = None if column.errors is None else np.where(blank, none, column.errors[safe])
+    notes = None if column.notes is None else np.where(blank, none, column.notes[safe])
+    return _Column(rules, flags, errors, notes)
 
 
 def _decide_rows(
@@ -275,7 +291,28 @@ def _decide_rows(
     }
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
+    notes = [notes for name in INPUTS if (notes := columns[name].notes) is not None]
+    if notes:
+        out["rationale"] = _with_notes(out["rationale"], notes)
     return out
+
+
+def _with_notes(rationale: np.ndarray, notes: list[np.ndarray]) -> np.ndarray:
+    """The rationale of each answered row with how its values were read, where that is not
+    plain from the rules ("budget £500k at 1.17 ➜ €585,000"). Each distinct combination
+    of rationale and notes is joined once."""
+    key = np.zeros(len(rationale), np.int64)
+    for column in [rationale, *notes]:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
+    _, first = np.unique(key, return_index=True)
+    joined = np.empty(len(first), object)
+    for position, row in enumerate(first.tolist()):
+        read = [note[row] for note in notes if note[row] is not None]
+        text = rationale[row]
+        joined[position] = f"{text}; as read: {'; '.join(read)}" if text and read else text
+    # np.unique sorted the keys: map each row's key to its position among them.
+    return joined[np.searchsorted(key[first], key)]
 
 
 def _dense_codes(key: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:

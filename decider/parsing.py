@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from decider.policy import Policy, normalise_band, normalise_label
+from decider.policy import (
+    Policy,
+    SectorForm,
+    closest_form,
+    normalise_band,
+    normalise_label,
+    normalise_phrase,
+)
 
 DISPLAY_NAMES = {
     "size": "size",
@@ -29,6 +36,20 @@ DISPLAY_NAMES = {
 _MEMO_LIMIT = 250_000
 
 
+# Words that mean "not known", alone in a cell, in any case (decision policy, section 7):
+# blank, everywhere. They are not policy data: whether a row is blank must not depend on
+# which policy reads it.
+NOT_KNOWN = frozenset({"n/a", "na", "-", "–", "—", "?", "tbd", "tbc", "unknown", "not known"})
+_NOT_KNOWN_LONGEST = max(map(len, NOT_KNOWN))
+
+# Excel's error values, as a cell holding one arrives (its text).
+EXCEL_ERRORS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    "#EXTERNAL!", "#PYTHON!",
+})
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What one value was read as. `rule` is None when the value does not vote."""
@@ -37,17 +58,23 @@ class Reading:
     read_as: str
     error: str | None = None
     flag: bool = False  # multi-country: the business unit is in several countries
+    # How a value was read when that is not plain from the rule: a sector found in free
+    # text, a budget converted from another currency. The batch rationale shows it.
+    note: str | None = None
 
 
 UNKNOWN = Reading(None, "unknown")
 
 
 def is_blank(value: Any) -> bool:
-    """None, empty or white-space text, NaN, pandas' NA and NaT: the criterion is unknown."""
+    """None, empty or white-space text, a "not known" word (n/a, tbd, ?...), NaN, pandas'
+    NA and NaT: the criterion is unknown."""
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        text = value.strip()
+        return not text or (len(text) <= 2 * _NOT_KNOWN_LONGEST
+                            and " ".join(text.casefold().split()) in NOT_KNOWN)
     if isinstance(value, float):
         return math.isnan(value)
     return type(value).__name__ in {"NAType", "NaTType"}
@@ -67,6 +94,9 @@ def read(policy: Policy, input_name: str, value: Any) -> Reading:
     """The reading of one input's value under `policy` (memoised per policy)."""
     if is_blank(value):
         return UNKNOWN
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error "
+                                 f"{value.strip().upper()}: correct or clear that cell")
     try:
         key = (input_name, type(value), value)
         memo = policy.memo
@@ -117,7 +147,8 @@ def _words(words: tuple[str, ...] | list[str]) -> str:
 def _patterns(policy: Policy) -> dict[str, re.Pattern[str]]:
     multipliers = _words(list(policy.multipliers))
     units = _words(policy.size_unit_words)
-    money = _words(policy.currency_words)
+    currencies = _words([*policy.currency_words, *policy.currency_symbols,
+                         *policy.ambiguous_symbols, *policy.currency_codes])
     period = _words(policy.period_words)
     return {
         "size": re.compile(
@@ -128,16 +159,10 @@ def _patterns(policy: Policy) -> dict[str, re.Pattern[str]]:
             rf"|(?P<years>{_words(policy.year_words)}))?"
         ),
         "budget": re.compile(
-            rf"(?:{money})?\s*{_NUMBER}\s*(?P<mult>{multipliers})?\s*(?:{money})?"
-            rf"\s*(?:{period})?"
+            rf"(?:(?P<pre>{currencies})\s*)?{_NUMBER}\s*(?P<mult>{multipliers})?"
+            rf"\s*(?P<post>{currencies})?\s*(?:{period})?"
         ),
         "countries": re.compile(r"(?P<int>\d+)\s*(?:countries|country)?"),
-        "other_currency": re.compile(
-            "|".join(
-                re.escape(c) if not c.isalpha() else rf"(?<![a-z]){re.escape(c)}(?![a-z])"
-                for c in sorted(policy.other_currencies, key=len, reverse=True)
-            ) or "(?!)"
-        ),
     }
 
 
@@ -221,10 +246,53 @@ def _months(policy: Policy, months: Any, value: Any, prefix: str) -> Reading:
 def _read_regulation(policy: Policy, value: Any) -> Reading:
     if not isinstance(value, str):
         return _refuse(policy, "regulation", value)
-    rule = policy.regulation_labels.get(normalise_label(value))
+    phrase = normalise_phrase(value)
+    rule = policy.level_labels.get(phrase)
     if rule is None:
-        return _refuse(policy, "regulation", value)
-    return Reading(rule, policy.rules["regulation"][rule].label)
+        rule = _exact_sector(policy, phrase)
+    if rule is None:
+        rule = policy.regulation_labels.get(normalise_label(value))  # "PureTech", "pure-tech"
+    if rule is not None:
+        return Reading(rule, policy.rules["regulation"][rule].label)
+    found = _sector_in_text(policy, phrase)
+    if found is None:
+        return _refuse(policy, "regulation", value, _no_sector(policy, phrase))
+    label = policy.rules["regulation"][found.rule].label
+    return Reading(found.rule, label, note=f"regulation '{show(value)}' ➜ {label}")
+
+
+def _exact_sector(policy: Policy, phrase: str) -> int | None:
+    exact: dict[str, int] | None = policy.memo.get("sector_exact")
+    if exact is None:
+        exact = {}
+        for form in policy.sector_forms:
+            exact.setdefault(form.phrase, form.rule)  # the earlier row keeps a shared form
+        policy.memo["sector_exact"] = exact
+    return exact.get(phrase)
+
+
+def _sector_in_text(policy: Policy, phrase: str) -> SectorForm | None:
+    """Section 6, rule 4: among the forms found in the text as whole-word phrases, the
+    longest; a tie goes to the higher level, then to the earlier row of the table."""
+    padded = f" {phrase} "
+    found = [form for form in policy.sector_forms if f" {form.phrase} " in padded]
+    if not found:
+        return None
+    return min(found, key=lambda form: (-form.words, -form.rank, form.order))
+
+
+def _no_sector(policy: Policy, phrase: str) -> str:
+    forms = [form.phrase for form in policy.sector_forms] + list(policy.level_labels)
+    close = closest_form(phrase, forms)
+    if close is None:
+        return "is not recognised as a regulation level or a known sector"
+    rule = policy.level_labels.get(close)
+    if rule is None:
+        rule = _exact_sector(policy, close)
+    assert rule is not None
+    label = policy.rules["regulation"][rule].label.split(" (")[0]
+    shown = label if normalise_phrase(label) == close else f"{close} ({label})"
+    return f"is not recognised as a regulation level or a known sector (did you mean {shown}?)"
 
 
 def _read_budget(policy: Policy, value: Any) -> Reading:
@@ -233,9 +301,6 @@ def _read_budget(policy: Policy, value: Any) -> Reading:
     if not isinstance(value, str):
         return _refuse(policy, "budget", value, f"({type(value).__name__}) is not a budget")
     text = value.strip().casefold()
-    if _pattern(policy, "other_currency").search(text):
-        return _refuse(policy, "budget", value,
-                       "is not in euros: decider reads euros only, convert it first")
     match = _pattern(policy, "budget").fullmatch(text)
     if match is None:
         if _SIGN.search(text):
@@ -244,7 +309,51 @@ def _read_budget(policy: Policy, value: Any) -> Reading:
     number = _decimal(match)
     if match["mult"]:
         number *= policy.multipliers[match["mult"]]
-    return _euros(policy, number, value)
+    currency = _currency(policy, value, match["pre"], match["post"])
+    if isinstance(currency, Reading):
+        return currency
+    if currency is None:
+        return _euros(policy, number, value)
+    rate = policy.rates[currency]
+    euros = number * rate
+    reading = _euros(policy, euros, value)
+    if reading.error is not None:
+        return reading
+    conversion = f"{show(value)} at {rate} ➜ €{_format_number(euros)}"
+    return Reading(reading.rule, f"{conversion} a year ({currency} at the rate given)",
+                   note=f"budget {conversion}")
+
+
+def _currency(policy: Policy, value: Any, *marks: str | None) -> str | Reading | None:
+    """The currency a budget names: None for euros, a code with a rate, or the refusal."""
+    named: set[str] = set()
+    for mark in filter(None, marks):
+        if mark in policy.ambiguous_symbols:
+            meant = policy.ambiguous_symbols[mark]
+            example = (re.findall(r"\b[A-Z]{3}\b", meant) or ["GBP"])[0]
+            return _refuse(
+                policy, "budget", value, f"uses '{mark}', which stands for {meant}: write the "
+                f"currency's code instead (e.g. '{example} 500k') and give its rate with "
+                f"--rate {example}=EUROS_FOR_ONE_{example}")
+        if mark in policy.currency_words:
+            named.add("EUR")
+        elif mark in policy.currency_symbols:
+            named.add(policy.currency_symbols[mark].upper())
+        elif mark in policy.currency_codes:
+            named.add(mark.upper())
+    if len(named) > 1:
+        return _refuse(policy, "budget", value,
+                       f"names two currencies ({', '.join(sorted(named))})")
+    if not named or named == {"EUR"}:
+        return None
+    code = named.pop()
+    if code not in policy.rates:
+        return _refuse(
+            policy, "budget", value,
+            f"is in {code} and no rate is given: add --rate {code}=EUROS_FOR_ONE_{code} "
+            f"(e.g. --rate {code}=1.17), or {code} under [budget.rates] in a policy file or "
+            "in a template's Policy sheet; decider builds in no rate")
+    return code
 
 
 def _euros(policy: Policy, number: Any, value: Any) -> Reading:

@@ -8,11 +8,14 @@ refused with a message naming the key and what is wrong.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
+import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -68,6 +71,17 @@ class NumericScale:
         raise AssertionError("the last range has no bound")  # pragma: no cover
 
 
+@dataclass(frozen=True, slots=True)
+class SectorForm:
+    """One accepted form of a sector, for reading free text (decision policy, section 6)."""
+
+    phrase: str  # normalised by `normalise_phrase`
+    words: int
+    rank: int  # the level's rank: a tie between phrases of equal length goes higher
+    order: int  # the sector's row in the table: a further tie goes to the earlier row
+    rule: int  # index in rules["regulation"]
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     """The rules in force. Built by `load_policy`; never mutated."""
@@ -89,13 +103,18 @@ class Policy:
     phases: Mapping[str, int]  # normalised label -> rule index in rules["maturity"]
     month_scale: NumericScale
     regulation_labels: Mapping[str, int]  # normalised label -> rule index
+    level_labels: Mapping[str, int]  # a level's name or form (normalise_phrase) -> rule
+    sector_forms: tuple[SectorForm, ...]  # every sector form, for exact and phrase reading
     budget_scale: NumericScale
     multipliers: Mapping[str, int]
     size_unit_words: tuple[str, ...]
     month_words: tuple[str, ...]
     year_words: tuple[str, ...]
     currency_words: tuple[str, ...]
-    other_currencies: tuple[str, ...]
+    currency_codes: frozenset[str]  # lower case, the rates' codes included
+    currency_symbols: Mapping[str, str]  # casefolded symbol -> code (upper case)
+    ambiguous_symbols: Mapping[str, str]  # casefolded symbol -> the currencies it may be
+    rates: Mapping[str, Decimal]  # code (upper case) -> euros for one unit
     period_words: tuple[str, ...]
     # Per-policy memo tables (parsed values, decisions); not part of the policy's identity.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -115,6 +134,26 @@ def normalise_label(text: str) -> str:
 
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‑": "-", "−": "-", "‒": "-"})
+
+
+_SINGLE_LETTER_AMPERSAND = re.compile(r"(?<![^\W\d_])([^\W\d_])\s*&\s*([^\W\d_])(?![^\W\d_])")
+_NOT_WORD = re.compile(r"[^\w\x00]|_")
+
+
+def normalise_phrase(text: str) -> str:
+    """An industry as words (decision policy, section 6): lower case; `&` kept only between
+    two single letters ("o&g", "r&d"), any other `&` read as "and"; every other character
+    that is not a letter or digit a space; spaces collapsed. "Oil & Gas" -> "oil and gas"."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("\x00", " ")
+    folded = _SINGLE_LETTER_AMPERSAND.sub(lambda m: f"{m[1]}\x00{m[2]}", folded)
+    words = _NOT_WORD.sub(" ", folded.replace("&", " and ")).split()
+    return " ".join(words).replace("\x00", "&")
+
+
+def closest_form(text: str, forms: list[str]) -> str | None:
+    """The accepted form closest to a misspelt value, when one is close ("finanse")."""
+    found = difflib.get_close_matches(text, forms, n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 def normalise_band(text: str) -> str:
@@ -353,7 +392,9 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
 
     regulation = check.table(data, "regulation", {"levels", "sectors"})
     labels: dict[str, int] = {}
+    level_labels: dict[str, int] = {}
     level_rules: dict[str, Rule] = {}
+    level_ranks: dict[str, int] = {}
     level_table = check.table(data, "regulation.levels", set(regulation.get("levels") or {}))
     for label, level in level_table.items():
         key = f"regulation.levels.{label}"
@@ -367,10 +408,15 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
         )
         level_rules[normalise_label(label)] = rule
         index = add_rule("regulation", rule)
-        _add_forms(check, labels, [label, *check.forms(level.get("forms", []), f"{key}.forms")],
-                   index, key)
+        forms = [label, *check.forms(level.get("forms", []), f"{key}.forms")]
+        _add_forms(check, labels, forms, index, key)
+        level_labels.update((normalise_phrase(form), index) for form in forms)
+    # A level ranks by its vote, and a mandatory level above any other (section 6's ties).
+    ordered = sorted(level_rules.values(), key=lambda r: (r.mandatory, r.vote))
+    level_ranks = {normalise_label(r.label): rank for rank, r in enumerate(ordered)}
+    sector_forms: list[SectorForm] = []
     sector_table = check.table(data, "regulation.sectors", set(regulation.get("sectors") or {}))
-    for label, sector in sector_table.items():
+    for order, (label, sector) in enumerate(sector_table.items()):
         key = f"regulation.sectors.{label}"
         check.table(data, key, {"level", "forms", "source"})
         level_name = sector.get("level")
@@ -385,13 +431,32 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
             str(sector.get("source") or f"{origin}: {label} ➜ {level_rule.label}"),
             level_rule.mandatory,
         ))
-        _add_forms(check, labels, [label, *check.forms(sector.get("forms", []), f"{key}.forms")],
-                   index, key)
+        forms = [label, *check.forms(sector.get("forms", []), f"{key}.forms")]
+        _add_forms(check, labels, forms, index, key)
+        rank = level_ranks[normalise_label(level_rule.label)]
+        for form in forms:
+            phrase = normalise_phrase(form)
+            sector_forms.append(SectorForm(phrase, len(phrase.split()), rank, order, index))
 
     budget = check.table(
-        data, "budget", {"currency_words", "other_currencies", "period_words", "ranges"}
+        data, "budget",
+        {"currency_words", "currency_codes", "currency_symbols", "ambiguous_symbols",
+         "other_currencies", "rates", "period_words", "ranges"},
     )
     budget_scale = _scale(check, budget, "budget", "€", _euros, add_rule)
+    rates = _rates(check, budget.get("rates", {}))
+    codes = {c.casefold() for c in check.forms(budget.get("currency_codes", []),
+                                                "budget.currency_codes")}
+    codes |= {code.casefold() for code in rates}
+    symbols = _symbol_table(check, budget.get("currency_symbols", {}),
+                            "budget.currency_symbols")
+    ambiguous = _symbol_table(check, budget.get("ambiguous_symbols", {}),
+                              "budget.ambiguous_symbols")
+    for word in check.forms(budget.get("other_currencies", []), "budget.other_currencies"):
+        # An older policy's list of currencies to refuse: each asks for its code.
+        folded = word.casefold()
+        if folded not in symbols and folded not in codes:
+            ambiguous.setdefault(folded, "its ISO code")
 
     return Policy(
         name=name,
@@ -411,17 +476,70 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
         phases=phases,
         month_scale=month_scale,
         regulation_labels=labels,
+        level_labels=level_labels,
+        sector_forms=tuple(sector_forms),
         budget_scale=budget_scale,
         multipliers=multipliers,
         size_unit_words=tuple(check.forms(size.get("unit_words", []), "size.unit_words")),
         month_words=tuple(check.forms(maturity.get("month_words"), "maturity.month_words")),
         year_words=tuple(check.forms(maturity.get("year_words"), "maturity.year_words")),
         currency_words=tuple(check.forms(budget.get("currency_words"), "budget.currency_words")),
-        other_currencies=tuple(
-            check.forms(budget.get("other_currencies"), "budget.other_currencies")
-        ),
+        currency_codes=frozenset(codes),
+        currency_symbols=symbols,
+        ambiguous_symbols=ambiguous,
+        rates=rates,
         period_words=tuple(check.forms(budget.get("period_words", []), "budget.period_words")),
     )
+
+
+def _rates(check: _Checker, table: Any) -> dict[str, Decimal]:
+    """`[budget.rates]`: euros for one unit of each currency, exact as written."""
+    if not isinstance(table, Mapping):
+        raise check.fail("budget.rates", f"must be a table like GBP = 1.17, not {_kind(table)}")
+    rates: dict[str, Decimal] = {}
+    for code, value in table.items():
+        key = f"budget.rates.{code}"
+        if not re.fullmatch(r"[A-Za-z]{3}", code):
+            raise check.fail(key, "must be a three-letter currency code such as GBP or USD")
+        if code.upper() == "EUR":
+            raise check.fail(key, "is the euro itself: budgets are in euros already")
+        rates[code.upper()] = parse_rate(value, _failing(check, key))
+    return rates
+
+
+def _failing(check: _Checker, key: str) -> Callable[[str], DeciderInputError]:
+    return lambda problem: check.fail(key, problem)
+
+
+def parse_rate(value: Any, fail: Callable[[str], DeciderInputError]) -> Decimal:
+    """A rate (euros for one unit) from TOML, a cell or the command line, kept exact."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise fail(f"must be a number of euros for one unit, like 1.17, not {_kind(value)}")
+    try:
+        rate = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise fail(f"must be a number of euros for one unit, like 1.17, not '{value}'") from None
+    if not rate.is_finite() or rate <= 0:
+        raise fail(f"must be a number above 0, not '{value}'")
+    return rate
+
+
+def _symbol_table(check: _Checker, table: Any, key: str) -> dict[str, str]:
+    if not isinstance(table, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+    ):
+        raise check.fail(key, "must be a table of texts, like \"£\" = \"GBP\"")
+    return {symbol.casefold(): currency for symbol, currency in table.items()}
+
+
+def with_rates(policy: Policy, rates: Mapping[str, Any]) -> Policy:
+    """`policy` with exchange rates added or replaced (`--rate GBP=1.17` beats the file)."""
+    if not rates:
+        return policy
+    data = copy.deepcopy(dict(policy.data))
+    table = data.setdefault("budget", {}).setdefault("rates", {})
+    table.update({code.upper(): str(rate) for code, rate in rates.items()})
+    return build_policy(data, origin="--rate")
 
 
 def _add_forms(
@@ -545,10 +663,12 @@ def _accepted_forms(policy: Policy, input_name: str) -> str:
     if input_name == "regulation":
         levels = ", ".join(data["regulation"]["levels"])
         sectors = ", ".join(data["regulation"]["sectors"])
-        return f"a level ({levels}) or a sector ({sectors})"
+        return f"a level ({levels}) or a sector ({sectors}), or an industry naming one"
     if input_name == "budget":
+        rates = ", ".join(sorted(policy.rates))
         return ("a positive yearly budget in euros (2500000, 2.5M, 2,5 M€, €2.5m, 800k, "
-                "EUR 3M)")
+                "EUR 3M), or in another currency whose rate is given with --rate "
+                f"(GBP=1.17){f'; rates given: {rates}' if rates else ''}")
     if input_name == "multi_country":
         return "yes or no, TRUE or FALSE, or a number of countries (0, 1, 2, ...)"
     raise KeyError(input_name)

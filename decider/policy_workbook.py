@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from decider.errors import DeciderInputError
+from decider.policy import parse_rate
 from decider.template.names import BOUND_WORDS, NO_BOUND, POLICY_SHEET, N
 
 # "=100/3": a fraction typed as a formula stays exact.
 _FRACTION = re.compile(r"=\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*")
 _REFERENCE = re.compile(r"^(?:'?(?P<sheet>[^!']+)'?!)?\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>\d+)"
                         r"(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>\d+))?$")
+_CODE = re.compile(r"[A-Za-z]{3}")
 # Far more than any Policy sheet holds: a bound on what a hostile file can make us read.
 _MAX_POLICY_ROWS = 2_000
 
@@ -50,6 +52,13 @@ class _PolicySheet:
                 "missing; rebuild the template with `decider template`")
         top, left, bottom = self.names[name]
         return [self.cells.get((row, left), _Cell(None, None)) for row in range(top, bottom + 1)]
+
+    def address(self, name: str, position: int) -> str:
+        """The A1 address of the `position`-th cell of a named column."""
+        from openpyxl.utils import get_column_letter
+
+        top, left, _ = self.names[name]
+        return f"{get_column_letter(left)}{top + position}"
 
     def one(self, name: str) -> _Cell:
         return self.column(name)[0]
@@ -120,6 +129,9 @@ def policy_data_from_workbook(path: Path) -> dict[str, Any]:
         "budget": {"ranges": _ranges(sheet, N.budget_bounds, N.budget_limits, N.budget_votes,
                                      N.budget_sources)},
     }
+    rates = _rates(sheet)
+    if rates:
+        data["budget"]["rates"] = rates
     name = sheet.text(N.policy_name)
     if name:
         data["name"] = name
@@ -168,6 +180,43 @@ def _labels(sheet: _PolicySheet, labels: str, forms: str, sources: str, *,
             entry["source"] = source
         table[label] = entry
     return table
+
+
+def _rates(sheet: _PolicySheet) -> dict[str, str]:
+    """The exchange-rate table: currency code -> euros for one unit, as exact decimal text.
+    A template built before the table existed has none."""
+    if N.rate_codes not in sheet.names or N.rate_values not in sheet.names:
+        return {}
+    rates: dict[str, str] = {}
+    rows = zip(sheet.column(N.rate_codes), sheet.column(N.rate_values), strict=True)
+    for position, (code_cell, rate_cell) in enumerate(rows):
+        code = sheet.text(N.rate_codes, code_cell)
+        code_at = sheet.address(N.rate_codes, position)
+        rate_at = sheet.address(N.rate_values, position)
+        if not code:
+            if rate_cell.value not in (None, ""):
+                raise sheet.fail(rate_at, f"holds a rate, '{rate_cell.value}', but no "
+                                          "currency code beside it; type the code (e.g. GBP)")
+            continue
+        if not _CODE.fullmatch(code):
+            raise sheet.fail(code_at, f"must be a three-letter currency code such as GBP, "
+                                      f"not '{code}'")
+        code = code.upper()
+        if code in rates:
+            raise sheet.fail(code_at, f"repeats the currency {code}; give each currency once")
+        rates[code] = _rate(sheet, rate_at, code, rate_cell.value)
+    return rates
+
+
+def _rate(sheet: _PolicySheet, where: str, code: str, value: Any) -> str:
+    """One rate as exact decimal text, read as `[budget.rates]` and `--rate` read theirs (a
+    double as the shortest decimal that gives it back: 1.17, not 1.16999...)."""
+    cell = f"{where}, the euros for one {code},"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise sheet.fail(cell, "must be a number above 0, not empty")
+    if code == "EUR":
+        raise sheet.fail(cell, "is the euro itself: budgets are in euros already")
+    return str(parse_rate(value, lambda problem: sheet.fail(cell, problem)))
 
 
 # --- reading the workbook --------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 It is what a CTO office's sheet looks like before `decider score` fills it: two title
 lines above the table, headers in the office's own words, values typed in every form
-people use ("4,200", "2,5 M€", "€800k", "18 months", "banking", TRUE) and the three
+people use ("4,200", "2,5 M€", "€800k", "18 months", "banking", TRUE), industries rather
+than regulation levels ("Telco", "Food Retail", "Power & Utilities"), "N/A" and "TBD" for
+what is not known, a totals row under the table, and the three
 mistakes real sheets have (a budget in dollars, a typo in a maturity, a business unit
 with only its name filled in). Decider must score every other row and say what is
 wrong with those three.
@@ -45,7 +47,7 @@ UNITS: tuple[tuple[object, ...], ...] = (
     ("Payments Platform", 420, "18 months", "payments", "900k", True, "J. Okafor", None),
     ("Group Data Science Lab", 38, "POC", "Pure tech", "€250k", 1, "S. Nguyen",
      "Sandbox only"),
-    ("Digital Marketing", 75, "9 months", "Light", "€300k", "no", "M. Dubois", None),
+    ("Digital Marketing", 75, "9 months", "Advertising", "€300k", "no", "M. Dubois", None),
     ("E-commerce", 260, "Scale-up", "SaaS", "1,2 M€", 4, "P. Silva", None),
     ("Customer Service Centres", "2,100", "2 years", "Medium", "EUR 3M", 6, "K. Tanaka",
      "Chatbot in production since 2024"),
@@ -57,26 +59,28 @@ UNITS: tuple[tuple[object, ...], ...] = (
     ("Defence Systems", "1,100", "Scale-up", "defence", "€4M", 2, "H. Brown",
      "On-premise only"),
     ("Cloud Software", 310, "Mature", "software", "€2.2M", 11, "I. Kowalski", None),
-    ("Logistics", "1,900", "12 months", "Medium", "1.5M", 5, "T. Andersen", None),
-    ("Manufacturing Europe", 3400, "Scale-up", "Strong", "€5.5M", 7, "G. Ferrari", None),
+    ("Logistics", "1,900", "12 months", "Freight & logistics", "1.5M", 5, "T. Andersen", None),
+    ("Manufacturing Europe", 3400, "Scale-up", "Industrial machinery", "€5.5M", 7,
+     "G. Ferrari", None),
     ("Manufacturing Asia", 2800, "6 months", "Strong", "3M", 3, "W. Chen",
      "Budget includes 2 plants"),
-    ("Energy Trading", 480, "Mature", "Strong", "$1.2M", 4, "N. Petrov",
+    ("Energy Trading", 480, "Mature", "Power & Utilities", "$1.2M", 4, "N. Petrov",
      "Budget given in USD by the BU"),
     ("HR Shared Services", 150, "Scael-up", "Medium", "€400k", 1, "B. Laurent",
      None),
-    ("Procurement", 95, "3 months", "Light", "€150k", 1, "Y. Haddad", None),
+    ("Procurement", 95, "3 months", "Shared services", "€150k", 1, "Y. Haddad", None),
     ("Legal & Compliance", 60, "POC", "Critical", "€200k", 1, "O. Fischer",
      "Regulator review pending"),
-    ("Retail Stores", "12,500", "phase 1", "Light", "€1M", 8, "V. Moreno", None),
-    ("Telecom Operations", "2.4k", "Enterprise", "Medium", "€7M", 3, "A. Novak", None),
+    ("Retail Stores", "12,500", "phase 1", "Food Retail", "€1M", 8, "V. Moreno", None),
+    ("Telecom Operations", "2.4k", "Enterprise", "Telco", "€7M", 3, "A. Novak", None),
     ("Mobile Apps", 45, "5 months", "tech", "€120k", 1, "C. Lee", None),
-    ("Travel & Leisure", 220, "Scale-up", "Light", "€650k", 12, "J. Garcia", None),
-    ("Real Estate", 130, "10 months", None, "€350k", 1, "M. Lambert",
+    ("Travel & Leisure", 220, "Scale-up", "Travel & Tourism", "€650k", 12, "J. Garcia", None),
+    ("Real Estate", 130, "10 months", "N/A", "€350k", 1, "M. Lambert",
      "Sector not yet classified"),
     ("Wealth Management", 540, "24 months", "fintech", "4,5 M€", 5, "S. Müller", None),
-    ("Media Studio", 85, "POC", "Light", None, "FALSE", "R. Blanc", "Budget to be confirmed"),
-    ("Automotive Aftersales", "1,600", "Mature", "Medium", "€2M", 6, "D. Ivanova", None),
+    ("Media Studio", 85, "POC", "Media & Entertainment", "TBD", "FALSE", "R. Blanc",
+     "Budget to be confirmed"),
+    ("Automotive Aftersales", "1,600", "Mature", "Automotive", "€2M", 6, "D. Ivanova", None),
     ("New Ventures", None, None, None, None, None, None, "Created in September"),
     ("Agritech Pilot", 25, "pilot", "Pure tech", "€80k", 1, "L. Mercier", None),
 )
@@ -120,6 +124,12 @@ def build_sample_portfolio(path: Path) -> None:
                 sheet.write_string(row, column, str(value), text)
 
     last_row = FIRST_DATA_ROW + len(UNITS) - 1
+    # A totals row under the table, as offices keep one: decider skips it.
+    total = workbook.add_format({"bold": True, "top": 2, "num_format": "#,##0"})
+    numbers = [u[1] for u in UNITS if isinstance(u[1], int | float)]
+    sheet.write_string(last_row + 1, 0, "Total", total)
+    sheet.write_formula(last_row + 1, 1, f"=SUM(B{FIRST_DATA_ROW + 1}:B{last_row + 1})",
+                        total, sum(numbers))
     sheet.freeze_panes(FIRST_DATA_ROW, 1)
     sheet.autofilter(HEADER_ROW, 0, last_row, len(HEADERS) - 1)
     # Headcounts typed as numbers get a data bar, as offices like to see size at a glance.

@@ -15,7 +15,7 @@ if ! command -v soffice >/dev/null 2>&1; then
     fi
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test,dask]"
 
 echo "== ruff"
 python3 -m ruff check .

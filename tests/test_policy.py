@@ -36,22 +36,40 @@ vote = 100
     assert recommend(300, budget="2.99M", policy=policy).rationale[3].vote == 50
 
 
-def test_energy_mapped_to_strong(tmp_path: Path) -> None:
+def test_a_sector_level_changed_and_a_form_added(tmp_path: Path) -> None:
+    # Energy is Strong by default (NIS2 Annex I); this CTO office reads it as Medium and
+    # adds its own word for it.
     path = write(tmp_path, """
 [regulation.sectors.Energy]
-level = "Strong"
-forms = ["energy", "utilities"]
+level = "Medium"
+forms = ["energy", "utilities", "grid operator"]
 source = "our CTO office, 2026"
 """)
     policy = load_policy(path)
-    result = recommend(300, "Scale-up", "utilities", policy=policy)
-    assert result.rationale[2].rule == "Energy (Strong)"
-    assert result.rationale[2].vote == 100
+    result = recommend(300, "Scale-up", "grid operator", policy=policy)
+    assert result.rationale[2].rule == "Energy (Medium)"
+    assert result.rationale[2].vote == 50
     assert result.rationale[2].source == "our CTO office, 2026"
+    assert recommend(300, "Scale-up", "utilities").rationale[2].rule == "Energy (Strong)"
     # The default sectors are still there: the user's table merged over the default.
     assert recommend(300, "Scale-up", "banking", policy=policy).mandatory is not None
-    with pytest.raises(DeciderInputError, match="regulation 'utilities'"):
-        recommend(300, "Scale-up", "utilities")
+    with pytest.raises(DeciderInputError, match="regulation 'grid operator'"):
+        recommend(300, "Scale-up", "grid operator")
+
+
+def test_a_new_sector_added(tmp_path: Path) -> None:
+    path = write(tmp_path, """
+[regulation.sectors."Quantum computing"]
+level = "Strong"
+forms = ["quantum"]
+source = "our CTO office, 2026"
+""")
+    policy = load_policy(path)
+    # A phrase inside free text finds the new sector too, and the default table still reads.
+    assert recommend(300, "Scale-up", "Quantum sensing lab", policy=policy
+                     ).rationale[2].rule == "Quantum computing (Strong)"
+    assert recommend(300, "Scale-up", "Retail", policy=policy).rationale[2].rule == (
+        "Retail (Light)")
 
 
 def test_weights_change_the_index(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from click.testing import CliRunner
 
 from decider import DeciderInputError, default_policy, load_policy, recommend
 from decider.cli import cli
+from decider.policy import with_rates
 from decider.policy_workbook import policy_data_from_workbook
 from decider.template import build_template
+from decider.template.names import RESULT_HEADERS
 
 
 @pytest.fixture
@@ -176,3 +179,132 @@ def test_a_fraction_with_decimals_typed_as_a_formula_stays_exact(template: Path)
     policy = load_policy(template)
     assert policy.centralized_above == Fraction(200, 3)
     assert policy.decentralized_below == Fraction(67, 2)
+
+
+# --- the exchange-rate table -----------------------------------------------------------
+
+
+def type_rates(path: Path, rates: list[tuple[Any, Any]]) -> list[str]:
+    """Type currency codes and rates into the Policy sheet's table, top rows first, as a
+    user would in Excel; returns the A1 addresses of the rate cells typed."""
+    typed: list[str] = []
+
+    def change(_: openpyxl.Workbook, cells: Callable[[str], list[Any]]) -> None:
+        for (code, rate), code_cell, rate_cell in zip(rates, cells("RateCodes"),
+                                                      cells("RateValues"), strict=False):
+            code_cell.value, rate_cell.value = code, rate
+            typed.append(rate_cell.coordinate)
+
+    edit(path, change)
+    return typed
+
+
+def test_the_default_template_has_no_rate(template: Path) -> None:
+    assert "rates" not in policy_data_from_workbook(template)["budget"]
+    assert load_policy(template).rates == {}
+
+
+def test_a_rate_typed_in_the_policy_sheet_is_read_back(template: Path) -> None:
+    # A number, a code in lower case with spaces, a rate typed as text with a decimal comma.
+    type_rates(template, [("GBP", 1.17), (" usd ", 0.92), ("CHF", "1,05"), (None, None)])
+    assert policy_data_from_workbook(template)["budget"]["rates"] == {
+        "GBP": "1.17", "USD": "0.92", "CHF": "1.05"}
+    policy = load_policy(template)
+    assert policy.rates == {"GBP": Decimal("1.17"), "USD": Decimal("0.92"),
+                            "CHF": Decimal("1.05")}
+    converted = recommend(300, "Scale-up", "Medium", "£500k", policy=policy)
+    assert converted.index == recommend(300, "Scale-up", "Medium", 585_000).index
+    assert "585,000" in " ".join(str(line) for line in converted.rationale)
+    with pytest.raises(DeciderInputError, match="--rate"):
+        recommend(300, "Scale-up", "Medium", "£500k")  # the default policy has no rate
+    outcome = CliRunner().invoke(cli, ["recommend", "--size", "300", "--maturity", "Scale-up",
+                                       "--regulation", "Medium", "--budget", "£500k",
+                                       "--policy", str(template)])
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.startswith("Hybrid") and "585,000" in outcome.output
+
+
+def test_a_template_of_a_policy_with_rates_shows_them(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "rates.xlsx",
+                          policy=with_rates(default_policy(), {"GBP": "1.17"}))
+    assert load_policy(path).rates == {"GBP": Decimal("1.17")}
+
+
+PORTFOLIO = (
+    (300, "Scale-up", "Medium", "£500k", None),
+    (300, "Scale-up", "Medium", "£5M", None),
+    (300, "Scale-up", "Medium", 2_500_000, None),
+)
+
+
+def scored_rows(path: Path, headers: tuple[str, ...] = RESULT_HEADERS
+                ) -> list[tuple[Any, ...]]:
+    """The scored rows' cells under `headers` (Recommendation, index, Rationale)."""
+    sheet = openpyxl.load_workbook(path, read_only=True)["Portfolio"]
+    rows = list(sheet.iter_rows(max_row=len(PORTFOLIO) + 1, values_only=True))
+    columns = [rows[0].index(header) for header in headers]
+    return [tuple(row[col] for col in columns) for row in rows[1:]]
+
+
+def test_score_with_a_template_policy_converts_at_the_sheets_rate(template: Path,
+                                                                  tmp_path: Path) -> None:
+    from test_template_formulas import fill_portfolio
+
+    portfolio = build_template(tmp_path / "portfolio.xlsx", formulas="none", rows=5)
+    fill_portfolio(portfolio, PORTFOLIO)
+    without = tmp_path / "without.xlsx"
+    assert CliRunner().invoke(cli, ["score", str(portfolio), "-o", str(without)]).exit_code == 0
+    issues = [row[0] for row in scored_rows(without, ("Decider issues",))]
+    assert all("--rate" in issues[i] for i in (0, 1)), issues  # no rate, no answer
+
+    type_rates(template, [("GBP", 1.17)])
+    out = tmp_path / "scored.xlsx"
+    outcome = CliRunner().invoke(
+        cli, ["score", str(portfolio), "-o", str(out), "--policy", str(template)])
+    assert outcome.exit_code == 0, outcome.output
+    rows = scored_rows(out)
+    for (architecture, index, _), euros in zip(rows, (585_000, 5_850_000, 2_500_000),
+                                                      strict=True):
+        engine = recommend(300, "Scale-up", "Medium", euros)
+        assert (architecture, index) == (engine.architecture, engine.index)
+    assert "585,000" in rows[0][2] and "1.17" in rows[0][2]
+    assert rows[1][1] == 62.5, "£5M at 1.17 is over €5M: the budget votes Centralized"
+
+    type_rates(template, [("GBP", 0.9)])  # the sheet's rate is the one used
+    again = tmp_path / "again.xlsx"
+    outcome = CliRunner().invoke(
+        cli, ["score", str(portfolio), "-o", str(again), "--policy", str(template)])
+    assert outcome.exit_code == 0, outcome.output
+    assert scored_rows(again)[1][1] == 50, "£5M at 0.9 is €4.5M: Hybrid's budget vote"
+    # --rate on the command line beats the sheet.
+    outcome = CliRunner().invoke(cli, ["score", str(portfolio), "-o", str(tmp_path / "3.xlsx"),
+                                       "--policy", str(template), "--rate", "GBP=1.17"])
+    assert outcome.exit_code == 0, outcome.output
+    assert scored_rows(tmp_path / "3.xlsx")[1][1] == 62.5
+
+
+@pytest.mark.parametrize(("rates", "words"), [
+    ([("GBP", "abc")], "the euros for one GBP, must be a number of euros for one unit, "
+                       "like 1.17, not 'abc'"),
+    ([("GBP", 0)], "the euros for one GBP, must be a number above 0, not '0'"),
+    ([("GBP", -1.17)], "the euros for one GBP, must be a number above 0, not '-1.17'"),
+    ([("GBP", None)], "the euros for one GBP, must be a number above 0, not empty"),
+    ([("EUR", 1)], "the euros for one EUR, is the euro itself"),
+    ([(None, 1.17)], "holds a rate, '1.17', but no currency code beside it"),
+    ([("POUND", 1.17)], "must be a three-letter currency code such as GBP, not 'POUND'"),
+    ([("GBP", 1.17), ("gbp", 1.18)], "repeats the currency GBP"),
+])
+def test_a_bad_rate_cell_is_refused_naming_the_cell(template: Path, rates: list[Any],
+                                                    words: str) -> None:
+    typed = type_rates(template, rates)
+    with pytest.raises(DeciderInputError) as caught:
+        load_policy(template)
+    message = caught.value.one_line
+    assert words in message
+    assert message.startswith("policy workbook template.xlsx: Policy cell ")
+    last_row = typed[-1][1:]
+    assert f"Policy cell B{last_row}" in message or f"Policy cell A{last_row}" in message
+    outcome = CliRunner().invoke(cli, ["recommend", "--size", "40", "--maturity", "POC",
+                                       "--policy", str(template)])
+    assert outcome.exit_code == 2 and words in outcome.output
+    assert "Traceback" not in outcome.output

@@ -249,8 +249,12 @@ def test_budget_forms(text: str, euros: str) -> None:
 @pytest.mark.parametrize(
     ("value", "input_name", "problem"),
     [
-        ("$3M", "budget", "not in euros"), ("£2M", "budget", "not in euros"),
-        ("3M USD", "budget", "not in euros"), ("USD 3000000", "budget", "not in euros"),
+        ("$3M", "budget", "is in USD and no rate is given: add --rate USD="),
+        ("£2M", "budget", "is in GBP and no rate is given: add --rate GBP="),
+        ("3M USD", "budget", "is in USD and no rate"), ("USD 3000000", "budget", "is in USD"),
+        ("¥3M", "budget", "uses '¥', which stands for JPY or CNY: write the currency's code"),
+        ("500k kr", "budget", "uses 'kr', which stands for SEK, NOK, DKK or ISK"),
+        ("£5M €", "budget", "names two currencies (EUR, GBP)"),
         ("-5", "size", "must be above 0"), ("0", "size", "must be above 0"),
         (0, "size", "must be above 0"), (-3.5, "size", "must be above 0"),
         ("0", "budget", "must be above 0"), (-1, "budget", "must be above 0"),

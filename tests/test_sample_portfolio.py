@@ -83,6 +83,11 @@ def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) 
         if expected is None and name != NAME_ONLY:
             issues[name] = written.value(row, "Decider issues") or ""
     assert len(builder.UNITS) == 31
+    totals_row = builder.FIRST_DATA_ROW + 1 + len(builder.UNITS)
+    assert written.value(totals_row, "Recommendation") is None
+    assert written.value(totals_row, "Decider issues") is None
+    assert f"1 totals row skipped: row {totals_row}" in completed.stdout
+    assert "31 rows scored" in completed.stdout
     assert set(issues) == set(MISTAKES)
     for name, word in MISTAKES.items():
         assert word in issues[name], f"{name}: {issues[name]}"

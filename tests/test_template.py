@@ -4,6 +4,7 @@ the command line, and the shipped template (which must not be stale)."""
 from __future__ import annotations
 
 import re
+import subprocess
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -15,10 +16,10 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from decider import load_policy, recommend
+from decider import default_policy, load_policy, recommend
 from decider.cli import cli
 from decider.template import build_template, lambda_definitions, native_formulas
-from decider.template.names import INPUT_HEADERS, RESULT_HEADERS
+from decider.template.names import EMPTY_RATE_ROWS, INPUT_HEADERS, RESULT_HEADERS
 from decider.template.shipped import shipped_template
 from decider.template.workbook import LAMBDA_PARAMETERS, PORTFOLIO_REFS
 
@@ -83,6 +84,35 @@ def test_every_portfolio_row_holds_the_three_formulas(native: Path) -> None:
     assert xml.count("<calculatedColumnFormula>") == 3
 
 
+@pytest.mark.parametrize("mode", ["native", "udf", "lambda"])
+def test_blank_rows_cache_an_empty_text_result(tmp_path: Path, mode: str) -> None:
+    """A program that keeps cached values (LibreOffice by default) shows a blank row blank:
+    every result cell caches an empty text, typed as text, not the number 0."""
+    path = build_template(tmp_path / f"{mode}.xlsx", formulas=mode, rows=4)
+    xml = sheet_xml(path, "Portfolio")
+    cells = [cell for cell in re.findall(r'<c r="([GHI]\d+)"([^>]*)>(.*?)</c>', xml)
+             if cell[0][1:] != "1"]
+    assert sorted(ref for ref, _, _ in cells) == sorted(
+        f"{col}{row}" for col in "GHI" for row in range(2, 6))
+    for ref, attributes, content in cells:
+        assert 't="str"' in attributes, ref
+        assert content.endswith("<v></v>"), ref
+    cached = load(path, data_only=True)["Portfolio"]
+    assert all(cached.cell(r, c).value is None and cached.cell(r, c).data_type == "str"
+               for r in range(2, 6) for c in (7, 8, 9))
+
+
+def test_the_portfolio_header_has_its_own_format(native: Path) -> None:
+    """LibreOffice draws no Excel table style: the header cells carry bold, fill, border."""
+    sheet = load(native)["Portfolio"]
+    for cell in sheet[1]:
+        assert cell.font.b, cell.coordinate
+        assert cell.fill.fgColor.rgb == "FF1F4E79", cell.coordinate
+        assert cell.font.color.rgb == "FFFFFFFF", cell.coordinate
+        assert cell.border.bottom.style == "thin", cell.coordinate
+    assert sheet.row_dimensions[1].height == 30
+
+
 def test_native_formulas_use_portable_functions_only(native: Path) -> None:
     formulas = native_formulas()
     for formula in (formulas.architecture, formulas.index, formulas.rationale):
@@ -90,6 +120,8 @@ def test_native_formulas_use_portable_functions_only(native: Path) -> None:
         used = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula))
         assert used <= PORTABLE_FUNCTIONS, used - PORTABLE_FUNCTIONS
         assert "_xlfn." not in formula
+        # Excel refuses a text constant of more than 255 characters in a formula.
+        assert max(len(text) for text in re.findall(r'"([^"]*)"', formula)) <= 255
     policy_formulas = re.findall(r"<f>(.*?)</f>", sheet_xml(native, "Policy"))
     for formula in policy_formulas:
         assert set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula)) <= PORTABLE_FUNCTIONS
@@ -107,6 +139,9 @@ def test_input_validation_and_messages(native: Path) -> None:
     # Months and country counts are typed numbers: the lists warn, they do not stop.
     assert rules["C2:C201"].errorStyle == "warning"
     assert rules["F2:F201"].errorStyle == "warning"
+    # A budget in another currency is decider score's to convert: warned, not refused.
+    assert rules["E2:E201"].errorStyle == "warning"
+    assert rules["B2:B201"].errorStyle in (None, "stop")
     assert rules["D2:D201"].errorStyle in (None, "stop")
     assert all(dv.prompt and dv.promptTitle for dv in rules.values())
 
@@ -120,8 +155,38 @@ def test_dropdown_lists_hold_the_policy_labels(native: Path) -> None:
         return [row[0].value for row in policy[destination.replace("$", "")]]
 
     assert values("PhaseLabels") == ["POC", "Scale-up", "Mature", "Enterprise"]
-    assert values("RegulationChoices") == ["Light", "Medium", "Strong", "Critical", "Finance",
-                                           "Healthcare", "Public sector", "Pure tech"]
+    regulation = default_policy().data["regulation"]
+    sectors = list(regulation["sectors"])
+    assert len(sectors) >= 36 and {"Finance", "Retail", "Logistics"} <= set(sectors)
+    # Every level, then every sector in the policy's order: the labels the formulas match.
+    assert values("LevelLabels") == ["Light", "Medium", "Strong", "Critical"]
+    assert values("SectorLabels") == sectors
+    assert values("RegulationChoices") == ["Light", "Medium", "Strong", "Critical", *sectors]
+    assert values("SectorLevels") == [regulation["sectors"][s]["level"] for s in sectors]
+    assert values("SectorSources") == [regulation["sectors"][s]["source"] for s in sectors]
+    assert values("SectorForms") == [", ".join(regulation["sectors"][s]["forms"])
+                                     for s in sectors]
+
+
+def test_the_exchange_rate_table_is_empty_and_says_no_rate_is_built_in(native: Path) -> None:
+    workbook = load(native)
+    sheet = workbook["Policy"]
+
+    def cells(name: str) -> list[Any]:
+        destination = next(iter(workbook.defined_names[name].destinations))[1]
+        return [row[0] for row in sheet[destination.replace("$", "")]]
+
+    codes, rates = cells("RateCodes"), cells("RateValues")
+    assert len(codes) == len(rates) == EMPTY_RATE_ROWS
+    assert all(c.value in (None, "") for c in codes + rates)
+    assert not any(c.protection.locked for c in codes + rates), "a user types rates here"
+    assert [c.row for c in codes] == [c.row for c in rates]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "No rate is built in" in text
+    assert "native formulas read euros only" in text
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    rate_column = f"{rates[0].coordinate}:{rates[-1].coordinate}"
+    assert (rules[rate_column].type, rules[rate_column].operator) == ("decimal", "greaterThan")
 
 
 def test_policy_values_are_editable_and_labels_are_not(native: Path) -> None:
@@ -136,7 +201,7 @@ def test_policy_values_are_editable_and_labels_are_not(native: Path) -> None:
 
     for name in ("DecentralizedBelow", "CentralizedAbove", "WeightBudget", "LevelVotes",
                  "LevelMandatory", "SectorLevels", "PhaseVotes", "PhaseForms", "SizeVotes",
-                 "MultiCountryVote"):
+                 "MultiCountryVote", "SectorForms", "RateCodes", "RateValues"):
         assert not any(cell.protection.locked for cell in cells(name)), name
     # The last range of a scale has no bound ("otherwise"): nothing there to edit.
     for name in ("SizeBounds", "SizeLimits", "MonthLimits", "BudgetBounds", "BudgetLimits"):
@@ -296,6 +361,33 @@ def test_shipped_template_opens_in_libreoffice(lo_convert: Callable[..., Path]) 
     policy = converted["Policy"]
     assert not [c.coordinate for row in policy.iter_rows() for c in row
                 if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+    # LibreOffice keeps the Regulation dropdown, a list over a name on the Policy sheet,
+    # and computes that name's cells as every level and sector label.
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    assert (rules["D2:D201"].type, rules["D2:D201"].formula1) == ("list", "RegulationChoices")
+    destination = next(iter(converted.defined_names["RegulationChoices"].destinations))
+    choices = [row[0].value for row in policy[destination[1].replace("$", "")]]
+    regulation = default_policy().data["regulation"]
+    assert choices == [*regulation["levels"], *regulation["sectors"]]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_shows_blank_rows_blank_without_recalculating(
+        soffice: str, tmp_path: Path) -> None:
+    """LibreOffice as a user has it: a fresh profile, which keeps an .xlsx's cached values
+    (no 'recalculate always'). Every blank row of the shipped template shows nothing."""
+    profile = tmp_path / "profile"
+    completed = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+         "--convert-to", "csv", "--outdir", str(tmp_path), str(SHIPPED)],
+        capture_output=True, text=True, timeout=180, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert not (profile / "user" / "registrymodifications.xcu").read_text(
+        "utf-8").count("OOXMLRecalcMode"), "the profile must keep LibreOffice's default"
+    lines = (tmp_path / "orchestration_matrix.csv").read_text("utf-8").splitlines()
+    assert lines[0].split(",") == [*INPUT_HEADERS, *RESULT_HEADERS]
+    assert len(lines) == 201
+    assert set(lines[1:]) == {"," * 8}, lines[1:3]
 
 
 # --- the command line ------------------------------------------------------------------

@@ -55,9 +55,19 @@ EDGES: tuple[Row, ...] = (
     (40, "M*", "Light", None, None),  # MATCH's wildcards are text here: the engine refuses
     (40, "S?ale-up", "Medium", None, None),
     (40, "POC", "Fin*", None, None),
-    (300, "Scale-up", "Energy", None, None),  # a sector of the edited policy only
+    (300, "Scale-up", "Energy", None, None),  # a sector the edited policy changes
     (None, None, "Energy", 8_000_000, "yes"),
+    (300, None, "Retail Banking", None, None),  # free text: decider reads it, not formulas
+    (300, None, "banking", None, None),  # an accepted form, not a label
 )
+
+# Every label of the Regulation dropdown, with one other input that votes 50: the index is
+# then the mean of 50 and the level's vote, so each level gives another answer (Light 25:
+# Decentralized, Medium 50: Hybrid, Strong 75: Centralized, Critical: mandatory).
+REGULATION_LABELS: tuple[str, ...] = (*default_policy().data["regulation"]["levels"],
+                                      *default_policy().data["regulation"]["sectors"])
+SECTOR_ROWS: tuple[Row, ...] = tuple((300, None, label, None, None)
+                                     for label in REGULATION_LABELS)
 
 
 def portfolio_cases() -> list[Row]:
@@ -76,6 +86,7 @@ def portfolio_cases() -> list[Row]:
     for country, size in itertools.product(COUNTRIES, SIZES):
         rows.append((size, next(months), next(regulations), None, country))
     rows.extend(EDGES)
+    rows.extend(SECTOR_ROWS)
     return rows
 
 
@@ -94,10 +105,27 @@ def fill_portfolio(path: Path, rows: Sequence[Row]) -> None:
     workbook.save(path)
 
 
+def regulation_not_a_label(row: Row, policy: Policy) -> bool:
+    """The formulas MATCH labels (ignoring case, as MATCH does); any other text, even one
+    decider reads ("Retail Banking", "banking"), is "Check inputs" there."""
+    labels = {label.casefold() for table in ("levels", "sectors")
+              for label in policy.data["regulation"][table]}
+    return isinstance(row[2], str) and row[2].strip().casefold() not in labels
+
+
+def engine_architecture(row: Row, policy: Policy) -> str | None:
+    try:
+        return recommend(*row, policy=policy).architecture
+    except DeciderInputError:
+        return None
+
+
 def expected(row: Row, policy: Policy) -> tuple[str | None, float | None]:
     """What a native row must show: the engine's answer, or how it refuses."""
     if all(v is None for v in row):
         return None, None
+    if regulation_not_a_label(row, policy):
+        return "Check inputs", None
     try:
         result = recommend(*row, policy=policy)
     except DeciderInputError as error:
@@ -165,6 +193,36 @@ def test_bounds_of_the_index_are_hybrid(recalculated: Path) -> None:
         architecture, index, _ = results[CASES.index(edge)]
         assert architecture == "Hybrid", (edge, index)
     assert math.isclose(results[CASES.index(EDGES[0])][1], 200 / 3)
+
+
+def test_every_sector_label_gives_the_engines_answer(recalculated: Path) -> None:
+    """The native formulas on each label of the dropdown (levels and every sector) agree
+    with `recommend`, and the level makes the answer: all four outcomes appear."""
+    policy = default_policy()
+    assert len(REGULATION_LABELS) == len(set(REGULATION_LABELS)) >= 40
+    results = list(computed(recalculated, len(CASES)))
+    start = CASES.index(SECTOR_ROWS[0])
+    seen: set[str] = set()
+    for offset, row in enumerate(SECTOR_ROWS):
+        architecture, index, rationale = results[start + offset]
+        engine = recommend(*row, policy=policy)
+        assert architecture == engine.architecture, (row, rationale)
+        assert math.isclose(index, engine.index, abs_tol=1e-9), row
+        assert (engine.mandatory is not None) == ("(mandatory: Centralized)" in rationale), row
+        assert rationale.startswith(f"size: 300 employees ➜ 50; maturity: unknown; "
+                                    f"regulation: {row[2]} ➜ ")
+        seen.add(architecture + (" mandatory" if engine.mandatory else ""))
+    assert seen == {"Decentralized", "Hybrid", "Centralized", "Centralized mandatory"}
+
+
+def test_free_text_shows_check_inputs_and_says_decider_reads_it(recalculated: Path) -> None:
+    results = list(computed(recalculated, len(CASES)))
+    for text in ("Retail Banking", "banking"):
+        architecture, index, rationale = results[CASES.index((300, None, text, None, None))]
+        assert recommend(300, regulation=text).mandatory is not None  # decider: Finance
+        assert (architecture, index) == ("Check inputs", None)
+        assert rationale.startswith("Cannot read Regulation: ")
+        assert "decider score also reads free text (Retail Banking is Finance)" in rationale
 
 
 def test_recalculated_workbook_has_no_error_values(recalculated: Path) -> None:
@@ -271,15 +329,22 @@ def test_score_with_the_edited_policy_agrees_with_the_formulas(
     outcome = CliRunner().invoke(
         cli, ["score", str(empty), "-o", str(scored), "--policy", str(edited)])
     assert outcome.exit_code == 0, outcome.output
+    policy = load_policy(edited)
     by_score = list(computed(scored, len(CASES)))
     by_formulas = list(computed(edited_recalculated, len(CASES)))
-    compared = 0
+    compared = free_text = 0
     for number, (row, score, formula) in enumerate(
             zip(CASES, by_score, by_formulas, strict=True), start=2):
         if formula[0] in {"Decentralized", "Hybrid", "Centralized"}:
             assert score[0] == formula[0], (number, row, score, formula)
             assert math.isclose(score[1], formula[1], abs_tol=1e-9), (number, row)
             compared += 1
+        elif regulation_not_a_label(row, policy) and formula[0] == "Check inputs":
+            # Free text: decider's reading, which the formulas leave to decider score
+            # (an answer where decider reads the text, none where it cannot).
+            assert score[0] == engine_architecture(row, policy), (number, row, score)
+            free_text += score[0] is not None
         else:  # the formulas explain, score leaves Recommendation empty and says why
             assert score[0] is None, (number, row, score, formula)
     assert compared > 400
+    assert free_text == 2, "Retail Banking and banking: answered by decider score"

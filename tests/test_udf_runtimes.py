@@ -149,10 +149,10 @@ def test_office_js_cell_errors_are_refused(office_js: types.ModuleType) -> None:
     answer = call(office_js, "ORCH_ARCH", [[300], [error]], [["POC"], ["POC"]], [["Light"]],
                   None, None, None)
     assert answer[0] == [expected("ORCH_ARCH", 300, "POC", "Light")]
-    assert answer[1][0].startswith("size '#N/A' is not recognised")
+    assert answer[1][0] == "size holds the Excel error #N/A: correct or clear that cell"
     import xlwings
 
-    with pytest.raises(xlwings.XlwingsError, match=r"^size '#N/A' is not recognised"):
+    with pytest.raises(xlwings.XlwingsError, match=r"^size holds the Excel error #N/A"):
         call(office_js, "ORCH_ARCH", [[error]], [["POC"]], [["Light"]], None, None, None)
 
 

@@ -190,7 +190,8 @@ def test_ranges_of_different_heights_are_refused_in_one_line() -> None:
 def test_cell_errors_are_named_not_read_as_blank() -> None:
     # The runtimes hand a cell error over as its text (err_to_str): it is refused, not
     # taken for an unknown.
-    assert ORCH_ARCH("#N/A", "POC", "Light", None).startswith("size '#N/A' is not recognised")
+    assert ORCH_ARCH("#N/A", "POC", "Light", None) == (
+        "size holds the Excel error #N/A: correct or clear that cell")
 
 
 # --- the policy: argument, environment variable, cache --------------------------------

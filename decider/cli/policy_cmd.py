@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 
-from decider.cli.options import json_option, policy_option
+from decider.cli.options import json_option, policy_option, rate_option
 from decider.policy import CRITERIA, Policy
 
 
@@ -15,10 +18,39 @@ def policy_group() -> None:
 
 @policy_group.command("show")
 @policy_option
+@rate_option
 @json_option
-def show_command(policy: Policy, as_json: bool) -> None:
+@click.option("--sectors", is_flag=True,
+              help="Only the sector table: each sector's level, forms and source.")
+def show_command(policy: Policy, as_json: bool, sectors: bool) -> None:
     """Print the policy in force (the default, or --policy FILE merged over it)."""
+    if sectors:
+        table = sector_table(policy)
+        click.echo(json.dumps(table, indent=2, ensure_ascii=False) if as_json
+                   else render_sectors(table))
+        return
     click.echo(policy.to_json() if as_json else render_policy(policy))
+
+
+def sector_table(policy: Policy) -> list[dict[str, Any]]:
+    """The sectors in table order, each with its level, mandatory flag, forms and source."""
+    levels = policy.data["regulation"]["levels"]
+    return [
+        {"sector": name, "level": sector["level"],
+         "mandatory": bool(levels.get(sector["level"], {}).get("mandatory", False)),
+         "forms": list(sector.get("forms", [])), "source": sector.get("source", "")}
+        for name, sector in policy.data["regulation"]["sectors"].items()
+    ]
+
+
+def render_sectors(table: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in table:
+        flag = ", mandatory: Centralized" if row["mandatory"] else ""
+        lines.append(f"{row['sector']} ({row['level']}{flag})")
+        lines.append(f"  forms:  {', '.join(row['forms'])}")
+        lines.append(f"  source: {row['source']}")
+    return "\n".join(lines)
 
 
 def render_policy(policy: Policy) -> str:
@@ -30,6 +62,8 @@ def render_policy(policy: Policy) -> str:
     lines.append(f"at least {policy.min_known_criteria} known criteria, or a mandatory rule")
     weights = ", ".join(f"{c} {float(policy.weights[c]):g}" for c in CRITERIA)
     lines.append(f"weights: {weights}")
+    rates = ", ".join(f"{code} = €{rate}" for code, rate in sorted(policy.rates.items()))
+    lines.append(f"exchange rates (euros for one unit): {rates or 'none given'}")
     for criterion in CRITERIA:
         lines.append("")
         lines.append(f"{criterion}:")

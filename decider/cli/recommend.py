@@ -6,7 +6,7 @@ import json
 
 import click
 
-from decider.cli.options import json_option, policy_option
+from decider.cli.options import json_option, policy_option, rate_option
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
 from decider.policy import Policy
@@ -27,6 +27,7 @@ _INPUT_HELP = {
 @click.option("--budget", help=_INPUT_HELP["budget"])
 @click.option("--multi-country", "multi_country", help=_INPUT_HELP["multi-country"])
 @policy_option
+@rate_option
 @json_option
 def recommend_command(
     size: str | None,

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from decider.batch import (
     score_rows,
     score_workbook,
 )
-from decider.cli.options import policy_option
+from decider.cli.options import policy_option, rate_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
 from decider.workbook.layout import FIELDS
@@ -72,11 +72,20 @@ class _Outcome:
 @click.option("--overwrite", is_flag=True, help="Write even over formulas, merged cells and "
                                                 "table headers in decider's columns.")
 @policy_option
+@rate_option
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
-@click.option("--format", "output_format", type=click.Choice(["xlsx", "json", "csv"]),
-              default="xlsx", show_default=True,
-              help="xlsx: write workbooks; json/csv: per-row answers on stdout.")
+@click.option("--format", "output_format",
+              type=click.Choice(["xlsx", "json", "csv", "parquet"]), default="xlsx",
+              show_default=True,
+              help="xlsx: write workbooks; json/csv: per-row answers on stdout; parquet: "
+                   "score a Parquet or CSV dataset (a folder of parts or a glob) with Dask "
+                   "into the folder -o, one part a partition.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786), one task "
+                   "a workbook (or a partition with --format parquet). Every worker must "
+                   "see the inputs and -o at the same paths (a shared drive). Needs "
+                   'pip install "decider[dask]".')
 def score_command(
     inputs: tuple[Path, ...],
     output: Path | None,
@@ -89,6 +98,7 @@ def score_command(
     strict: bool,
     quiet: bool,
     output_format: str,
+    scheduler: str | None,
 ) -> None:
     """Score every business unit of portfolio workbooks.
 
@@ -99,11 +109,17 @@ def score_command(
 
         decider score portfolios/ -o scored/ --column size=Headcount
 
+        decider score 'lake/units/*.parquet' --format parquet -o scored/
+
     Exit codes: 0 written (row issues included); 1 with --strict when a row has issues;
     2 an unusable file or option.
     """
-    as_rows = output_format != "xlsx"
     columns = _parse_columns(column_options)
+    if output_format == "parquet":
+        _check_dataset_options(output, in_place, overwrite, sheet, header_row)
+        _score_dataset(inputs, output, columns, policy, scheduler, strict, quiet)
+        return
+    as_rows = output_format != "xlsx"
     _check_options(output, in_place, as_rows)
     sources = list(_expand(inputs, as_rows))
     if not sources:
@@ -112,7 +128,7 @@ def score_command(
     outputs = _outputs(sources, output, several, as_rows or in_place)
     jobs = [_Job(source, target, sheet, header_row, columns, in_place, overwrite, policy,
                  as_rows) for source, target in zip(sources, outputs, strict=True)]
-    outcomes = _run(jobs)
+    outcomes = _run(jobs) if scheduler is None else _run_on_cluster(jobs, scheduler)
     _report(outcomes, as_rows, output_format, quiet, several)
     failed = [o for o in outcomes if o.error is not None]
     if failed and not several:
@@ -205,6 +221,78 @@ def _run(jobs: list[_Job]) -> list[_Outcome]:
             for future in done:
                 outcomes[futures[future]] = _collect(future, jobs[futures[future]])
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _run_on_cluster(jobs: list[_Job], address: str) -> list[_Outcome]:
+    """One Dask task a file. The workers get absolute paths (their working folder is not
+    ours); the outcomes come back with the paths as given, so that the summary reads as a
+    local run's."""
+    from decider.distributed import run_each, shippable
+
+    cwd = Path.cwd()
+    policy = shippable(jobs[0].policy)  # every job holds the one policy of the command
+    shipped = [replace(job, input=cwd / job.input, policy=policy,
+                       output=None if job.output is None else cwd / job.output)
+               for job in jobs]
+    try:
+        results = run_each(_score_on_worker, shipped, address)
+    except DeciderInputError as error:
+        raise FileProblem(error.one_line) from None
+    return [_as_given(job, sent, result, cwd)
+            for job, sent, result in zip(jobs, shipped, results, strict=True)]
+
+
+def _score_on_worker(job: _Job) -> _Outcome:
+    """`_score_one`, whose outcome travels back without the memo the policy grew."""
+    from decider.distributed import shippable
+
+    outcome = _score_one(job)
+    return replace(outcome, job=replace(job, policy=shippable(job.policy)))
+
+
+def _as_given(job: _Job, sent: _Job, result: _Outcome | BaseException, cwd: Path
+              ) -> _Outcome:
+    if isinstance(result, BaseException):  # a worker that died, or decider missing there
+        return _Outcome(job, error=f"{job.input.name}: could not be scored ({result})")
+
+    def given(path: Path | None, relative: bool) -> Path | None:
+        return path.relative_to(cwd) if path and relative and path.is_relative_to(cwd) \
+            else path
+
+    relative_in = not job.input.is_absolute()
+    relative_out = relative_in if job.output is None else not job.output.is_absolute()
+    summary = result.summary and replace(
+        result.summary, input=job.input, output=given(result.summary.output, relative_out),
+        backup=given(result.summary.backup, relative_in))
+    error = result.error and result.error.replace(str(sent.input), str(job.input))
+    return _Outcome(job, summary=summary, rows=result.rows, error=error)
+
+
+def _check_dataset_options(output: Path | None, in_place: bool, overwrite: bool,
+                           sheet: str | None, header_row: int | None) -> None:
+    if output is None:
+        raise click.UsageError("--format parquet writes a Parquet folder: give it with -o")
+    given = [name for name, value in (("--in-place", in_place), ("--overwrite", overwrite),
+                                      ("--sheet", sheet), ("--header-row", header_row)) if value]
+    if given:
+        raise click.UsageError(f"{given[0]} is for workbooks; a dataset's columns are named "
+                               "with --column, or found by their names")
+
+
+def _score_dataset(inputs: tuple[Path, ...], output: Path | None, columns: dict[str, str],
+                   policy: Policy, scheduler: str | None, strict: bool, quiet: bool) -> None:
+    from decider.distributed import score_dataset
+
+    assert output is not None
+    try:
+        summary = score_dataset(inputs, output, columns=columns, policy=policy,
+                                address=scheduler)
+    except DeciderInputError as error:
+        raise FileProblem(error.one_line) from None
+    if not quiet:
+        click.echo("\n".join(summary.lines()))
+    if strict and summary.issues:
+        sys.exit(1)
 
 
 def _collect(future: Any, job: _Job) -> _Outcome:

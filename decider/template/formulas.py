@@ -38,6 +38,16 @@ class ResultFormulas:
 
 
 NOT_ENOUGH = "Not enough information"
+# What "Check inputs" explains, in pieces: Excel refuses a text constant of more than 255
+# characters in a formula. The formulas match labels only; free text and other currencies
+# are decider's reading, and the message says where to get it.
+CANNOT_READ = (
+    ": employees and budget (in euros) are numbers above 0; maturity a phase from the list "
+    "or months (a number); multi-country yes, no or a number of countries; ",
+    "regulation a level or sector label from the list. These formulas match labels only: "
+    "decider score also reads free text (Retail Banking is Finance) and other currencies "
+    "at the Policy sheet's rates",
+)
 
 
 def _blank(ref: str) -> str:
@@ -218,9 +228,8 @@ def result_formulas(refs: InputRefs) -> ResultFormulas:
                      f'IF(AND(NOT({p.mandatory}),{p.too_little}),"",{p.index})))')
     not_enough = (f'"{NOT_ENOUGH}: give at least "&{N.min_known}&" of employees, AI maturity,'
                   f' regulation and AI budget, or a mandatory regulation"')
-    unreadable = ('"Cannot read "&' + p.bad_list + '&": employees and budget are numbers above'
-                  ' 0; maturity a phase from the list or months (a number); regulation a level'
-                  ' or sector from the list; multi-country yes, no or a number of countries"')
+    unreadable = '"Cannot read "&' + p.bad_list + "&" + "&".join(
+        f'"{text}"' for text in CANNOT_READ)
     rationale = (f'IF({p.all_blank},"",IF({p.any_bad},{unreadable},'
                  f'IF(AND(NOT({p.mandatory}),{p.too_little}),{not_enough},{p.rationale})))')
     return ResultFormulas(architecture, index_formula, rationale)

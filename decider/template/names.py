@@ -17,6 +17,9 @@ RESULT_HEADERS = ("Recommendation", "Centralization index", "Rationale")
 BOUND_WORDS = {"below": "below", "up to": "up_to"}
 NO_BOUND = "otherwise"
 
+# Rows of the exchange-rate table beyond the rates the policy already has: empty, to fill.
+EMPTY_RATE_ROWS = 8
+
 
 @dataclass(frozen=True, slots=True)
 class _Names:
@@ -57,6 +60,8 @@ class _Names:
     budget_limits: str = "BudgetLimits"
     budget_votes: str = "BudgetVotes"
     budget_sources: str = "BudgetSources"
+    rate_codes: str = "RateCodes"
+    rate_values: str = "RateValues"
     regulation_choices: str = "RegulationChoices"
     index_breaks: str = "IndexBreaks"
     architectures: str = "Architectures"

@@ -12,7 +12,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from decider.policy import CRITERIA, Policy
-from decider.template.names import BOUND_WORDS, NO_BOUND, POLICY_SHEET, N
+from decider.template.names import BOUND_WORDS, EMPTY_RATE_ROWS, NO_BOUND, POLICY_SHEET, N
 
 
 def exact_cell_value(value: Any) -> tuple[int | float | None, str | None]:
@@ -24,6 +24,10 @@ def exact_cell_value(value: Any) -> tuple[int | float | None, str | None]:
     if Fraction(float(number)) == number:
         return float(number), None
     return float(number), f"={number.numerator}/{number.denominator}"
+
+
+SOURCE_WIDTH = 70  # column D, in characters of the default font
+SOURCE_LINE = 85  # characters of a source on one line of that column (about: fonts differ)
 
 
 @dataclass
@@ -57,6 +61,14 @@ class _Sheet:
         else:
             self.sheet.write_formula(row, col, formula, self.formats["edit"], number)
 
+    def source(self, text: str) -> None:
+        """A source in column D, wrapped, its row as tall as its lines: neither Excel nor
+        LibreOffice grows a row that XlsxWriter wrote, so a long source would overlap."""
+        self.sheet.write_string(self.row, 3, text, self.formats["source"])
+        lines = -(-len(text) // SOURCE_LINE)
+        if lines > 1:
+            self.sheet.set_row(self.row, 15 * lines)
+
     def setting(self, label: str, name: str, value: Any, note: str = "", *,
                 text: bool = False) -> None:
         self.sheet.write(self.row, 0, label, self.formats["label"])
@@ -78,10 +90,12 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.write(0, 0, "Decision policy", formats["title"])
     sheet.write(1, 0, "Edit the yellow cells (and the sources): `decider score --policy` "
                 "and `decider recommend --policy` read them all; the Portfolio's native "
-                "formulas read the bounds, votes and weights (of the 'Also accepted' forms "
-                "they know only the labels); the add-in's =ORCH_ARCH reads the policy file "
-                "named in its last argument or in DECIDER_POLICY (this workbook's path works). "
-                "Labels stay as they are: the dropdowns and formulas use them.", formats["note"])
+                "formulas read the bounds, votes, weights and sector levels, and match the "
+                "labels exactly (free text such as 'Retail Banking', the 'Also accepted' forms "
+                "and other currencies are decider's reading: they show 'Check inputs' there); "
+                "the add-in's =ORCH_ARCH reads the policy file named in its last argument or in "
+                "DECIDER_POLICY (this workbook's path works). Labels stay as they are: the "
+                "dropdowns and formulas use them.", formats["note"])
     cursor.row = 2
     cursor.setting("Policy name", N.policy_name, str(data["name"]), text=True)
 
@@ -123,15 +137,20 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
                            "level")
     _ranges(cursor, "AI budget (EUR/yr)", "Euros", data["budget"]["ranges"],
             (N.budget_bounds, N.budget_limits, N.budget_votes, N.budget_sources))
+    _rates(cursor, data["budget"].get("rates") or {})
     _regulation_choices(cursor, [*first_level, *first_sector])
     _index_breaks(cursor, policy)
 
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 26)
     sheet.set_column(2, 2, 10)
-    sheet.set_column(3, 3, 70)
+    sheet.set_column(3, 3, SOURCE_WIDTH)
     sheet.set_column(4, 4, 11)
     sheet.freeze_panes(1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.print_area(0, 0, cursor.row, 4)  # not the hidden lists right of the tables
     # Protected without a password: only the editable cells take typing, so the labels
     # that formulas and dropdowns match stay intact (Review > Unprotect lifts it).
     sheet.protect("", {"format_columns": True, "format_rows": True})
@@ -157,7 +176,7 @@ def _ranges(cursor: _Sheet, title: str, unit: str, ranges: Sequence[Mapping[str,
             })
             cursor.number(cursor.row, 1, entry[key])
         cursor.number(cursor.row, 2, entry["vote"])
-        sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
+        cursor.source(str(entry.get("source", "")))
         cursor.row += 1
     for col, name in enumerate(names):
         cursor.name_range(name, col, first, cursor.row - 1)
@@ -179,24 +198,71 @@ def _labels(cursor: _Sheet, title: str, kind: str, table: Mapping[str, Mapping[s
             cursor.number(cursor.row, 2, entry["vote"])
         else:
             sheet.write_string(cursor.row, 2, str(entry["level"]), formats["edit_text"])
-            sheet.data_validation(cursor.row, 2, cursor.row, 2, {
-                "validate": "list", "source": f"={N.level_labels}"})
-        sheet.write_string(cursor.row, 3, str(entry.get("source", "")), formats["source"])
+        cursor.source(str(entry.get("source", "")))
         if mandatory:
             sheet.write_boolean(cursor.row, 4, bool(entry.get("mandatory", False)),
-                                formats["edit_text"])
-            sheet.data_validation(cursor.row, 4, cursor.row, 4, {
-                "validate": "list", "source": ["TRUE", "FALSE"],
-                "input_title": "Mandatory",
-                "input_message": "TRUE: this level makes the answer Centralized, whatever else",
-            })
+                                formats["edit_flag"])
         cursor.row += 1
     last = cursor.row - 1
+    # One rule per column, not one per row: the sector table has dozens of rows.
+    if third != "vote":
+        sheet.data_validation(first, 2, last, 2, {
+            "validate": "list", "source": f"={N.level_labels}"})
+    if mandatory:
+        sheet.data_validation(first, 4, last, 4, {
+            "validate": "list", "source": ["TRUE", "FALSE"],
+            "input_title": "Mandatory",
+            "input_message": "TRUE: this level makes the answer Centralized, whatever else",
+        })
     for col, name in enumerate(names):
         cursor.name_range(name, col, first, last)
     if mandatory:
         cursor.name_range(N.level_mandatory, 4, first, last)
     return [(first + i, label) for i, label in enumerate(table)]
+
+
+RATES_NOTE = (
+    "No rate is built in: rates change, and a stale rate would be a silent error.",
+    "Type a currency code (GBP, USD, CHF...) and what one unit is worth in euros, e.g. "
+    "GBP 1.17: `decider score --policy` and `decider recommend --policy` with this workbook",
+    "then read \"£500k\" as €585,000 (--rate on the command line overrides a rate here).",
+    "The Portfolio's native formulas read euros only: a budget in another currency shows "
+    "\"Check inputs\" there.",
+)
+
+
+def _rates(cursor: _Sheet, rates: Mapping[str, Any]) -> None:
+    """The exchange-rate table: the policy's rates, then empty rows for a user to fill."""
+    cursor.heading("Exchange rates (euros for one unit of another currency)")
+    sheet, formats = cursor.sheet, cursor.formats
+    for line in RATES_NOTE:
+        sheet.write(cursor.row, 0, line, formats["note"])
+        cursor.row += 1
+    for col, title in enumerate(("Currency", "Euros for 1 unit", "", "Your note (not read)")):
+        sheet.write(cursor.row, col, title, formats["header"])
+    cursor.row += 1
+    first = cursor.row
+    entries: list[tuple[str, Any]] = [*rates.items(), *[("", None)] * EMPTY_RATE_ROWS]
+    for code, rate in entries:
+        sheet.write_string(cursor.row, 0, code, formats["edit_text"])
+        if rate is None:
+            sheet.write_blank(cursor.row, 1, None, formats["edit"])
+        else:
+            # A double: a rate is typed as a decimal number, and read back as one.
+            sheet.write_number(cursor.row, 1, float(rate), formats["edit"])
+        sheet.write_blank(cursor.row, 3, None, formats["source"])
+        cursor.row += 1
+    last = cursor.row - 1
+    sheet.data_validation(first, 0, last, 0, {
+        "validate": "length", "criteria": "==", "value": 3,
+        "input_title": "Currency", "input_message": "An ISO 4217 code: GBP, USD, CHF...",
+        "error_title": "Currency", "error_message": "A three-letter code such as GBP."})
+    sheet.data_validation(first, 1, last, 1, {
+        "validate": "decimal", "criteria": ">", "value": 0,
+        "input_title": "Euros for 1 unit", "input_message": "e.g. 1.17 for GBP",
+        "error_title": "Euros for 1 unit", "error_message": "A number above 0."})
+    cursor.name_range(N.rate_codes, 0, first, last)
+    cursor.name_range(N.rate_values, 1, first, last)
 
 
 def _regulation_choices(cursor: _Sheet, labels: list[tuple[int, str]]) -> None:

@@ -87,6 +87,26 @@ def _write(path: Path, mode: FormulaMode, rows: int, policy: Policy) -> None:
     workbook.close()
 
 
+class _PortfolioWorksheet(Worksheet):  # type: ignore[misc]  # XlsxWriter: untyped
+    """The Portfolio sheet: its table's formulas cache "" (a blank row's result), typed as
+    text (`t="str"`), as Excel stores an empty text result. XlsxWriter caches 0 for a
+    table's formula cells, which LibreOffice, keeping an .xlsx's cached values by default,
+    shows in every blank row."""
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None,
+                       value: Any = "") -> int:
+        # add_table writes its column formulas through here without a value.
+        result: int = super()._write_formula(row, col, formula, cell_format, value)
+        return result
+
+    def _xml_formula_element(self, formula: str, result: Any,
+                             attributes: list[tuple[str, Any]] | None = None) -> None:
+        attributes = list(attributes or [])
+        if result == "" and not any(key == "t" for key, _ in attributes):
+            attributes.append(("t", "str"))
+        super()._xml_formula_element(formula, result, attributes)
+
+
 def _formats(workbook: Workbook) -> dict[str, Any]:
     base: dict[str, Any] = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
     made: dict[str, dict[str, Any]] = {
@@ -99,12 +119,19 @@ def _formats(workbook: Workbook) -> dict[str, Any]:
                  "locked": False},
         "edit_text": {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
                       "locked": False},
+        # LibreOffice shows a boolean in a General-format cell as 1: say TRUE/FALSE.
+        "edit_flag": {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
+                      "locked": False, "num_format": '"TRUE";"TRUE";"FALSE"'},
         "source": {"font_color": "#595959", "text_wrap": True, "locked": False},
         "wrap": {"text_wrap": True},
         "index": {"num_format": "0.0"},
         "euros": {"num_format": "#,##0"},
         "integer": {"num_format": "#,##0"},
         "bold": {"bold": True},
+        # The Portfolio header's own format: LibreOffice draws no Excel table style.
+        "table_header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79",
+                         "border": 1, "border_color": "#BFBFBF", "text_wrap": True,
+                         "valign": "vcenter"},
     }
     formats = {name: workbook.add_format({**base, **props}) for name, props in made.items()}
     for architecture, (fill, font) in COLOURS.items():
@@ -232,10 +259,12 @@ INPUT_HELP = {
                   "Leave blank if unknown."),
     "AI maturity": ("AI maturity", "Pick a phase, or type the months practising AI as a "
                     "number (6 and 18 months are Scale-up). Blank: unknown."),
-    "Regulation": ("Regulation", "Pick a regulation level or a sector. Finance, Healthcare, "
-                   "Public sector and Critical make the answer Centralized."),
+    "Regulation": ("Regulation", "Pick a regulation level or a sector (the Policy sheet gives "
+                   "each sector's level). Finance, Healthcare, Public sector and Critical make "
+                   "the answer Centralized."),
     "AI budget (EUR/yr)": ("AI budget", "Yearly AI budget in euros, as a number "
-                           "(5,000,000 is still Hybrid). Blank: unknown."),
+                           "(5,000,000 is still Hybrid). Blank: unknown. Other currencies: "
+                           "decider score, at a rate on the Policy sheet."),
     "Multi-country": ("Multi-country", "yes or no, or the number of countries. Several "
                       "countries make the size criterion vote Centralized."),
 }
@@ -243,17 +272,19 @@ INPUT_HELP = {
 
 def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: FormulaMode,
                      rows: int) -> None:
-    sheet = workbook.add_worksheet(PORTFOLIO_SHEET)
+    sheet = workbook.add_worksheet(PORTFOLIO_SHEET, worksheet_class=_PortfolioWorksheet)
     # Every row of a table column holds the same formula text: prepare it once, not once
     # a row (XlsxWriter runs some thirty regular expressions over each formula it writes).
     sheet._prepare_formula = functools.lru_cache(maxsize=64)(sheet._prepare_formula)
     last = rows
     formulas = _column_formulas(mode)
-    columns: list[dict[str, Any]] = [{"header": h} for h in INPUT_HEADERS]
+    header_format = formats["table_header"]
+    columns: list[dict[str, Any]] = [{"header": h, "header_format": header_format}
+                                     for h in INPUT_HEADERS]
     columns[1]["format"] = formats["integer"]
     columns[4]["format"] = formats["euros"]
     for position, header in enumerate(RESULT_HEADERS):
-        column: dict[str, Any] = {"header": header}
+        column: dict[str, Any] = {"header": header, "header_format": header_format}
         if formulas is not None:
             column["formula"] = "=" + formulas[position]
         if header == "Centralization index":
@@ -267,16 +298,18 @@ def _portfolio_sheet(workbook: Workbook, formats: Mapping[str, Any], mode: Formu
     if mode == "lambda" and formulas is not None:
         # Excel evaluates a call of a LAMBDA name only as a dynamic-array formula.
         first_result = len(INPUT_HEADERS)
-        for row in range(1, last + 1):
-            for offset, formula in enumerate(formulas):
-                sheet.write_dynamic_array_formula(row, first_result + offset, row,
-                                                  first_result + offset, "=" + formula)
+        for offset, formula in enumerate(formulas):
+            col = first_result + offset
+            for row in range(1, last + 1):
+                sheet.write_dynamic_array_formula(row, col, row, col, "=" + formula,
+                                                  columns[col].get("format"), "")
     _portfolio_validation(sheet, last)
     result_col = len(INPUT_HEADERS)
     _colour_architectures(sheet, 1, last, result_col, formats)
     widths = (24, 12, 14, 16, 18, 13, 22, 13, 80)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    sheet.set_row(0, 30)  # two lines: "Centralization index" wraps in its column
     sheet.freeze_panes(1, 1)
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -294,12 +327,19 @@ def _portfolio_validation(sheet: Worksheet, last: int) -> None:
         title, text = INPUT_HELP[header]
         return {"input_title": title, "input_message": text}
 
-    for header in ("Employees", "AI budget (EUR/yr)"):
-        col = column(header)
-        sheet.data_validation(1, col, last, col, {
-            "validate": "decimal", "criteria": ">", "value": 0, **message(header),
-            "error_title": header, "error_message": "A number above 0, or blank if unknown.",
-        })
+    col = column("Employees")
+    sheet.data_validation(1, col, last, col, {
+        "validate": "decimal", "criteria": ">", "value": 0, **message("Employees"),
+        "error_title": "Employees", "error_message": "A number above 0, or blank if unknown.",
+    })
+    col = column("AI budget (EUR/yr)")
+    sheet.data_validation(1, col, last, col, {
+        "validate": "decimal", "criteria": ">", "value": 0, **message("AI budget (EUR/yr)"),
+        # A warning, not a stop: decider score converts "£500k" at a Policy sheet rate.
+        "error_type": "warning", "error_title": "AI budget",
+        "error_message": "Not a number of euros. Keep it only for decider score, which converts "
+                         "another currency at a rate of the Policy sheet.",
+    })
     col = column("AI maturity")
     sheet.data_validation(1, col, last, col, {
         "validate": "list", "source": f"={N.phase_labels}", **message("AI maturity"),

@@ -2,7 +2,10 @@
 each input and which of decider's result columns already exist.
 
 Header cells are matched by whole words (decision policy, section 8), so "Headcount (FTE)"
-is the size column and "Operating countries" the multi-country one.
+is the size column, "AI spend (EUR/yr)" the budget one and "Operating countries" the
+multi-country one; "Staffing agency" is no size column ("staffing" is not "staff"). When
+two columns match one input, the one whose header also says "AI" wins ("AI stage" over
+"Stage gate"); two plain matches are an error that lists both and asks for `--column`.
 """
 
 from __future__ import annotations
@@ -20,15 +23,27 @@ from decider.workbook.sheet import cells_of, numbered_rows, split, style_of
 
 FIELDS = ("size", "maturity", "regulation", "budget", "multi_country")
 REQUIRED = ("size", "maturity", "regulation", "budget")
+# Section 8's words, as `_words` normalises them ("multi-country" is "multi country").
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
-    "size": ("size", "employees", "employee", "headcount", "staff", "fte", "ftes"),
-    "maturity": ("maturity",),
-    "regulation": ("regulation", "regulatory", "sector", "industry"),
-    "budget": ("budget",),
-    "multi_country": ("multi country", "multicountry", "countries"),
+    "size": ("size", "employees", "employee", "headcount", "staff", "fte", "ftes",
+             "workforce", "people"),
+    "maturity": ("maturity", "stage", "phase", "months of ai", "ai experience"),
+    "regulation": ("regulation", "regulatory", "sector", "industry", "vertical"),
+    "budget": ("budget", "spend", "spending", "investment", "ai spend", "ai investment"),
+    "multi_country": ("multi country", "multicountry", "countries", "international"),
 }
 OWNED = ("Recommendation", "Centralization index", "Confidence", "Rationale", "Decider issues")
 HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderRow:
+    """A candidate header row: the input and result columns its headers name."""
+
+    number: int
+    inputs: dict[str, int]  # field -> column
+    owned: dict[str, int]  # result name -> column
+    ambiguous: dict[str, list[int]]  # field -> the columns that match it equally well
 
 
 @dataclass(slots=True)
@@ -61,20 +76,32 @@ def _words(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()).strip() + " "
 
 
-def _match_field(name: str, headers: dict[int, str], taken: set[int]) -> int | None:
-    for word in FIELD_WORDS[name]:
-        for column, text in sorted(headers.items()):
-            if column not in taken and f" {word} " in _words(text):
-                return column
-    return None
+def _fields_of(text: str) -> set[str]:
+    """The inputs a header's words name (usually one, or none)."""
+    return {name for name, words in FIELD_WORDS.items()
+            if any(f" {word} " in text for word in words)}
+
+
+def _match_field(name: str, words: dict[int, str], named: dict[int, set[str]],
+                 taken: set[int]) -> list[int]:
+    """The columns whose header names the input: one, the one also saying "AI" among
+    several, or all of them (an ambiguity for the caller to report). A header that names
+    another input too ("AI spend per employee") gives way to one that names only this."""
+    found = [column for column in sorted(words) if column not in taken
+             and name in named[column]]
+    if len(found) > 1:
+        found = [c for c in found if named[c] == {name}] or found
+    if len(found) > 1:
+        saying_ai = [column for column in found if " ai " in words[column]]
+        return saying_ai if len(saying_ai) == 1 else (saying_ai or found)
+    return found
 
 
 def header_texts(row: dict[int, Any]) -> dict[int, str]:
     return {c: v.strip() for c, v in row.items() if isinstance(v, str) and v.strip()}
 
 
-def _resolve(headers: dict[int, str], wanted: dict[str, str]
-             ) -> tuple[dict[str, int], dict[str, int]]:
+def _resolve(number: int, headers: dict[int, str], wanted: dict[str, str]) -> HeaderRow:
     """Inputs and owned result columns in one header row."""
     lowered = {c: t.lower() for c, t in headers.items()}
     owned = {}
@@ -93,14 +120,28 @@ def _resolve(headers: dict[int, str], wanted: dict[str, str]
         if column is not None:
             inputs[name] = column
             taken.add(column)
+    words = {c: _words(t) for c, t in headers.items()}
+    named = {c: _fields_of(t) for c, t in words.items()}
+    ambiguous: dict[str, list[int]] = {}
     for name in FIELDS:
         if name in wanted:
             continue
-        column = _match_field(name, headers, taken)
-        if column is not None:
-            inputs[name] = column
-            taken.add(column)
-    return inputs, owned
+        found = _match_field(name, words, named, taken)
+        if len(found) == 1:
+            inputs[name] = found[0]
+            taken.add(found[0])
+        elif found:
+            ambiguous[name] = found
+    return HeaderRow(number, inputs, owned, ambiguous)
+
+
+def refuse_ambiguous(header: HeaderRow, headers: dict[int, str], where: str) -> None:
+    """One line naming the input, the columns that both match it, and `--column`."""
+    for name, columns in header.ambiguous.items():
+        both = " and ".join(f"{column_letters(c)} '{headers.get(c, '')}'" for c in columns)
+        raise WorkbookError(
+            f"{where} row {header.number} has {len(columns)} columns for {display(name)}: "
+            f"{both}; name one with --column {display(name)}=HEADER (or a column letter)")
 
 
 def locate(package: Package, strings: list[str], sheet: str | None, header_row: int | None,
@@ -119,8 +160,9 @@ def locate(package: Package, strings: list[str], sheet: str | None, header_row: 
             texts = header_texts(rows.get(header_row or min(rows, default=1), {}))
             seen.append(f"'{entry.name}' ({show_headers(texts)})")
             continue
-        number, inputs, owned = best
+        number, inputs, owned = best.number, best.inputs, best.owned
         headers = header_texts(rows.get(number, {}))
+        refuse_ambiguous(best, headers, f"{name}: sheet '{entry.name}'")
         for field_name, header in wanted.items():
             if header and field_name not in inputs:
                 raise WorkbookError(f"{name}: sheet '{entry.name}' has no column '{header}' "
@@ -163,19 +205,18 @@ def _pick_sheet(package: Package, sheet: str) -> SheetEntry:
 
 
 def best_header_row(rows: dict[int, dict[int, Any]], header_row: int | None,
-                     wanted: dict[str, str]
-                     ) -> tuple[int, dict[str, int], dict[str, int]] | None:
+                     wanted: dict[str, str]) -> HeaderRow | None:
     numbers = [header_row] if header_row else sorted(rows)
     best = None
     best_score = 1  # a header names at least two inputs
     for number in numbers:
         headers = header_texts(rows.get(number, {}))
-        inputs, owned = _resolve(headers, wanted)
-        named = sum(1 for f in inputs if not (wanted.get(f) and is_column_letters(wanted[f])
-                                             and wanted[f].lower() not in
-                                             {t.lower() for t in headers.values()}))
+        found = _resolve(number, headers, wanted)
+        texts = {t.lower() for t in headers.values()}
+        named = sum(1 for f in found.inputs if not (wanted.get(f) and is_column_letters(
+            wanted[f]) and wanted[f].lower() not in texts)) + len(found.ambiguous)
         if named > best_score or (header_row and best is None):
-            best, best_score = (number, inputs, owned), named
+            best, best_score = found, named
     return best
 
 

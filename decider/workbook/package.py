@@ -116,6 +116,8 @@ class Package:
     progress: Callable[[int, int], None] | None = None
     expected: int = 0
     inflated: int = 0
+    # Part name as Excel compares it -> the member name stored in the zip.
+    stored: dict[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         self.zip.close()
@@ -128,11 +130,20 @@ class Package:
 
     @property
     def is_macro_enabled(self) -> bool:
-        return b"macroEnabled" in self.content_types or "xl/vbaProject.bin" in self.names
+        return (b"macroEnabled" in self.content_types
+                or self.member("xl/vbaProject.bin") is not None)
 
     @property
     def names(self) -> set[str]:
         return set(self.zip.namelist())
+
+    def member(self, part: str) -> str | None:
+        """The stored member name of a part, or None: part names are compared as Excel and
+        LibreOffice compare them (any case, a backslash read as "/"), so a package written
+        with "xl\\Workbook.xml" opens, and its members keep their stored names when copied."""
+        if not self.stored:
+            self.stored = stored_names(self.zip.namelist())
+        return self.stored.get(part_key(part))
 
     def stream(self, member: str) -> Iterator[bytes]:
         """The member's inflated bytes in chunks (sizes were checked on opening)."""
@@ -178,10 +189,11 @@ def open_package(path: Path) -> Package:
         raise WorkbookError(f"{name} cannot be read: {error}") from None
     try:
         _check_members(archive, name)
-        names = set(archive.namelist())
-        _refuse_other_formats(names, archive, name)
         package = Package(path, archive, [], None, b"")
-        package.content_types = package.read_small("[Content_Types].xml")
+        package.stored = stored_names(archive.namelist())
+        _refuse_other_formats(package)
+        package.content_types = package.read_small(
+            package.member("[Content_Types].xml") or "[Content_Types].xml")
         workbook_part = _workbook_part(package)
         package.sheets, package.shared_strings, package.other_sheets = _workbook_contents(
             package, workbook_part)
@@ -219,9 +231,25 @@ def _check_members(archive: zipfile.ZipFile, name: str) -> None:
                 f"{MAX_INFLATE_RATIO}; a zip bomb?): refused")
 
 
-def _refuse_other_formats(names: set[str], archive: zipfile.ZipFile, name: str) -> None:
+def part_key(name: str) -> str:
+    """A part name as OPC compares it: case-insensitive, "/"-separated, no leading "/"."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
+def stored_names(members: list[str]) -> dict[str, str]:
+    """Each part's key -> its stored member name (the first, should two differ in case
+    only: zipfile would read the last, Excel refuses such a package)."""
+    stored: dict[str, str] = {}
+    for member in members:
+        stored.setdefault(part_key(member), member)
+    return stored
+
+
+def _refuse_other_formats(package: Package) -> None:
+    archive, name = package.zip, package.path.name
+    names = set(package.stored)
     if "mimetype" in names:
-        mimetype = archive.read("mimetype")[:100]
+        mimetype = archive.read(package.stored["mimetype"])[:100]
         if b"opendocument.spreadsheet" in mimetype:
             raise WorkbookError(f"{name} is an OpenDocument spreadsheet (.ods): {_SAVE_AS}")
         raise WorkbookError(f"{name} is an OpenDocument file, not a workbook")
@@ -231,7 +259,7 @@ def _refuse_other_formats(names: set[str], archive: zipfile.ZipFile, name: str) 
         raise WorkbookError(f"{name} is a Word document, not a workbook")
     if "ppt/presentation.xml" in names:
         raise WorkbookError(f"{name} is a PowerPoint presentation, not a workbook")
-    if "[Content_Types].xml" not in names:
+    if "[content_types].xml" not in names:
         raise WorkbookError(f"{name} is a zip file but not an Excel workbook "
                             "(no [Content_Types].xml)")
 
@@ -241,18 +269,21 @@ _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 def relationships(package: Package, part: str) -> list[tuple[str, str, str]]:
     """(id, type, target part) of a part's relationships; target resolved to a member name."""
-    folder, base = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", base + ".rels")
-    if rels not in package.names:
+    folder, base = posixpath.split(part.replace("\\", "/"))
+    rels = package.member(posixpath.join(folder, "_rels", base + ".rels"))
+    if rels is None:
         return []
     found = []
     for rel in package.parse(rels):
         if not isinstance(rel.tag, str) or rel.get("TargetMode") == "External":
             continue
-        target = rel.get("Target") or ""
+        target = (rel.get("Target") or "").replace("\\", "/")
         resolved = (target.lstrip("/") if target.startswith("/")
                     else posixpath.normpath(posixpath.join(folder, target)))
-        found.append((rel.get("Id") or "", rel.get("Type") or "", resolved))
+        # The stored name when the package holds the part, so callers read and replace
+        # the member under the name it has.
+        found.append((rel.get("Id") or "", rel.get("Type") or "",
+                      package.member(resolved) or resolved))
     return found
 
 
@@ -260,8 +291,9 @@ def _workbook_part(package: Package) -> str:
     for _id, kind, target in relationships(package, ""):
         if kind.endswith("/officeDocument") and target in package.names:
             return target
-    if "xl/workbook.xml" in package.names:
-        return "xl/workbook.xml"
+    fallback = package.member("xl/workbook.xml")
+    if fallback is not None:
+        return fallback
     raise WorkbookError(f"{package.path.name} is a zip package without a workbook part "
                         f"(no xl/workbook.xml): {_SAVE_AS}")
 
@@ -278,7 +310,8 @@ def _workbook_contents(package: Package, part: str
         rel_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
         kind, target = by_id.get(rel_id or "", ("", ""))
         name = element.get("name") or ""
-        if kind == "worksheet" and target in package.names and target.endswith(".xml"):
+        if (kind == "worksheet" and target in package.names
+                and target.lower().endswith(".xml")):
             sheets.append(SheetEntry(name, target))
         elif kind:
             others[name] = {"chartsheet": "a chart sheet", "dialogsheet": "a dialog sheet",

@@ -29,6 +29,7 @@ from decider.workbook.sheet import (
     row_number,
     split,
 )
+from decider.workbook.totals import LabelFinder, is_aggregate
 
 _CACHE_LIMIT = 100_000
 
@@ -43,6 +44,11 @@ class Scan:
     last_column: int = 0  # the rightmost column holding anything, over the whole sheet
     merges: list[str] = field(default_factory=list)
     dimension: str | None = None
+    # Totals rows (see decider.workbook.totals): rows whose filled input cells are all
+    # formulas, one an aggregate; rows whose first text cell in `labels` is "Total"...
+    aggregate_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    label_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    encoding: str = "utf-8"  # the sheet's declared encoding, for what is written into it
 
 
 def first_rows(package: Package, part: str, strings: list[str], last_row: int
@@ -56,7 +62,8 @@ class _Collector:
     anything in the `present` columns, and formula cells in the `watched` columns."""
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
-                 wanted: set[int], watched: set[int], present: set[int]) -> None:
+                 wanted: set[int], watched: set[int], present: set[int],
+                 labels: set[int]) -> None:
         self.syntax = syntax
         self.strings = strings
         self.header_row = header_row
@@ -68,6 +75,8 @@ class _Collector:
         self.values: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
         self.present_rows: list[np.ndarray] = []
         self.formulas: list[tuple[int, int]] = []
+        self.aggregate_rows: list[np.ndarray] = []
+        self.labels = LabelFinder(syntax, strings, header_row, labels)
         self._cache: dict[tuple[bytes, bytes], Cell] = {}
         p = re.escape(syntax.prefix)
         self._prefix = p
@@ -95,6 +104,7 @@ class _Collector:
         self._beyond = self._beyond_pattern()
 
     def add_block(self, block: bytes) -> None:
+        self.labels.add_block(block)
         if self._odd_cell.search(block):
             self._add_row_by_row(block)
         else:
@@ -135,6 +145,13 @@ class _Collector:
         formulas = np.array([cell.formula for cell in cells], dtype=bool)[pair_codes]
         chosen_rows = rows[chosen]
         chosen_columns = column_codes[chosen]
+        inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
+        is_input = np.isin(chosen_columns, inputs)
+        if formulas.any():
+            aggregates = np.array([cell.formula and is_aggregate(body_uniques[pair // width])
+                                   for cell, pair in zip(cells, pairs.tolist(), strict=True)],
+                                  dtype=bool)[pair_codes]
+            self._note_aggregates(chosen_rows, is_input, formulas, aggregates)
         for code, column in enumerate(numbers):
             here = chosen_columns == code
             if column in self.rows:
@@ -144,8 +161,14 @@ class _Collector:
                 self.formulas.extend((int(r), column) for r in chosen_rows[here & formulas])
         # The rows with an input given: an empty styled cell, or decider's own answers from
         # an earlier run, do not make a row a business unit.
-        inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
-        return np.unique(chosen_rows[np.isin(chosen_columns, inputs)])
+        return np.unique(chosen_rows[is_input])
+
+    def _note_aggregates(self, rows: np.ndarray, is_input: np.ndarray, formulas: np.ndarray,
+                         aggregates: np.ndarray) -> None:
+        """Rows whose filled input cells are all formulas, one of them an aggregate (a
+        row's cells are all in one block)."""
+        self.aggregate_rows.append(np.setdiff1d(rows[is_input & aggregates],
+                                                rows[is_input & ~formulas]))
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
@@ -166,6 +189,7 @@ class _Collector:
         present = []
         for row in self.syntax.row.finditer(block):
             number = row_number(row.group(1), number)
+            plain = aggregate = False
             for column, attributes, body, _span in cells_of(self.syntax, row.group(2)):
                 if not body:
                     continue
@@ -178,9 +202,13 @@ class _Collector:
                     cell = decode_cell(self.syntax, attributes, body, self.strings)
                     if cell.formula and column in self.watched:
                         self.formulas.append((number, column))
-                    if column in self.rows:
+                    if column in self.wanted:
+                        plain |= not cell.formula
+                        aggregate |= cell.formula and is_aggregate(body)
                         self.rows[column].append(np.array([number], dtype=np.int64))
                         self.values[column].append(np.array([cell.value], dtype=object))
+            if aggregate and not plain:
+                self.aggregate_rows.append(np.array([number], dtype=np.int64))
         self.present_rows.append(np.array(present, dtype=np.int64))
 
     def frame(self) -> pd.DataFrame:
@@ -208,12 +236,15 @@ def _letters(columns: set[int]) -> bytes:
 
 
 def scan(package: Package, part: str, strings: list[str], header_row: int,
-         wanted: set[int], watched: set[int], present: set[int] | None = None) -> Scan:
+         wanted: set[int], watched: set[int], present: set[int] | None = None,
+         labels: set[int] | None = None) -> Scan:
     """Values of the `wanted` columns on every row below `header_row`; formula cells of the
-    `watched` columns there; the sheet's used extent, merged ranges and dimension."""
+    `watched` columns there; the rows with anything in the `present` columns; the totals
+    rows (by their input formulas, and by their first text cell in the `labels` columns);
+    the sheet's used extent, merged ranges and dimension."""
     parts = split(package.stream(part), package.path.name, part)
     collector = _Collector(parts.syntax, strings, header_row, wanted, watched,
-                           present or set())
+                           present or set(), labels or set())
     collector.note_columns(max(wanted | watched | (present or set()), default=0))
     merges: list[str] = []
     for kind, block in parts.items:
@@ -221,7 +252,11 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
             collector.add_block(block)
         else:
             merges = merged_ranges(block)
+    aggregates = collector.aggregate_rows
     return Scan(frame=collector.frame(), present=collector.present_row_numbers(),
                 formulas=collector.formulas,
                 last_column=collector.last_column, merges=merges,
-                dimension=dimension_of(parts.head))
+                dimension=dimension_of(parts.head),
+                aggregate_rows=np.unique(np.concatenate(aggregates)) if aggregates
+                else np.empty(0, np.int64),
+                label_rows=collector.labels.found(), encoding=parts.syntax.encoding)

@@ -9,6 +9,7 @@ no entity is ever expanded (a DTD is refused outright).
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from collections.abc import Iterator
@@ -28,14 +29,17 @@ _T_ATTR = re.compile(rb"""\bt\s*=\s*["'](\w+)["']""")
 _S_ATTR = re.compile(rb"""\bs\s*=\s*["'](\d+)["']""")
 _SPANS = re.compile(rb"""\bspans\s*=\s*["']([^"']*)["']""")
 _DIMENSION_REF = re.compile(rb"""(<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])""")
+_ENCODING = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([\w.:-]+)["']""")
+_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.S)
 _MERGE_REF = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
 
 
 class Syntax:
     """The byte patterns of one sheet, for the namespace prefix its writer chose."""
 
-    def __init__(self, prefix: bytes) -> None:
+    def __init__(self, prefix: bytes, encoding: str = "utf-8") -> None:
         self.prefix = prefix
+        self.encoding = encoding  # the XML declaration's (ISO-8859-1 from some writers)
         p = re.escape(prefix)
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row\s*>)",
                               re.S)
@@ -72,7 +76,7 @@ def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
     refuse_doctype(buffer[:root.start() if root else 4096], file_name, member)
     if root is None:
         raise WorkbookError(f"{file_name}: its part {member} is not a worksheet")
-    syntax = Syntax(root.group(1) or b"")
+    syntax = Syntax(root.group(1) or b"", _encoding_of(buffer[:root.start()]))
     while True:
         start = syntax.sheet_data.search(buffer, root.end())
         if start is not None:
@@ -151,7 +155,7 @@ def decode_cell(syntax: Syntax, attributes: bytes, body: bytes | None,
     kind = kind_match.group(1) if kind_match else b"n"
     if kind == b"inlineStr":
         texts = syntax.text.findall(syntax.phonetic.sub(b"", body))
-        return Cell(_text(b"".join(texts)), formula)
+        return Cell(_text(b"".join(texts), syntax.encoding), formula)
     value_match = syntax.value.search(body)
     raw = value_match.group(1) if value_match else None
     if raw is None:
@@ -167,8 +171,9 @@ def decode_cell(syntax: Syntax, attributes: bytes, body: bytes | None,
         try:
             return Cell(float(raw), formula)
         except ValueError:
-            return Cell(_text(raw), formula)
-    return Cell(_text(raw), formula)  # str, e (an error like #N/A), d (an ISO date)
+            return Cell(_text(raw, syntax.encoding), formula)
+    # str, e (an error like #N/A), d (an ISO date)
+    return Cell(_text(raw, syntax.encoding), formula)
 
 
 def _has_formula(syntax: Syntax, body: bytes) -> bool:
@@ -181,9 +186,34 @@ def _has_formula(syntax: Syntax, body: bytes) -> bool:
     return False
 
 
-def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
+def _text(raw: bytes, encoding: str = "utf-8") -> str:
+    if b"<![CDATA[" not in raw:
+        return _unescaped(raw, encoding)
+    # A CDATA section's text is literal: only the text around it holds entities.
+    parts, at = [], 0
+    for section in _CDATA.finditer(raw):
+        parts += [_unescaped(raw[at:section.start()], encoding),
+                  section.group(1).decode(encoding, "replace")]
+        at = section.end()
+    return "".join(parts) + _unescaped(raw[at:], encoding)
+
+
+def _unescaped(raw: bytes, encoding: str) -> str:
+    text = raw.decode(encoding, "replace")
     return html.unescape(text) if "&" in text else text
+
+
+def _encoding_of(prolog: bytes) -> str:
+    """The declared encoding, when Python knows it and it keeps ASCII bytes as ASCII
+    (the byte-level patterns need that); else UTF-8, XML's default."""
+    found = _ENCODING.search(prolog)
+    if found is None:
+        return "utf-8"
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return "utf-8"
+    return name if "<c r=".encode(name, "replace") == b"<c r=" else "utf-8"
 
 
 def row_number(attributes: bytes, previous: int) -> int:

@@ -1,5 +1,5 @@
-"""The table parts (ListObjects) of a sheet: their ranges and header rows, and a table
-grown by columns added right of it."""
+"""The table parts (ListObjects) of a sheet: their ranges, header rows and totals rows,
+and a table grown by columns added right of it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class TableArea:
     last_row: int
     last_column: int
     header_rows: int
+    totals_rows: int = 0  # at the bottom of the range (totalsRowCount)
     part: str = ""
-    totals_rows: int = 0
 
     def header_covers(self, row: int, column: int) -> bool:
         return (self.first_row <= row < self.first_row + self.header_rows
@@ -36,11 +36,18 @@ def sheet_tables(package: Package, part: str) -> list[TableArea]:
         area = parse_range(root.get("ref") or "")
         if area is None:
             continue
-        header_rows = int(root.get("headerRowCount") or 1)
-        totals = int(root.get("totalsRowCount") or 0)
+        header_rows = _count(root.get("headerRowCount"), 1)
         areas.append(TableArea(root.get("displayName") or root.get("name") or target,
-                               *area, header_rows, target, totals))
+                               *area, header_rows, _count(root.get("totalsRowCount"), 0),
+                               target))
     return areas
+
+
+def _count(text: str | None, default: int) -> int:
+    try:
+        return max(0, int(text)) if text else default
+    except ValueError:
+        return default
 
 
 def _with_last_column(ref: str, last_column: int) -> str:

@@ -1,0 +1,187 @@
+"""Totals rows: the rows under (or inside) a portfolio table that sum it up. They are not
+business units (decision policy, section 8): they get no answer, no issue, and are only
+counted in the summary.
+
+A totals row is
+- a row whose first text cell (under the header's columns) starts with Total, Totals,
+  Subtotal, Sub-total, Grand total, Sum, Average or Mean, as a word: "Total EMEA" and
+  "Sum:" are totals rows, "Totally new" and "Summit BU" are not;
+- a row whose filled input cells are all formulas, one of them an aggregate
+  (`=SUM(C5:C12)`, `=SUBTOTAL(109,...)`, `=AVERAGE(...)`...): a row of lookups from
+  another sheet (`=VLOOKUP(...)` on every input) is a business unit whose inputs happen
+  to be computed, not a total;
+- an Excel table's totals row (`totalsRowCount`).
+
+Reading costs almost nothing when a sheet has no such row: the labels are looked for
+only as the shared strings (judged once each) or inline texts that start with one of the
+words, and a row is decoded only when such a text is in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from decider.workbook.package import Package
+from decider.workbook.sheet import Syntax, cells_of, decode_cell, row_number
+from decider.workbook.tables import sheet_tables
+
+_WORDS = r"(?:sub-?\s?totals?|grand\s+totals?|totals?|sum|average|mean)\b"
+TOTALS_LABEL = re.compile(r"\s*" + _WORDS, re.IGNORECASE)
+# An aggregate function called in a cell's formula; "_xlfn." prefixes the newer ones.
+_AGGREGATE = re.compile(
+    rb"(?<![A-Za-z0-9_.])(?:_xlfn\.)?(?:SUM|SUMIFS?|SUMPRODUCT|SUBTOTAL|AGGREGATE|"
+    rb"AVERAGEA?|AVERAGEIFS?|COUNTA?|COUNTIFS?|MIN|MAX|MEDIAN|PRODUCT)\s*\(", re.IGNORECASE)
+_LINE_LABEL = re.compile(r"^[ \t]*" + _WORDS, re.IGNORECASE | re.MULTILINE)
+_ROW_HAS_NUMBER = re.compile(rb"""\br\s*=\s*["']\d""")
+SHOWN_ROWS = 10
+
+
+def is_totals_label(text: str) -> bool:
+    return TOTALS_LABEL.match(text) is not None
+
+
+def is_aggregate(cell_body: bytes) -> bool:
+    """Whether a formula cell's XML calls an aggregate function."""
+    return _AGGREGATE.search(cell_body) is not None
+
+
+def _text_label_pattern(prefix: bytes) -> re.Pattern[bytes]:
+    """An inline string, or a formula's cached text, that starts with a totals word."""
+    p = re.escape(prefix)
+    return re.compile(rb"<" + p + rb"(?:t|v)(?:\s[^>]*)?>\s*(?:<!\[CDATA\[\s*)?"
+                      + _WORDS.encode(), re.IGNORECASE)
+
+
+class LabelFinder:
+    """Rows whose first text cell under the header's columns starts with a totals word,
+    found block by block as the reader streams the sheet."""
+
+    def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
+                 columns: set[int]) -> None:
+        self.syntax = syntax
+        self.strings = strings
+        self.header_row = header_row
+        self.columns = columns
+        ids = _label_ids(strings) if columns else []
+        # A shared-string cell holding one of those strings: `<v>17</v>`. A number cell can
+        # hold 17 too: its row is judged on its decoded cells, which then say no.
+        self._shared = (re.compile(rb"<" + re.escape(syntax.prefix) + rb"v>(?:"
+                                   + b"|".join(str(i).encode() for i in ids) + rb")</")
+                        if ids else None)
+        self._text = _text_label_pattern(syntax.prefix)
+        self._row_start = b"<" + syntax.prefix + b"row"
+        self.rows: list[int] = []
+
+    def add_block(self, block: bytes) -> None:
+        if not self.columns:
+            return
+        hits: list[int] = []
+        if self._shared is not None:
+            hits.extend(m.start() for m in self._shared.finditer(block))
+        if b"inlineStr" in block or b't="str"' in block:
+            hits.extend(m.start() for m in self._text.finditer(block))
+        seen: set[int] = set()
+        for at in sorted(hits):
+            # The row the hit is in: the nearest "<row" before it (inside sheetData no
+            # other element starts so), found scanning back from the hit only.
+            start = block.rfind(self._row_start, 0, at)
+            if start < 0 or start in seen:
+                continue
+            seen.add(start)
+            self._judge_row(block, start)
+
+    def _judge_row(self, block: bytes, start: int) -> None:
+        match = self.syntax.row.match(block, start)
+        if match is None:
+            return
+        if not _ROW_HAS_NUMBER.search(match.group(1)):
+            return  # a row without its number: too rare a form to be worth a guess
+        number = row_number(match.group(1), 0)
+        if number <= self.header_row:
+            return
+        for column, attributes, body, _span in sorted(cells_of(self.syntax, match.group(2)),
+                                                      key=lambda cell: cell[0]):
+            if column not in self.columns or not body:
+                continue
+            value = decode_cell(self.syntax, attributes, body, self.strings).value
+            if _is_text(value):
+                if is_totals_label(value):
+                    self.rows.append(number)
+                return
+
+    def found(self) -> np.ndarray:
+        return np.unique(np.array(self.rows, dtype=np.int64))
+
+
+def _label_ids(strings: list[str]) -> list[int]:
+    """The shared strings that start with a totals word: one regex over them all."""
+    joined = "\n".join(strings)
+    positions = [m.start() for m in _LINE_LABEL.finditer(joined)]
+    if not positions:
+        return []
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    found = set((np.searchsorted(starts, positions, side="right") - 1).tolist())
+    # A line inside a string is no string's start: checked on the whole string.
+    return sorted(i for i in found if is_totals_label(strings[i]))
+
+
+def table_totals_rows(package: Package, part: str, columns: set[int]) -> np.ndarray:
+    """The totals rows of the sheet's Excel tables that overlap the header's columns."""
+    rows: list[int] = []
+    for table in sheet_tables(package, part):
+        if table.totals_rows and any(table.first_column <= c <= table.last_column
+                                     for c in columns):
+            rows.extend(range(table.last_row - table.totals_rows + 1, table.last_row + 1))
+    return np.array(sorted(rows), dtype=np.int64)
+
+
+def label_rows_of_table(data: pd.DataFrame, columns: list[int]) -> np.ndarray:
+    """For a CSV/Parquet table (every cell text or a plain value): the index labels of
+    rows whose first text cell among `columns` (positions) starts with a totals word.
+    Each column's distinct values are judged once; only rows holding a label are walked."""
+    if data.empty or not columns:
+        return np.empty(0, np.int64)
+    candidate = np.zeros(len(data), bool)
+    for position in columns:
+        codes, uniques = pd.factorize(data.iloc[:, position].to_numpy(object))
+        label = np.array([isinstance(u, str) and is_totals_label(u) for u in uniques]
+                         + [False], dtype=bool)
+        candidate |= label[codes]
+    found = []
+    for offset in np.flatnonzero(candidate).tolist():
+        first = next((v for v in data.iloc[offset, columns].tolist() if _is_text(v)), None)
+        if first is not None and is_totals_label(first):
+            found.append(data.index[offset])
+    return np.array(found, dtype=np.int64)
+
+
+def _is_text(value: object) -> bool:
+    """Text that is not a number written as text ("14", "1,200"): a row numbered in its
+    first column is still judged by its label."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        float(value.replace(",", ""))
+    except ValueError:
+        return True
+    return False
+
+
+def describe(rows: Iterable[int]) -> str:
+    """ "1 totals row skipped: row 14", "2 totals rows skipped: rows 14, 30" (the first
+    few rows listed)."""
+    numbers = sorted(rows)
+    if not numbers:
+        return ""
+    shown = ", ".join(map(str, numbers[:SHOWN_ROWS]))
+    more = len(numbers) - SHOWN_ROWS
+    if more > 0:
+        shown += f" and {more} more"
+    if len(numbers) == 1:
+        return f"1 totals row skipped: row {shown}"
+    return f"{len(numbers)} totals rows skipped: rows {shown}"
