@@ -147,6 +147,12 @@ def test_recommendations_are_coloured_once_in_the_template_palette(tmp_path: Pat
     assert sum(len(r.rules) for r in rules) == 3
 
 
+def test_the_colours_are_the_template_s() -> None:
+    from decider.template.workbook import COLOURS
+
+    assert {name: ("#" + h.fill, "#" + h.font) for name, h in HIGHLIGHTS.items()} == COLOURS
+
+
 def test_conditional_format_goes_where_the_schema_puts_it(tmp_path: Path) -> None:
     """After mergeCells and the other conditional formats, before dataValidations,
     hyperlinks and the rest (CT_Worksheet's order; Excel repairs a file otherwise)."""

@@ -118,6 +118,9 @@ def _growing_table(tables: list[TableArea], header_row: int, inputs: set[int],
 
 
 def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) -> None:
+    """Put the rewritten sheet and every part its answers need into `edits`: styles,
+    shared strings (streamed), the grown table, and for a part the workbook lacks its
+    content type and relationship. Nothing is read whole but small parts."""
     parts = split(package.stream(scored.part), package.path.name, scored.part)
     prefix = parts.syntax.prefix
     edit = scored.edit
