@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from decider import __version__
 from decider.files import replaced_whole
 from decider.frame import score_frame
 from decider.policy import Policy, default_policy
@@ -49,6 +50,12 @@ from decider.workbook.refs import (
 )
 from decider.workbook.sheet import split
 from decider.workbook.strings import read_shared_strings
+from decider.workbook.summary import (
+    SummaryFacts,
+    add_summary,
+    check_sheet_name,
+    summary_facts,
+)
 from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
 
@@ -122,13 +129,16 @@ def score_workbook(
     overwrite: bool = False,
     policy: Policy | None = None,
     progress: Callable[[int, int], None] | None = None,
+    summary: bool = True,
 ) -> ScoreSummary:
     """Score every business unit of a workbook and write the answers beside them.
 
     Output: `output`, else `NAME.scored.xlsx` beside the input; `in_place` writes over the
     input after keeping `NAME.bak.xlsx`. `progress(done, total)` is told as the sheet is
-    read and written. Raises `DeciderInputError` (a `WorkbookError` for files and options)
-    with a one-line message; nothing is written then.
+    read and written. `summary`: replace the "Decider summary" sheet (counts, a chart,
+    the group view; see `decider.workbook.summary`); False leaves any there alone.
+    Raises `DeciderInputError` (a `WorkbookError` for files and options) with a one-line
+    message; nothing is written then.
     """
     source = Path(input)
     if source.suffix.lower() in TABLE_SUFFIXES:
@@ -149,6 +159,8 @@ def score_workbook(
                                 "that is not macro-enabled")
         strings = read_shared_strings(package)
         layout = locate(package, strings, sheet, header_row, check_columns(columns))
+        if summary:
+            check_sheet_name(package, layout.sheet.name)
         if progress is not None:
             # The sheet is inflated twice: once to read it, once to rewrite it.
             package.progress, package.inflated = progress, 0
@@ -161,7 +173,8 @@ def score_workbook(
         if in_place:
             backup = _backup_path(source)
             shutil.copy2(source, backup)
-        _write(package, layout.sheet.part, edit, target, source)
+        facts = _summary_facts(layout, written, results, frame, policy) if summary else None
+        _write(package, layout.sheet.part, edit, target, source, facts)
     counts = results["architecture"].value_counts()
     return ScoreSummary(
         input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
@@ -438,7 +451,17 @@ def _backup_path(source: Path) -> Path:
     return backup
 
 
-def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: Path) -> None:
+def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFrame,
+                   frame: pd.DataFrame, policy: Policy) -> SummaryFacts:
+    sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
+                                                             dtype=object)
+    return summary_facts(file=layout.file, sheet=layout.sheet.name,
+                         header_row=layout.header_row, columns=written, results=results,
+                         sizes=sizes, policy=policy, version=__version__)
+
+
+def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: Path,
+           facts: SummaryFacts | None = None) -> None:
     """Into a temporary file beside the target, renamed over it only when complete."""
     if not target.parent.is_dir():
         raise WorkbookError(f"the output folder {target.parent} does not exist")
@@ -447,4 +470,6 @@ def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: P
         parts = split(package.stream(part), source.name, part)
         edits = PackageEdit()
         edits.replace(part, rewrite(parts, edit))
+        if facts is not None:
+            add_summary(package, edits, facts)
         edits.write(package, raw, out)

@@ -218,13 +218,23 @@ class Written:
 
 
 def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
-    """Assert that `after` is `before` plus decider's cells on `sheet_name`, nothing else."""
-    assert member_names(after) == member_names(before), "the zip members or their order changed"
+    """Assert that `after` is `before` plus decider's cells on `sheet_name` and its
+    summary sheet, nothing else."""
     old_parts, new_parts = members(before), members(after)
+    added = summary_parts(new_parts) - summary_parts(old_parts)
+    kept = [name for name in member_names(after) if name not in added]
+    old_names = [name for name in member_names(before)
+                 if name in new_parts or name not in summary_parts(old_parts)]
+    assert kept == old_names, "the zip members or their order changed"
+    assert member_names(after)[len(kept):] == [n for n in member_names(after) if n in added], (
+        "the summary's parts are not the last members")
     target = sheet_part(old_parts, sheet_name)
-    changed = [name for name in old_parts
-               if name != target and old_parts[name] != new_parts[name]]
+    gaining = entries_only_parts(new_parts) if added else set()
+    changed = [name for name in old_names
+               if name != target and name not in gaining and old_parts[name] != new_parts[name]]
     assert not changed, f"parts other than the target sheet {target} changed: {changed}"
+    for name in gaining:
+        assert_gains_entries_only(old_parts[name], new_parts[name], name)
 
     strings = shared_strings(new_parts)
     old, new = parse_sheet(old_parts[target]), parse_sheet(new_parts[target])
@@ -256,6 +266,64 @@ def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
     _assert_extensions_survive(old.root, new.root)
     _assert_dimension_covers(new)
     return written
+
+
+SUMMARY_SHEET = "Decider summary"
+
+
+def summary_parts(parts: dict[str, bytes]) -> set[str]:
+    """The summary sheet's parts: the sheet, what it reaches through relationships (its
+    drawing and chart) and their .rels parts. Empty when there is no summary sheet."""
+    start = next((p for name, p, kind in worksheet_parts(parts)
+                  if name == SUMMARY_SHEET and kind == "worksheet"), None)
+    found: set[str] = set()
+    pending = [start] if start else []
+    while pending:
+        name = pending.pop()
+        if name in found or name not in parts:
+            continue
+        found.add(name)
+        folder, base = posixpath.split(name)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if rels in parts:
+            found.add(rels)
+            for rel in etree.fromstring(parts[rels], SAFE_PARSER):
+                if rel.get("TargetMode") != "External":
+                    pending.append(posixpath.normpath(posixpath.join(folder, rel.get("Target"))))
+    return found
+
+
+def entries_only_parts(parts: dict[str, bytes]) -> set[str]:
+    """The parts a summary sheet may add entries to: the workbook, its relationships,
+    [Content_Types].xml and the styles (formats appended)."""
+    root_rels = etree.fromstring(parts[part(parts, "_rels/.rels")], SAFE_PARSER)
+    workbook = next(rel.get("Target").lstrip("/") for rel in root_rels
+                    if rel.get("Type", "").endswith("/officeDocument"))
+    folder, name = posixpath.split(workbook)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    styles = [posixpath.normpath(posixpath.join(folder, rel.get("Target")))
+              for rel in etree.fromstring(parts[rels], SAFE_PARSER)
+              if rel.get("Type", "").endswith("/styles")]
+    return {workbook, rels, part(parts, "[Content_Types].xml"), *styles}
+
+
+def assert_gains_entries_only(old: bytes, new: bytes, name: str) -> None:
+    """Every element of `old` is in `new`, in order, with its attributes (a list's
+    `count` may grow); `new` only has more elements."""
+    def contained(before: etree._Element, after: etree._Element) -> bool:
+        if after.tag != before.tag or (before.text or "").strip() != (after.text or "").strip():
+            return False
+        if ({k: v for k, v in after.attrib.items() if k != "count"}
+                != {k: v for k, v in before.attrib.items() if k != "count"}):
+            return False
+        children = iter(after)
+        return all(any(contained(child, candidate) for candidate in children)
+                   for child in before)
+
+    def gains(before: etree._Element, after: etree._Element, where: str) -> None:
+        assert contained(before, after), f"{name}: an entry of {where} is gone or changed"
+
+    gains(etree.fromstring(old, SAFE_PARSER), etree.fromstring(new, SAFE_PARSER), "root")
 
 
 def _result_columns(sheet: Sheet, strings: list[str]) -> Written:
@@ -558,7 +626,10 @@ def test_libreoffice_workbook_is_scored_losslessly(
 
 def test_scoring_a_scored_workbook_again_changes_nothing(xlsxwriter_book: Path,
                                                          tmp_path: Path) -> None:
-    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    # The same file name: the summary sheet names the file it scored.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "portfolio.xlsx", tmp_path / "b" / "portfolio.xlsx"
     assert run_score(xlsxwriter_book, "-o", first).returncode == 0
     completed = run_score(first, "-o", second)
     assert completed.returncode == 0, completed.stderr
@@ -603,7 +674,9 @@ def test_results_never_land_in_a_column_decider_reads(tmp_path: Path) -> None:
     sheet.write_row(1, 0, ("Retail", 4200, "Mature", "banking"))
     sheet.write_row(2, 0, ("Lab", 38, "POC", "Pure tech"))
     workbook.close()
-    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / source.name, tmp_path / "b" / source.name
     completed = run_score(source, "-o", first, "--column", "budget=E")
     assert completed.returncode in {0, 2}, completed.stderr
     if completed.returncode == 2:  # refusing an empty input column is an honest answer
