@@ -247,7 +247,7 @@ def _write_sheet(book: Workbook, facts: SummaryFacts) -> None:
     for column, width in enumerate((34, 14, 12, 70)):
         sheet.set_column(column, column, width)
     sheet.write_string(0, 0, SHEET_NAME, f["title"])
-    sheet.write_string(1, 0, f"Counts are formulas over {quoted(facts.sheet)}: they follow "
+    sheet.write_string(1, 0, f"Counts are formulas over the sheet {facts.sheet}: they follow "
                              "edits to the answers. Rewritten by every decider score run.",
                        f["note"])
     sheet.write_string(3, 0, "What was scored", f["section"])
@@ -332,7 +332,7 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
                        f["note"])
     row = _listing(sheet, row + 1, facts, facts.mandatory, facts.mandatory_count, "Rule", f)
     row += 1
-    sheet.write_string(row, 0, "Rows with issues", f["section"])
+    sheet.write_string(row, 0, "Issues by row", f["section"])
     sheet.write_number(row, 1, facts.issues, f["left"])
     _listing(sheet, row + 1, facts, facts.issue_rows, facts.issues, "Issue", f)
 
