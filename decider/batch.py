@@ -45,19 +45,21 @@ from decider.workbook.refs import (
     MAX_COLUMN,
     cell_name,
     column_letters,
+    column_number,
     parse_range,
     range_name,
 )
-from decider.workbook.sheet import split
-from decider.workbook.strings import read_shared_strings
+from decider.workbook.scored import ScoredSheet, add_scored_edits
+from decider.workbook.shared import SharedStrings
+from decider.workbook.strings import read_shared_strings, read_shared_table
 from decider.workbook.summary import (
     SummaryFacts,
     add_summary,
     check_sheet_name,
     summary_facts,
 )
-from decider.workbook.tables import sheet_tables
-from decider.workbook.writer import SheetEdit, number_payload, rewrite, text_payload
+from decider.workbook.tables import TableArea, growth_note, sheet_tables
+from decider.workbook.writer import SheetEdit, number_payload
 
 ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -79,6 +81,7 @@ class ScoreSummary:
     issues: int  # rows decider could not decide
     backup: Path | None = None
     written: dict[str, str] = field(default_factory=dict)  # result -> column letter
+    table: str | None = None  # how an Excel table around the header took the answers
 
     def share(self, architecture: str) -> float:
         return self.counts.get(architecture, 0) / self.rows if self.rows else 0.0
@@ -96,6 +99,7 @@ class ScoreSummary:
             "counts": dict(self.counts),
             "shares": {a: self.share(a) for a in self.counts},
             "issues": self.issues,
+            "table": self.table,
         }
 
     @classmethod
@@ -115,7 +119,7 @@ class ScoreSummary:
             f"{self.input}{target}" + (f" ({where})" if where else ""),
             f"  {self.rows} rows scored: " + ", ".join(parts),
             f"  {self.issues} rows with issues ({issue_share:.1%})",
-        ]
+        ] + ([f"  {self.table}"] if self.table else [])
 
 
 def score_workbook(
@@ -157,7 +161,8 @@ def score_workbook(
             raise WorkbookError(f"{source.name} holds no macros: name the output .xlsx "
                                 f"(not {target.name}); Excel refuses to open an .xlsm "
                                 "that is not macro-enabled")
-        strings = read_shared_strings(package)
+        shared_table = read_shared_table(package)
+        strings = shared_table.strings
         layout = locate(package, strings, sheet, header_row, check_columns(columns))
         if summary:
             check_sheet_name(package, layout.sheet.name)
@@ -166,21 +171,25 @@ def score_workbook(
             package.progress, package.inflated = progress, 0
             package.expected = 2 * package.zip.getinfo(layout.sheet.part).file_size
         found, results, frame = _score(package, strings, layout, policy)
-        edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64))
+        shared = SharedStrings(shared_table)
+        edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64), shared)
         if not overwrite:
             _refuse_conflicts(package, layout, found, edit)
+        scored, table_note = _scored_sheet(package, layout, found, edit, written, shared)
         backup = None
         if in_place:
             backup = _backup_path(source)
             shutil.copy2(source, backup)
-        facts = _summary_facts(layout, written, results, frame, policy) if summary else None
-        _write(package, layout.sheet.part, edit, target, source, facts)
+        facts = (_summary_facts(layout, written, results, frame, edit, policy) if summary
+                 else None)
+        _write(package, scored, target, source, facts)
     counts = results["architecture"].value_counts()
     return ScoreSummary(
         input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
         columns=describe_inputs(layout), rows=len(results),
         counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-        issues=int(results["issues"].notna().sum()), backup=backup, written=written)
+        issues=int(results["issues"].notna().sum()), backup=backup, written=written,
+        table=table_note)
 
 
 def score_rows(
@@ -317,11 +326,16 @@ def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, st
 # -- planning and checking the cells to write --------------------------------------------
 
 
-def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
+def _result_payloads(results: pd.DataFrame, shared: SharedStrings) -> dict[str, np.ndarray]:
     def texts(values: pd.Series) -> np.ndarray:
         codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=True)
-        table = np.array([text_payload(str(u)) if str(u) else b"" for u in uniques] + [b""],
+        texts = [str(u) for u in uniques]
+        shared.prepare(t for t in texts if t)
+        table = np.array([shared.payload(t) if t else b"" for t in texts] + [b""],
                          dtype=object)
+        counts = np.bincount(codes + 1, minlength=len(texts) + 1)[1:]  # NA is -1
+        shared.references += int(sum(n for n, t in zip(counts.tolist(), texts, strict=True)
+                                     if t))
         return table[codes]
 
     def numbers(values: pd.Series) -> np.ndarray:
@@ -339,8 +353,8 @@ def _result_payloads(results: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
-          ) -> tuple[SheetEdit, dict[str, str]]:
+def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray,
+          shared: SharedStrings) -> tuple[SheetEdit, dict[str, str]]:
     last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
     placement = dict(layout.owned)
     header: dict[int, bytes] = {}
@@ -352,9 +366,10 @@ def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray
             raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no room for a "
                                 f"'{name}' column right of its last column XFD")
         placement[name] = next_column
-        header[next_column] = text_payload(name)
+        header[next_column] = shared.payload(name)
+        shared.references += 1
         next_column += 1
-    payloads = _result_payloads(results)
+    payloads = _result_payloads(results, shared)
     columns = {placement[name]: payloads[name] for name in OWNED}
     edit = SheetEdit(rows=rows, payloads=columns, header_row=layout.header_row, header=header,
                      header_style=layout.header_style,
@@ -452,24 +467,78 @@ def _backup_path(source: Path) -> Path:
 
 
 def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFrame,
-                   frame: pd.DataFrame, policy: Policy) -> SummaryFacts:
+                   frame: pd.DataFrame, edit: SheetEdit, policy: Policy) -> SummaryFacts:
+    # Rows left with no cell at all are a table's totals rows: skipped, not answers.
+    blank = np.ones(len(edit.rows), bool)
+    for payloads in edit.payloads.values():
+        blank &= payloads == b""
+    skipped = edit.rows[blank & (results["architecture"].notna()
+                                 | results["issues"].notna()).to_numpy(bool)]
+    kept = ~results.index.isin(skipped)
     sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
                                                              dtype=object)
     return summary_facts(file=layout.file, sheet=layout.sheet.name,
-                         header_row=layout.header_row, columns=written, results=results,
-                         sizes=sizes, policy=policy, version=__version__)
+                         header_row=layout.header_row, columns=written,
+                         results=results[kept], sizes=sizes[kept], policy=policy,
+                         version=__version__, totals_rows=skipped.tolist())
 
 
-def _write(package: Package, part: str, edit: SheetEdit, target: Path, source: Path,
+def _scored_sheet(package: Package, layout: Layout, found: Scan, edit: SheetEdit,
+                  written: dict[str, str], shared: SharedStrings
+                  ) -> tuple[ScoredSheet, str | None]:
+    """The sheet's edit with what goes with it: formats, and the table it grows."""
+    columns = {name: column_number(letters) for name, letters in written.items()}
+    rows = edit.rows
+    tables = sheet_tables(package, layout.sheet.part)
+    # A table's totals row stays as it is: no answer there, in a grown table or not.
+    totals = np.zeros(len(rows), bool)
+    for area in tables:
+        if area.totals_rows and area.first_row == layout.header_row:
+            totals |= (rows > area.last_row - area.totals_rows) & (rows <= area.last_row)
+    if totals.any():
+        for payloads in edit.payloads.values():
+            shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
+                                     and p.startswith(b' t="s"'))
+            payloads[totals] = b""
+    answered = rows[~totals]
+    scored = ScoredSheet(layout.sheet.part, edit, columns, set(edit.header),
+                         layout.header_row + 1, int(answered.max()) if len(answered) else
+                         layout.header_row + 1, shared)
+    table, note = _growing_table(tables, layout, found, sorted(edit.header))
+    if table is not None:
+        scored.table = table
+        scored.table_names = [next(n for n, c in columns.items() if c == column)
+                              for column in sorted(edit.header)]
+    return scored, note
+
+
+def _growing_table(tables: list[TableArea], layout: Layout, found: Scan, new: list[int]
+                   ) -> tuple[TableArea | None, str | None]:
+    """The table whose header row is decider's and which the new result columns extend;
+    or why the answers stay outside a table there."""
+    if not new:
+        return None, None
+    for table in tables:
+        if table.header_rows < 1 or table.first_row != layout.header_row or not any(
+                table.first_column <= c <= table.last_column for c in layout.inputs.values()):
+            continue
+        if new[0] == table.last_column + 1:
+            end = column_letters(new[-1])
+            return table, f"table {table.name} grown to hold the answers (to column {end})"
+        return None, growth_note(table, found.last_column
+                                 if found.last_column > table.last_column else None)
+    return None, None
+
+
+def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,
            facts: SummaryFacts | None = None) -> None:
     """Into a temporary file beside the target, renamed over it only when complete."""
     if not target.parent.is_dir():
         raise WorkbookError(f"the output folder {target.parent} does not exist")
     with replaced_whole(target, mode=source.stat().st_mode & 0o777) as temporary, \
             temporary.open("w+b") as out, source.open("rb") as raw:
-        parts = split(package.stream(part), source.name, part)
         edits = PackageEdit()
-        edits.replace(part, rewrite(parts, edit))
+        add_scored_edits(package, scored, edits)
         if facts is not None:
             add_summary(package, edits, facts)
         edits.write(package, raw, out)

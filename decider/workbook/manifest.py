@@ -30,6 +30,11 @@ def escape(value: str) -> str:
             .replace('"', "&quot;"))
 
 
+def escape_text(value: str) -> str:
+    """Text for an element's content (quotes need no escape there)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def attributes(tag: bytes) -> dict[str, str]:
     """A start tag's attributes by their local name, unescaped."""
     found = {}

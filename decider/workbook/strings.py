@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -29,15 +30,31 @@ class _Feed:
 
 
 def read_shared_strings(package: Package) -> list[str]:
+    return read_shared_table(package).strings
+
+
+@dataclass(slots=True)
+class SharedTable:
+    """The shared strings' texts, and which entries are more than one plain text (runs
+    of formatting, phonetic hints): decider never reuses those for its own cells."""
+
+    strings: list[str] = field(default_factory=list)
+    rich: set[int] = field(default_factory=set)
+
+
+def read_shared_table(package: Package) -> SharedTable:
     member = package.shared_strings
+    table = SharedTable()
     if member is None:
-        return []
+        return table
     feed = _Feed(package.stream(member), package.path.name, member)
-    strings: list[str] = []
+    strings, rich = table.strings, table.rich
     try:
         for _event, element in etree.iterparse(
                 feed, events=("end",), tag="{*}si", resolve_entities=False, no_network=True,
                 load_dtd=False, huge_tree=False):
+            if len(element) != 1 or not _is_text(element[0]):
+                rich.add(len(strings))
             strings.append(_text_of(element))
             element.clear(keep_tail=False)
             parent = element.getparent()
@@ -47,7 +64,11 @@ def read_shared_strings(package: Package) -> list[str]:
         raise WorkbookError(f"{package.path.name} is damaged: its shared strings are not "
                             f"well-formed XML ({error}); open it in Excel and save it again")\
             from None
-    return strings
+    return table
+
+
+def _is_text(child: Any) -> bool:
+    return isinstance(child.tag, str) and etree.QName(child).localname == "t"
 
 
 def _text_of(element: Any) -> str:

@@ -436,9 +436,12 @@ def _free(package: Package, edits: PackageEdit, book: str, pattern: str) -> str:
 def _style_mapping(package: Package, edits: PackageEdit, book: str, scratch: ScratchParts
                    ) -> dict[int, int] | None:
     """The scratch's cell formats in the user's styles.xml (None: write cells unstyled)."""
-    styles = next((target for _i, kind, target in relationships(package, book)
-                   if kind.endswith("/styles") and edits.has(package, target)), None)
-    if styles is None:
+    # The workbook's relationships as edited so far: a styles part may have been added.
+    book_rels = rels_part(book)
+    rels = edits.current(package, book_rels) if edits.has(package, book_rels) else b""
+    styles = next((_resolved(book, r["Target"]) for r in relationships_of(rels)
+                   if r.get("Type", "").endswith("/styles") and "Target" in r), None)
+    if styles is None or not edits.has(package, styles):
         return None
     used = sorted({int(s) for s in re.findall(rb'<c [^>]*\bs="(\d+)"', scratch.sheet)})
     try:
@@ -449,6 +452,13 @@ def _style_mapping(package: Package, edits: PackageEdit, book: str, scratch: Scr
     if merged != edits.current(package, styles):
         edits.replace(styles, merged)
     return mapping
+
+
+def _resolved(source: str, target: str) -> str:
+    """A relationship's target as a part name (relative to its source, or absolute)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def _transplanted_sheet(scratch: ScratchParts, mapping: dict[int, int] | None) -> bytes:
@@ -525,7 +535,7 @@ def _remove_old(package: Package, edits: PackageEdit, book: str) -> int | None:
         rel = targets.get(found.get("id", ""), {})
         if not rel.get("Type", "").endswith("/worksheet"):
             return None
-        part = posixpath.normpath(posixpath.join(posixpath.dirname(book), rel["Target"]))
+        part = _resolved(book, rel["Target"])
         doomed = _only_reached_from(package, part)
         for name in sorted(doomed):
             if edits.has(package, name):

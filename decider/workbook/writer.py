@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,13 +32,24 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32_767
 
 
+def clean_text(text: str) -> str:
+    """A text a cell can hold: characters XML 1.0 cannot carry replaced, cut to Excel's
+    limit."""
+    return _INVALID_XML.sub("\ufffd", text)[:MAX_CELL_TEXT]
+
+
 def text_payload(text: str) -> bytes:
     """What follows `r="..."` (and a style) in an inline-string cell: a string cell,
     never a formula, whatever the text starts with."""
-    text = _INVALID_XML.sub("\ufffd", text)[:MAX_CELL_TEXT]
+    text = clean_text(text)
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (b' t="inlineStr"><is><t xml:space="preserve">' + escaped.encode("utf-8")
             + b"</t></is></c>")
+
+
+def shared_payload(index: int) -> bytes:
+    """A shared-string cell's body: always a string, never a formula."""
+    return b' t="s"><v>' + str(index).encode("ascii") + b"</v></c>"
 
 
 def number_payload(number: float) -> bytes:
@@ -51,7 +62,10 @@ def number_payload(number: float) -> bytes:
 @dataclass(slots=True)
 class SheetEdit:
     """The cells to write: `payloads[column][i]` is the cell body for `rows[i]` (b"" for
-    an empty cell); `header` holds the new header cells' payloads and style."""
+    an empty cell); `header` holds the new header cells' payloads and style. `styles`:
+    the style of each column's new body cells (a cell already there keeps its own).
+    `head` and `tail` edit the XML before and after the cells (`<cols>`, conditional
+    formats)."""
 
     rows: np.ndarray  # int64, increasing
     payloads: dict[int, np.ndarray]  # column -> object array of bytes
@@ -59,13 +73,30 @@ class SheetEdit:
     header: dict[int, bytes]  # column -> payload
     header_style: bytes | None
     dimension: str | None  # the new <dimension ref>, when the sheet has one
+    styles: dict[int, bytes] = field(default_factory=dict)  # column -> cellXfs index
+    head: Callable[[bytes, bytes], bytes] | None = None  # (xml, prefix) -> xml
+    tail: Callable[[bytes, bytes], bytes] | None = None
 
 
-def rewrite(parts: SheetParts, edit: SheetEdit) -> Iterator[bytes]:
-    yield replace_dimension(parts.head, edit.dimension) if edit.dimension else parts.head
-    editor = _RowEditor(parts.syntax, edit)
+@dataclass(slots=True)
+class RewriteStats:
+    """Counted while the sheet is written: shared-string cells decider replaced (the
+    shared-strings table's `count` goes down by as many)."""
+
+    dropped_shared: int = 0
+
+
+def rewrite(parts: SheetParts, edit: SheetEdit, stats: RewriteStats | None = None
+            ) -> Iterator[bytes]:
+    prefix = parts.syntax.prefix
+    head = replace_dimension(parts.head, edit.dimension) if edit.dimension else parts.head
+    yield edit.head(head, prefix) if edit.head else head
+    editor = _RowEditor(parts.syntax, edit, stats or RewriteStats())
     for kind, block in parts.items:
-        yield editor.block(block) if kind == ROWS else editor.missing_header() + block
+        if kind == ROWS:
+            yield editor.block(block)
+        else:
+            yield editor.missing_header() + (edit.tail(block, prefix) if edit.tail else block)
 
 
 def _with_prefix(payload: bytes, prefix: bytes) -> bytes:
@@ -87,14 +118,19 @@ def _prefixed(edit: SheetEdit, prefix: bytes) -> SheetEdit:
         payloads[column] = table[codes]
     header = {c: _with_prefix(p, prefix) for c, p in edit.header.items()}
     return SheetEdit(edit.rows, payloads, edit.header_row, header, edit.header_style,
-                     edit.dimension)
+                     edit.dimension, edit.styles, edit.head, edit.tail)
+
+
+_SHARED = re.compile(rb"""\bt\s*=\s*["']s["']""")
 
 
 class _RowEditor:
-    def __init__(self, syntax: Syntax, edit: SheetEdit) -> None:
+    def __init__(self, syntax: Syntax, edit: SheetEdit, stats: RewriteStats) -> None:
         self.syntax = syntax
+        self.stats = stats
         edit = _prefixed(edit, syntax.prefix)
         self.edit = edit
+        self.styled = {c: b' s="' + style + b'"' for c, style in edit.styles.items()}
         p = re.escape(syntax.prefix)
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>([^<]*(?:<(?!/" + p
                               + rb"row>)[^<]*)*)</" + p + rb"row>)")
@@ -135,7 +171,7 @@ class _RowEditor:
                 payload = self.edit.payloads[column][at]
                 if payload:
                     pieces.append(current + self.cell_open + self.letters[column])
-                    current = b'"' + payload
+                    current = b'"' + self.styled.get(column, b"") + payload
             pieces.append(current)
             templates.append(pieces)
         return combo_codes.tolist(), templates
@@ -217,7 +253,7 @@ class _RowEditor:
             return (self.open_row + self._spans(match.group(1)) + b">" + body + added
                     + self.close_row)
         cells: dict[int, tuple[bytes, bytes | None]] = {
-            c: (self.edit.payloads[c][at], None) for c in self.columns}
+            c: (self.edit.payloads[c][at], self.edit.styles.get(c)) for c in self.columns}
         return self._edited(match, number, cells)
 
     def _edited(self, match: re.Match[bytes], number: int,
@@ -282,6 +318,8 @@ class _RowEditor:
                 out.append(self._cell(new_column, digits, payload, style))
             if pending and pending[0][0] == column:
                 _, (payload, style) = pending.pop(0)
+                if _SHARED.search(attributes):
+                    self.stats.dropped_shared += 1
                 out.append(body[cursor:start])
                 kept_style = style_of(attributes) or style
                 out.append(self._cell(column, digits, payload, kept_style)

@@ -1,0 +1,191 @@
+"""Everything `decider score` changes in a package besides its cells' values: the new
+cells' styles (number formats, no wrap), the Recommendation colours, column widths, the
+shared strings decider's texts go to, and a table grown by the result columns.
+
+`add_scored_edits` puts those edits and the rewritten sheet into a `PackageEdit`, which
+other writers (the summary sheet) may share before it is written in one pass.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from decider.workbook.edits import PackageEdit
+from decider.workbook.errors import WorkbookError
+from decider.workbook.manifest import (
+    SHARED_STRINGS_REL,
+    SHARED_STRINGS_TYPE,
+    STYLES_REL,
+    STYLES_TYPE,
+    add_override,
+    add_relationship,
+    relative_target,
+    rels_part,
+)
+from decider.workbook.package import Package, relationships
+from decider.workbook.shared import SharedStrings, appended, new_part
+from decider.workbook.sheet import split
+from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
+from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_styles
+from decider.workbook.tables import TableArea, grow_table
+from decider.workbook.writer import RewriteStats, SheetEdit, rewrite
+
+# The template's palette (decider.template.workbook.COLOURS): fill, font.
+HIGHLIGHTS = {
+    "Centralized": Highlight("1F4E79", "FFFFFF"),
+    "Hybrid": Highlight("FFD966", "000000"),
+    "Decentralized": Highlight("A9D08E", "000000"),
+}
+LOOKS = {
+    "Recommendation": CellLook(),
+    "Centralization index": CellLook("0.0"),
+    "Confidence": CellLook("0%"),
+    "Rationale": CellLook(no_wrap=True),  # long: one line per row, overflowing right
+    "Decider issues": CellLook(),
+}
+# Wide enough for each header and the usual answer, in Excel's character widths.
+WIDTHS = {"Recommendation": 16, "Centralization index": 20, "Confidence": 12,
+          "Rationale": 90, "Decider issues": 48}
+
+
+@dataclass(slots=True)
+class ScoredSheet:
+    """What `decider score` writes into one sheet."""
+
+    part: str
+    edit: SheetEdit
+    columns: dict[str, int]  # result name -> column
+    new_columns: set[int]  # columns decider heads in this run
+    first_row: int  # of the answers (below the header)
+    last_row: int
+    shared: SharedStrings
+    table: TableArea | None = None  # a table the new columns grow
+    table_names: list[str] = field(default_factory=list)
+
+
+def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) -> None:
+    parts = split(package.stream(scored.part), package.path.name, scored.part)
+    prefix = parts.syntax.prefix
+    edit = scored.edit
+    workbook = _workbook_part(package)
+    styles = _styles(package, edits, workbook, scored, parts.head, prefix)
+    edit.styles = {scored.columns[name]: str(xf).encode()
+                   for name, xf in styles.cells.items() if xf and name in scored.columns}
+    widths = {column: WIDTHS[name] for name, column in scored.columns.items()
+              if column in scored.new_columns}
+    edit.head = lambda head, p: with_widths(head, p, widths)
+    recommendation = scored.columns["Recommendation"]
+    edit.tail = lambda tail, p: with_highlights(tail, p, recommendation, scored.first_row,
+                                                scored.last_row, styles.dxfs)
+    stats = RewriteStats()
+    sheet = _SheetOutput(rewrite(parts, edit, stats), stats)
+    _shared_strings(package, edits, workbook, scored.shared, sheet)
+    if scored.table is not None:
+        edits.replace(scored.table.part, grow_table(edits.current(package, scored.table.part),
+                                                    scored.table_names))
+    edits.replace(scored.part, sheet)
+
+
+class _SheetOutput:
+    """The rewritten sheet's chunks, streamed when its turn comes; or, when a part
+    written before it needs its counts, rewritten first into a temporary file."""
+
+    def __init__(self, chunks: Iterator[bytes], stats: RewriteStats) -> None:
+        self._chunks = chunks
+        self._spool: IO[bytes] | None = None
+        self._done = False
+        self.stats = stats
+
+    def finished(self) -> RewriteStats:
+        if not self._done:
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed once read back
+            for chunk in self._chunks:
+                self._spool.write(chunk)
+            self._done = True
+        return self.stats
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._spool is None:
+            yield from self._chunks
+            self._done = True
+            return
+        spool = self._spool
+        try:
+            spool.seek(0)
+            while chunk := spool.read(1 << 20):
+                yield chunk
+        finally:
+            spool.close()
+
+
+def _workbook_part(package: Package) -> str:
+    for _id, kind, target in relationships(package, ""):
+        if kind.endswith("/officeDocument") and target in package.names:
+            return target
+    return "xl/workbook.xml"
+
+
+def _related(package: Package, workbook: str, suffix: str) -> str | None:
+    for _id, kind, target in relationships(package, workbook):
+        if kind.endswith(suffix) and target in package.names:
+            return target
+    return None
+
+
+def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str, content: bytes,
+              content_type: str, rel_type: str) -> None:
+    """A part the workbook did not have, with its content type and its relationship."""
+    folder = workbook.rpartition("/")[0]
+    stem, _, extension = name.partition(".")
+    member, number = f"{folder}/{name}" if folder else name, 1
+    while edits.has(package, member):
+        member = f"{folder}/{stem}{number}.{extension}" if folder else f"{stem}{number}.{extension}"
+        number += 1
+    edits.add(member, content)
+    types = "[Content_Types].xml"
+    edits.replace(types, add_override(edits.current(package, types), member, content_type))
+    rels = rels_part(workbook)
+    if not edits.has(package, rels):
+        raise WorkbookError(f"{package.path.name}: its workbook part has no relationships "
+                            f"({rels}); open it in Excel and save it again")
+    updated, _rel_id = add_relationship(edits.current(package, rels), rel_type,
+                                        relative_target(workbook, member))
+    edits.replace(rels, updated)
+
+
+def _styles(package: Package, edits: PackageEdit, workbook: str, scored: ScoredSheet,
+            head: bytes, prefix: bytes) -> StylesResult:
+    member = _related(package, workbook, "/styles")
+    by_column = column_styles(head, prefix, set(scored.columns.values()))
+    bases = {name: by_column.get(column, 0) for name, column in scored.columns.items()}
+    looks = {name: look for name, look in LOOKS.items() if name in scored.columns}
+    original = edits.current(package, member) if member else None
+    try:
+        result = extend_styles(original, bases, looks, HIGHLIGHTS)
+    except ValueError as error:
+        raise WorkbookError(f"{package.path.name}: its styles part cannot be extended "
+                            f"({error}); open it in Excel and save it again") from None
+    if member is None:
+        _new_part(package, edits, workbook, "styles.xml", result.content, STYLES_TYPE,
+                  STYLES_REL)
+    elif result.content != original:
+        edits.replace(member, result.content)
+    return result
+
+
+def _shared_strings(package: Package, edits: PackageEdit, workbook: str, plan: SharedStrings,
+                    sheet: _SheetOutput) -> None:
+    member = package.shared_strings
+    if member is None:
+        if plan.references:
+            _new_part(package, edits, workbook, "sharedStrings.xml", new_part(plan),
+                      SHARED_STRINGS_TYPE, SHARED_STRINGS_REL)
+        return
+
+    def count(old: int) -> int:
+        return old + plan.references - sheet.finished().dropped_shared
+
+    edits.replace(member, appended(package.stream(member), plan, count, package.path.name))
