@@ -320,3 +320,27 @@ def test_the_summary_has_no_shared_strings_of_its_own(scored: Path) -> None:
     assert names[-5:] == [sheet, posixpath.join(posixpath.dirname(sheet), "_rels",
                                                 posixpath.basename(sheet) + ".rels"),
                           *names[-3:]]
+
+
+def test_a_tables_totals_row_is_skipped_not_counted(tmp_path: Path) -> None:
+    source = tmp_path / "portfolio.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet(SHEET)
+    sheet.write(0, 0, "AI portfolio")
+    headers = ("Business unit", "Employees", "AI maturity", "Sector", "AI budget")
+    for offset, unit in enumerate(UNITS):
+        sheet.write_row(FIRST_ROW - 1 + offset, 0, unit)
+    columns: list[dict[str, str]] = [{"header": h} for h in headers]
+    columns[0]["total_string"] = "Total"
+    columns[1]["total_function"] = "sum"
+    sheet.add_table(1, 0, FIRST_ROW - 1 + len(UNITS), len(headers) - 1,
+                    {"name": "Units", "columns": columns, "total_row": True})
+    book.close()
+    output = tmp_path / "scored.xlsx"
+    run(source, "-o", output)
+    values = summary_values(output)
+    assert values["Totals rows skipped"][0] == 1
+    assert values["Totals rows skipped"][2] == f"rows {FIRST_ROW + len(UNITS)}"
+    assert values["Units scored"][0] == len(UNITS)
+    answers = expected_answers()
+    assert values["Rows with issues"][0] == answers.count(None)
