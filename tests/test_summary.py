@@ -344,3 +344,68 @@ def test_a_tables_totals_row_is_skipped_not_counted(tmp_path: Path) -> None:
     assert values["Units scored"][0] == len(UNITS)
     answers = expected_answers()
     assert values["Rows with issues"][0] == answers.count(None)
+
+
+def _rewritten(source: Path, target: Path, change: dict[str, Callable[[bytes], bytes]],
+               extra: dict[str, bytes] | None = None) -> None:
+    """A copy of `source` with some parts changed and some added, as another writer
+    (Excel, a user) would leave it."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w",
+                                                         zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, change[info.filename](data)
+                         if info.filename in change else data)
+        for name, data in (extra or {}).items():
+            new.writestr(name, data)
+
+
+def test_a_summary_moved_by_the_user_is_replaced_last_and_names_follow(scored: Path,
+                                                                      tmp_path: Path) -> None:
+    """A user dragged the summary first and Excel saved a name local to the scored sheet:
+    the new summary goes last, and the name still belongs to the scored sheet."""
+    def move(xml: bytes) -> bytes:
+        text = xml.decode()
+        start = text.index('<sheet name="Decider summary"')
+        tag = text[start:text.index("/>", start) + 2]
+        text = text.replace(tag, "").replace("<sheets>", "<sheets>" + tag)
+        text = text.replace("</sheets>", '</sheets><definedNames><definedName '
+                            'name="_xlnm.Print_Area" localSheetId="1">'
+                            "'Unit''s portfolio'!$A$1:$J$10</definedName></definedNames>")
+        return text.encode()
+
+    moved = tmp_path / "moved.xlsx"
+    _rewritten(scored, moved, {"xl/workbook.xml": move})
+    assert sheet_names(moved) == [SUMMARY, SHEET]
+    again = tmp_path / "again.xlsx"
+    run(moved, "-o", again)
+    assert sheet_names(again) == [SHEET, SUMMARY]
+    workbook = members(again)["xl/workbook.xml"].decode()
+    assert 'localSheetId="0"' in workbook  # the print area is still the scored sheet's
+    assert structural_problems(again) == []
+
+
+def test_an_excel_calc_chain_of_the_old_summary_goes(scored: Path, tmp_path: Path) -> None:
+    """Excel keeps a chain of formula cells by sheet id; the old summary's entries would
+    point at cells of a sheet replaced, so the chain (a cache Excel rebuilds) goes."""
+    workbook = members(scored)["xl/workbook.xml"].decode()
+    sheet_id = workbook.split('name="Decider summary" sheetId="')[1].split('"')[0]
+    chain = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns='
+             b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B13" i="'
+             + sheet_id.encode() + b'"/></calcChain>')
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+           b'2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    override = (b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.'
+                b'openxmlformats-officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    with_chain = tmp_path / "chain.xlsx"
+    _rewritten(scored, with_chain, {
+        "xl/_rels/workbook.xml.rels": lambda x: x.replace(b"</Relationships>", rel),
+        "[Content_Types].xml": lambda x: x.replace(b"</Types>", override),
+    }, {"xl/calcChain.xml": chain})
+    again = tmp_path / "again.xlsx"
+    run(with_chain, "-o", again)
+    parts = members(again)
+    assert "xl/calcChain.xml" not in parts
+    assert b"calcChain" not in parts["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in parts["[Content_Types].xml"]
+    assert sheet_names(again) == [SHEET, SUMMARY]
