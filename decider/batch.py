@@ -359,6 +359,7 @@ def _plan(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray,
     placement = dict(layout.owned)
     header: dict[int, bytes] = {}
     next_column = last_used + 1
+    shared.prepare(OWNED)
     for name in OWNED:
         if name in placement:
             continue

@@ -6,6 +6,7 @@ where marked."""
 
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 import sys
@@ -353,11 +354,12 @@ def test_libreoffice_reads_the_scored_texts_and_numbers(
     source = xlsxwriter_portfolio(tmp_path / "p.xlsx", constant_memory=True, table=False)
     output = tmp_path / "scored.xlsx"
     score(source, output)
-    csv = lo_convert(output, "csv").read_text("utf-8").splitlines()
-    header = csv[HEADER_ROW - 1].split(",")
-    assert header[len(HEADERS):len(HEADERS) + 5] == [
+    exported = lo_convert(output, "csv:Text - txt - csv (StarCalc):44,34,76")  # UTF-8
+    rows = list(csv.reader(exported.read_text("utf-8").splitlines()))
+    first = len(HEADERS)
+    assert rows[HEADER_ROW - 1][first:first + 5] == [
         "Recommendation", "Centralization index", "Confidence", "Rationale", "Decider issues"]
-    shown = {line.split(",")[len(HEADERS)] for line in csv[HEADER_ROW:]}
-    assert {"Centralized", "Hybrid", "Decentralized"} <= shown
-    confidences = [line.split(",")[len(HEADERS) + 2] for line in csv[HEADER_ROW:]]
-    assert any(re.fullmatch(r"\d+%", c) for c in confidences), confidences
+    body = [row for row in rows[HEADER_ROW:] if len(row) > first]
+    assert {"Centralized", "Hybrid", "Decentralized"} <= {row[first] for row in body}
+    assert any(re.fullmatch(r"\d+%", row[first + 2]) for row in body), body
+    assert any(re.fullmatch(r"\d+\.\d", row[first + 1]) for row in body), body

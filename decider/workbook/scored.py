@@ -8,6 +8,7 @@ other writers (the summary sheet) may share before it is written in one pass.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from decider.workbook.manifest import (
     rels_part,
 )
 from decider.workbook.package import Package, relationships
-from decider.workbook.shared import SharedStrings, appended, new_part
+from decider.workbook.shared import MAIN_NS, SharedStrings, appended, new_part
 from decider.workbook.sheet import split
 from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
 from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_styles
@@ -71,7 +72,8 @@ def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) 
     prefix = parts.syntax.prefix
     edit = scored.edit
     workbook = _workbook_part(package)
-    styles = _styles(package, edits, workbook, scored, parts.head, prefix)
+    space = _Space(parts.head, prefix, package, workbook)
+    styles = _styles(package, edits, workbook, scored, parts.head, space)
     edit.styles = {scored.columns[name]: str(xf).encode()
                    for name, xf in styles.cells.items() if xf and name in scored.columns}
     widths = {column: WIDTHS[name] for name, column in scored.columns.items()
@@ -82,7 +84,7 @@ def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) 
                                                 scored.last_row, styles.dxfs)
     stats = RewriteStats()
     sheet = _SheetOutput(rewrite(parts, edit, stats), stats)
-    _shared_strings(package, edits, workbook, scored.shared, sheet)
+    _shared_strings(package, edits, workbook, scored.shared, sheet, space)
     if scored.table is not None:
         edits.replace(scored.table.part, grow_table(edits.current(package, scored.table.part),
                                                     scored.table_names))
@@ -121,6 +123,22 @@ class _SheetOutput:
             spool.close()
 
 
+class _Space:
+    """The namespace and relationship types of the workbook's flavour (transitional, or
+    ISO Strict), for the parts decider creates."""
+
+    def __init__(self, head: bytes, prefix: bytes, package: Package, workbook: str) -> None:
+        found = re.search(rb'xmlns' + (b":" + prefix[:-1] if prefix else b"")
+                          + rb'\s*=\s*"([^"]+)"', head)
+        self.namespace = found.group(1).decode() if found else MAIN_NS
+        self.prefix = prefix
+        sheet_type = next((kind for _i, kind, _t in relationships(package, workbook)
+                           if kind.endswith("/worksheet")), "")
+        base = sheet_type[:-len("worksheet")] if sheet_type else ""
+        self.styles = base + "styles" if base else STYLES_REL
+        self.strings = base + "sharedStrings" if base else SHARED_STRINGS_REL
+
+
 def _workbook_part(package: Package) -> str:
     for _id, kind, target in relationships(package, ""):
         if kind.endswith("/officeDocument") and target in package.names:
@@ -157,32 +175,32 @@ def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str, co
 
 
 def _styles(package: Package, edits: PackageEdit, workbook: str, scored: ScoredSheet,
-            head: bytes, prefix: bytes) -> StylesResult:
+            head: bytes, space: _Space) -> StylesResult:
     member = _related(package, workbook, "/styles")
-    by_column = column_styles(head, prefix, set(scored.columns.values()))
+    by_column = column_styles(head, space.prefix, set(scored.columns.values()))
     bases = {name: by_column.get(column, 0) for name, column in scored.columns.items()}
     looks = {name: look for name, look in LOOKS.items() if name in scored.columns}
     original = edits.current(package, member) if member else None
     try:
-        result = extend_styles(original, bases, looks, HIGHLIGHTS)
+        result = extend_styles(original, bases, looks, HIGHLIGHTS, space.namespace)
     except ValueError as error:
         raise WorkbookError(f"{package.path.name}: its styles part cannot be extended "
                             f"({error}); open it in Excel and save it again") from None
     if member is None:
         _new_part(package, edits, workbook, "styles.xml", result.content, STYLES_TYPE,
-                  STYLES_REL)
+                  space.styles)
     elif result.content != original:
         edits.replace(member, result.content)
     return result
 
 
 def _shared_strings(package: Package, edits: PackageEdit, workbook: str, plan: SharedStrings,
-                    sheet: _SheetOutput) -> None:
+                    sheet: _SheetOutput, space: _Space) -> None:
     member = package.shared_strings
     if member is None:
         if plan.references:
-            _new_part(package, edits, workbook, "sharedStrings.xml", new_part(plan),
-                      SHARED_STRINGS_TYPE, SHARED_STRINGS_REL)
+            _new_part(package, edits, workbook, "sharedStrings.xml",
+                      new_part(plan, space.namespace), SHARED_STRINGS_TYPE, space.strings)
         return
 
     def count(old: int) -> int:

@@ -36,13 +36,15 @@ class SharedStrings:
         self.table = table
         self.new: list[str] = []  # stored texts to append, in index order
         self._index: dict[str, int] = {}
+        self._looked: set[str] = set()  # stored texts already looked for in the table
         self.references = 0  # cells decider writes as shared strings
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Find the existing plain entries of these texts in one pass over the table."""
-        wanted = {stored_text(t) for t in texts} - self._index.keys()
+        wanted = {stored_text(t) for t in texts} - self._looked
         if not wanted:
             return
+        self._looked |= wanted
         rich = self.table.rich
         for at, text in enumerate(self.table.strings):
             if text in wanted and at not in rich:
@@ -54,7 +56,7 @@ class SharedStrings:
     def index(self, text: str) -> int:
         stored = stored_text(text)
         found = self._index.get(stored)
-        if found is None:
+        if found is None and stored not in self._looked:
             self.prepare([text])
             found = self._index.get(stored)
         if found is None:
@@ -80,11 +82,11 @@ def entries(texts: list[str], prefix: bytes = b"") -> bytes:
     return b"".join(out)
 
 
-def new_part(plan: SharedStrings) -> bytes:
+def new_part(plan: SharedStrings, namespace: str = MAIN_NS) -> bytes:
     """A sharedStrings part of decider's texts alone (the workbook had none, so no other
-    cell refers to one: `count` is decider's cells)."""
+    cell refers to one: `count` is decider's cells), in the sheets' namespace."""
     return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<sst xmlns="' + MAIN_NS.encode() + b'" count="' + str(plan.references).encode()
+            b'<sst xmlns="' + namespace.encode() + b'" count="' + str(plan.references).encode()
             + b'" uniqueCount="' + str(plan.unique).encode() + b'">' + entries(plan.new)
             + b"</sst>")
 

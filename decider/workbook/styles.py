@@ -74,11 +74,13 @@ class StylesResult:
 
 
 def extend_styles(xml: bytes | None, bases: Mapping[str, int], looks: Mapping[str, CellLook],
-                  highlights: Mapping[str, Highlight]) -> StylesResult:
-    """`xml` (None: no styles part; a minimal one is made) with what `looks` and
-    `highlights` need. `bases[name]`: the cell format a column's new cells start from
-    (the column's own style, else 0)."""
-    xml = MINIMAL_STYLES if xml is None else xml
+                  highlights: Mapping[str, Highlight], namespace: str = MAIN_NS
+                  ) -> StylesResult:
+    """`xml` (None: no styles part; a minimal one is made, in `namespace`) with what
+    `looks` and `highlights` need. `bases[name]`: the cell format a column's new cells
+    start from (the column's own style, else 0)."""
+    if xml is None:
+        xml = MINIMAL_STYLES.replace(MAIN_NS.encode(), namespace.encode(), 1)
     prefix = _root_prefix(xml)
     xml, format_ids = _with_number_formats(xml, prefix, {
         look.number_format for look in looks.values() if look.number_format})

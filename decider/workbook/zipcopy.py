@@ -40,7 +40,7 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes:
 
 
 def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
-                   member: str, content: Iterable[bytes], level: int = 3) -> None:
+                   member: str, content: Iterable[bytes], level: int = 6) -> None:
     """Write `source` to `target` with `member`'s content replaced by `content`."""
     copy_edited(source, source_file, target, {member: content}, level=level)
 
@@ -48,7 +48,7 @@ def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: Binar
 def copy_edited(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
                 replaced: Mapping[str, bytes | Iterable[bytes]],
                 added: Sequence[tuple[str, bytes]] = (), removed: Iterable[str] = (),
-                level: int = 3) -> None:
+                level: int = 6) -> None:
     """Write `source` to `target` in one pass: `replaced` members keep their place,
     `removed` ones are dropped, `added` ones are written last in the order given."""
     infos = source.infolist()
