@@ -181,8 +181,9 @@ def _group_index(results: pd.DataFrame, sizes: pd.Series, policy: Policy
         return None, "no unit has an answer"
     indexes = answered["index"].to_numpy(np.float64)
     size_of = sizes.reindex(answered.index)
-    readings = {value: _employees(policy, value) for value in pd.unique(size_of.to_numpy(object))}
-    employees = [readings[value] for value in size_of.to_numpy(object)]
+    values = size_of.to_numpy(object)
+    readings = {value: _employees(policy, value) for value in pd.unique(values)}
+    employees = [readings.get(value) for value in values]  # NaN is not found: no number
     units = len(answered)
     plural = "s" if units != 1 else ""
     if all(e is not None and e > 0 for e in employees):
