@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -468,8 +468,10 @@ def _backup_path(source: Path) -> Path:
 
 
 def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFrame,
-                   frame: pd.DataFrame, edit: SheetEdit, policy: Policy) -> SummaryFacts:
-    # Rows left with no cell at all are a table's totals rows: skipped, not answers.
+                   frame: pd.DataFrame, edit: SheetEdit, policy: Policy,
+                   totals_rows: Sequence[int] = ()) -> SummaryFacts:
+    """`totals_rows`: rows skipped before scoring, as totals. Rows scored but then left
+    with no cell at all are a table's totals row: skipped too, not answers."""
     blank = np.ones(len(edit.rows), bool)
     for payloads in edit.payloads.values():
         blank &= payloads == b""
@@ -481,7 +483,8 @@ def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFram
     return summary_facts(file=layout.file, sheet=layout.sheet.name,
                          header_row=layout.header_row, columns=written,
                          results=results[kept], sizes=sizes[kept], policy=policy,
-                         version=__version__, totals_rows=skipped.tolist())
+                         version=__version__,
+                         totals_rows=sorted({*skipped.tolist(), *totals_rows}))
 
 
 def _scored_sheet(package: Package, layout: Layout, found: Scan, edit: SheetEdit,
