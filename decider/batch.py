@@ -2,8 +2,9 @@
 
 Finds the sheet, its header row and the input columns by their header words, reads
 those columns in one streaming pass, scores every business-unit row with `score_frame`,
-and writes the answers into the one sheet by rewriting only its XML: every other part of
-the package is copied byte for byte (see `decider.workbook`).
+and writes the answers into the one sheet by rewriting only its XML, appending the styles
+and shared strings they use: every other part of the package is copied byte for byte
+(see `decider.workbook`).
 """
 
 from __future__ import annotations
@@ -45,11 +46,10 @@ from decider.workbook.refs import (
     MAX_COLUMN,
     cell_name,
     column_letters,
-    column_number,
     parse_range,
     range_name,
 )
-from decider.workbook.scored import ScoredSheet, add_scored_edits
+from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.shared import SharedStrings
 from decider.workbook.strings import read_shared_strings, read_shared_table
 from decider.workbook.summary import (
@@ -58,7 +58,7 @@ from decider.workbook.summary import (
     check_sheet_name,
     summary_facts,
 )
-from decider.workbook.tables import TableArea, growth_note, sheet_tables
+from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload
 
 ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
@@ -175,7 +175,9 @@ def score_workbook(
         edit, written = _plan(layout, found, results, frame.index.to_numpy(np.int64), shared)
         if not overwrite:
             _refuse_conflicts(package, layout, found, edit)
-        scored, table_note = _scored_sheet(package, layout, found, edit, written, shared)
+        scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,
+                                          set(layout.inputs.values()), found.last_column,
+                                          edit, written, shared)
         backup = None
         if in_place:
             backup = _backup_path(source)
@@ -485,53 +487,6 @@ def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFram
                          results=results[kept], sizes=sizes[kept], policy=policy,
                          version=__version__,
                          totals_rows=sorted({*skipped.tolist(), *totals_rows}))
-
-
-def _scored_sheet(package: Package, layout: Layout, found: Scan, edit: SheetEdit,
-                  written: dict[str, str], shared: SharedStrings
-                  ) -> tuple[ScoredSheet, str | None]:
-    """The sheet's edit with what goes with it: formats, and the table it grows."""
-    columns = {name: column_number(letters) for name, letters in written.items()}
-    rows = edit.rows
-    tables = sheet_tables(package, layout.sheet.part)
-    # A table's totals row stays as it is: no answer there, in a grown table or not.
-    totals = np.zeros(len(rows), bool)
-    for area in tables:
-        if area.totals_rows and area.first_row == layout.header_row:
-            totals |= (rows > area.last_row - area.totals_rows) & (rows <= area.last_row)
-    if totals.any():
-        for payloads in edit.payloads.values():
-            shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
-                                     and p.startswith(b' t="s"'))
-            payloads[totals] = b""
-    answered = rows[~totals]
-    scored = ScoredSheet(layout.sheet.part, edit, columns, set(edit.header),
-                         layout.header_row + 1, int(answered.max()) if len(answered) else
-                         layout.header_row + 1, shared)
-    table, note = _growing_table(tables, layout, found, sorted(edit.header))
-    if table is not None:
-        scored.table = table
-        scored.table_names = [next(n for n, c in columns.items() if c == column)
-                              for column in sorted(edit.header)]
-    return scored, note
-
-
-def _growing_table(tables: list[TableArea], layout: Layout, found: Scan, new: list[int]
-                   ) -> tuple[TableArea | None, str | None]:
-    """The table whose header row is decider's and which the new result columns extend;
-    or why the answers stay outside a table there."""
-    if not new:
-        return None, None
-    for table in tables:
-        if table.header_rows < 1 or table.first_row != layout.header_row or not any(
-                table.first_column <= c <= table.last_column for c in layout.inputs.values()):
-            continue
-        if new[0] == table.last_column + 1:
-            end = column_letters(new[-1])
-            return table, f"table {table.name} grown to hold the answers (to column {end})"
-        return None, growth_note(table, found.last_column
-                                 if found.last_column > table.last_column else None)
-    return None, None
 
 
 def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,

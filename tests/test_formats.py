@@ -142,3 +142,15 @@ def test_a_table_grows_by_columns_with_new_ids() -> None:
     assert [(c.get("id"), c.get("name")) for c in columns] == [
         ("1", "a"), ("7", "b"), ("8", "Recommendation"), ("9", "R&D")]
     assert out.endswith(b'<tableStyleInfo name="TableStyleMedium2"/></table>')
+
+
+def test_strings_appended_to_a_latin_1_table_are_character_references() -> None:
+    xml = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+           f'<sst xmlns="{MAIN}" uniqueCount="1"><si><t>caf\xe9</t></si></sst>'
+           ).encode("latin-1")
+    plan = SharedStrings(SharedTable(["café"], set()))
+    assert plan.index("café") == 0 and plan.index("Hybrid ➜ 50 €") == 1
+    out = b"".join(appended(iter([xml]), plan, lambda old: old, "b"))
+    assert out.isascii() is False and b"&#10140;" in out and b"&#8364;" in out
+    root = etree.fromstring(out)
+    assert ["".join(si.itertext()) for si in root] == ["café", "Hybrid ➜ 50 €"]

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+import numpy as np
+
 from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
 from decider.workbook.manifest import (
@@ -27,11 +29,12 @@ from decider.workbook.manifest import (
     rels_part,
 )
 from decider.workbook.package import Package, relationships
+from decider.workbook.refs import column_letters, column_number
 from decider.workbook.shared import MAIN_NS, SharedStrings, appended, new_part
 from decider.workbook.sheet import split
 from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
 from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_styles
-from decider.workbook.tables import TableArea, grow_table
+from decider.workbook.tables import TableArea, grow_table, growth_note, sheet_tables
 from decider.workbook.writer import RewriteStats, SheetEdit, rewrite
 
 # The template's palette (decider.template.workbook.COLOURS): fill, font.
@@ -65,6 +68,53 @@ class ScoredSheet:
     shared: SharedStrings
     table: TableArea | None = None  # a table the new columns grow
     table_names: list[str] = field(default_factory=list)
+
+
+def scored_sheet(package: Package, part: str, header_row: int, inputs: set[int],
+                 last_column: int, edit: SheetEdit, written: dict[str, str],
+                 shared: SharedStrings) -> tuple[ScoredSheet, str | None]:
+    """The sheet's edit with what goes with it: its formats, and the table it grows (with
+    the summary's line about it). `last_column`: the rightmost column holding anything."""
+    columns = {name: column_number(letters) for name, letters in written.items()}
+    rows = edit.rows
+    tables = sheet_tables(package, part)
+    # A table's totals row stays as it is: no answer there, in a grown table or not.
+    totals = np.zeros(len(rows), bool)
+    for area in tables:
+        if area.totals_rows and area.first_row == header_row:
+            totals |= (rows > area.last_row - area.totals_rows) & (rows <= area.last_row)
+    if totals.any():
+        for payloads in edit.payloads.values():
+            shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
+                                     and p.startswith(b' t="s"'))
+            payloads[totals] = b""
+    answered = rows[~totals]
+    scored = ScoredSheet(part, edit, columns, set(edit.header), header_row + 1,
+                         int(answered.max()) if len(answered) else header_row + 1, shared)
+    table, note = _growing_table(tables, header_row, inputs, last_column, sorted(edit.header))
+    if table is not None:
+        scored.table = table
+        scored.table_names = [next(n for n, c in columns.items() if c == column)
+                              for column in sorted(edit.header)]
+    return scored, note
+
+
+def _growing_table(tables: list[TableArea], header_row: int, inputs: set[int],
+                   last_column: int, new: list[int]) -> tuple[TableArea | None, str | None]:
+    """The table whose header row is decider's and which the new result columns extend;
+    or why the answers stay outside a table there."""
+    if not new:
+        return None, None
+    for table in tables:
+        if table.header_rows < 1 or table.first_row != header_row or not any(
+                table.first_column <= c <= table.last_column for c in inputs):
+            continue
+        if new[0] == table.last_column + 1:
+            end = column_letters(new[-1])
+            return table, f"table {table.name} grown to hold the answers (to column {end})"
+        return None, growth_note(table, last_column if last_column > table.last_column
+                                 else None)
+    return None, None
 
 
 def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) -> None:

@@ -8,6 +8,7 @@ tag (for `count` and `uniqueCount`) and its last bytes (for the closing tag) are
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -17,8 +18,10 @@ from decider.workbook.strings import SharedTable
 from decider.workbook.writer import clean_text, shared_payload
 
 _SST = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
+_DECLARED = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([\w.:-]+)["']""")
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_HELD = 64  # bytes held back while streaming: enough for any "</x:sst>" end
+_HELD = 1 << 16  # bytes held back while streaming: the end tag and anything after it
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -72,14 +75,36 @@ class SharedStrings:
         return len(self.table.strings) + len(self.new)
 
 
-def entries(texts: list[str], prefix: bytes = b"") -> bytes:
+def entries(texts: list[str], prefix: bytes = b"", utf8: bool = True) -> bytes:
+    """`<si>` entries; in a part declared in another encoding (ISO-8859-1...), every
+    character outside ASCII as a character reference, which any encoding reads alike."""
     si, t = b"<" + prefix + b"si>", b"<" + prefix + b"t"
     end = b"</" + prefix + b"t></" + prefix + b"si>"
     out = []
     for text in texts:
         spaced = b' xml:space="preserve">' if text != text.strip() else b">"
-        out.append(si + t + spaced + escape_text(text).encode("utf-8") + end)
+        escaped = escape_text(text)
+        body = escaped.encode("utf-8") if utf8 else escaped.encode("ascii", "xmlcharrefreplace")
+        out.append(si + t + spaced + body + end)
     return b"".join(out)
+
+
+def _is_utf8(head: bytes, name: str) -> bool:
+    """Whether a part is UTF-8; for another declared encoding, whether ASCII stays ASCII
+    in it (ISO-8859-1, Windows-1252...: then references carry the rest)."""
+    found = _DECLARED.search(head)
+    if found is None:
+        return True
+    try:
+        codec = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        codec = "utf-8"
+    if codec == "utf-8":
+        return True
+    if "<si>".encode(codec, "replace") != b"<si>":
+        raise WorkbookError(f"{name}: its shared strings are in {codec}, which decider cannot "
+                            "append to; open it in Excel and save it again")
+    return False
 
 
 def new_part(plan: SharedStrings, namespace: str = MAIN_NS) -> bytes:
@@ -109,7 +134,7 @@ def appended(chunks: Iterator[bytes], plan: SharedStrings,
     prefix = start.group(1) or b""
     tag = _set_count(start.group(0), b"uniqueCount", lambda _old: plan.unique)
     tag = _set_count(tag, b"count", count)
-    added = entries(plan.new, prefix)
+    added = entries(plan.new, prefix, _is_utf8(buffer[:start.start()], name))
     close = b"</" + prefix + b"sst"
     if tag.endswith(b"/>"):
         yield (buffer[:start.start()] + tag[:-2].rstrip() + b">" + added + close + b">"
