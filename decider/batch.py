@@ -57,6 +57,7 @@ from decider.workbook.summary import (
     add_summary,
     check_sheet_name,
     summary_facts,
+    unit_names,
 )
 from decider.workbook.tables import sheet_tables
 from decider.workbook.writer import SheetEdit, number_payload
@@ -182,8 +183,8 @@ def score_workbook(
         if in_place:
             backup = _backup_path(source)
             shutil.copy2(source, backup)
-        facts = (_summary_facts(layout, written, results, frame, edit, policy) if summary
-                 else None)
+        facts = (_summary_facts(package, strings, layout, written, results, frame, edit,
+                                policy) if summary else None)
         _write(package, scored, target, source, facts)
     counts = results["architecture"].value_counts()
     return ScoreSummary(
@@ -469,9 +470,10 @@ def _backup_path(source: Path) -> Path:
     return backup
 
 
-def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFrame,
-                   frame: pd.DataFrame, edit: SheetEdit, policy: Policy,
-                   totals_rows: Sequence[int] = ()) -> SummaryFacts:
+def _summary_facts(package: Package, strings: list[str], layout: Layout,
+                   written: dict[str, str], results: pd.DataFrame, frame: pd.DataFrame,
+                   edit: SheetEdit, policy: Policy, totals_rows: Sequence[int] = ()
+                   ) -> SummaryFacts:
     """`totals_rows`: rows skipped before scoring, as totals. Rows scored but then left
     with no cell at all are a table's totals row: skipped too, not answers."""
     blank = np.ones(len(edit.rows), bool)
@@ -482,11 +484,20 @@ def _summary_facts(layout: Layout, written: dict[str, str], results: pd.DataFram
     kept = ~results.index.isin(skipped)
     sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
                                                              dtype=object)
+    # A unit's name: the first header column that is neither an input nor an answer.
+    used = {*layout.inputs.values(), *layout.owned.values()}
+    name_column = min((c for c in layout.headers if c not in used), default=None)
+
+    def units(rows: list[int]) -> dict[int, str]:
+        if name_column is None:
+            return {}
+        return unit_names(package, layout.sheet.part, strings, name_column, rows)
+
     return summary_facts(file=layout.file, sheet=layout.sheet.name,
                          header_row=layout.header_row, columns=written,
                          results=results[kept], sizes=sizes[kept], policy=policy,
                          version=__version__,
-                         totals_rows=sorted({*skipped.tolist(), *totals_rows}))
+                         totals_rows=sorted({*skipped.tolist(), *totals_rows}), units=units)
 
 
 def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,

@@ -218,6 +218,12 @@ def test_mandatory_units_and_rows_with_issues_are_listed_with_links(scored: Path
     sheet = openpyxl.load_workbook(scored)[SUMMARY]
     links = {c.hyperlink.location: sheet.cell(c.row, 4).value
              for row in sheet.iter_rows(min_col=1, max_col=1) for c in row if c.hyperlink}
+    units = {c.hyperlink.location: sheet.cell(c.row, 2).value
+             for row in sheet.iter_rows(min_col=1, max_col=1) for c in row if c.hyperlink}
+    assert len(units) == 3  # two mandatory, one issue
+    for offset, unit in enumerate(UNITS):  # each listed row names its unit
+        location = f"'Unit''s portfolio'!A{FIRST_ROW + offset}"
+        assert units.get(location, unit[0]) == unit[0]
     answers = expected_answers()
     issues = score_rows(scored.parent.parent / "portfolio.xlsx").set_index("row")["issues"]
     for offset, answer in enumerate(answers):

@@ -16,7 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,6 +42,7 @@ from decider.workbook.manifest import (
     rels_part,
 )
 from decider.workbook.package import Package, relationships, safe_parser
+from decider.workbook.sheet import cells_of, decode_cell, numbered_rows, split
 from decider.workbook.stylemerge import MAIN, StylesUnusable, merge_cell_formats
 
 SHEET_NAME = "Decider summary"
@@ -65,10 +66,12 @@ _GROUP = _FIRST_COUNT + 8
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """A row of the scored sheet named on the summary: its number and what is said."""
+    """A row of the scored sheet named on the summary: its number, the unit's name (the
+    first other column's text) and what is said."""
 
     row: int
     text: str
+    unit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +111,12 @@ def quoted(sheet: str) -> str:
 
 def summary_facts(*, file: str, sheet: str, header_row: int, columns: dict[str, str],
                   results: pd.DataFrame, sizes: pd.Series, policy: Policy, version: str,
-                  totals_rows: Sequence[int] = (), today: dt.date | None = None
+                  totals_rows: Sequence[int] = (), today: dt.date | None = None,
+                  units: Callable[[list[int]], dict[int, str]] | None = None
                   ) -> SummaryFacts:
     """The facts of one run. `results` is `score_frame`'s answer indexed by sheet row,
-    `sizes` the size cells as read (same index), `columns` the result columns' letters."""
+    `sizes` the size cells as read (same index), `columns` the result columns' letters;
+    `units(rows)` names the units of the rows listed."""
     rows = results.index.to_numpy(np.int64)
     last = int(rows.max()) if len(rows) else header_row + 1
     first = header_row + 1
@@ -125,6 +130,9 @@ def summary_facts(*, file: str, sheet: str, header_row: int, columns: dict[str, 
     index, basis = _group_index(results, sizes, policy)
     mandatory = results["mandatory"].dropna()
     issue_rows = issues.dropna()
+    listed = sorted({*mandatory.index[:MAX_LISTED].tolist(), *issue_rows.index[:MAX_LISTED]
+                     .tolist()})
+    names = units(listed) if units is not None and listed else {}
     return SummaryFacts(
         file=file, sheet=sheet, header_row=header_row,
         date=(today or dt.date.today()).isoformat(), version=version, policy=policy.name,
@@ -137,16 +145,39 @@ def summary_facts(*, file: str, sheet: str, header_row: int, columns: dict[str, 
         thresholds=(f"below {float(policy.decentralized_below):.1f} Decentralized, above "
                     f"{float(policy.centralized_above):.1f} Centralized, Hybrid between"),
         article=policy.hybrid_source,
-        mandatory=_listed(mandatory), mandatory_count=len(mandatory),
-        issue_rows=_listed(issue_rows),
+        mandatory=_listed(mandatory, names), mandatory_count=len(mandatory),
+        issue_rows=_listed(issue_rows, names),
     )
 
 
-def _listed(texts: pd.Series) -> tuple[Listed, ...]:
+def _listed(texts: pd.Series, names: dict[int, str]) -> tuple[Listed, ...]:
     head = texts.iloc[:MAX_LISTED]
-    return tuple(Listed(int(row), str(text))
+    return tuple(Listed(row, str(text), names.get(row, ""))
                  for row, text in zip(head.index.to_numpy(np.int64).tolist(), head.tolist(),
                                       strict=True))
+
+
+def unit_names(package: Package, part: str, strings: list[str], column: int,
+               rows: list[int]) -> dict[int, str]:
+    """The text in `column` of each of `rows` (the units' names), read in one pass over
+    the sheet that stops after the last of them (the listed rows are the first ones)."""
+    wanted, last = set(rows), max(rows)
+    parts = split(package.stream(part), package.path.name, part)
+    found: dict[int, str] = {}
+    for number, body in numbered_rows(parts):
+        if number > last:
+            break
+        if number not in wanted:
+            continue
+        for cell_column, cell_attributes, cell_body, _span in cells_of(parts.syntax, body):
+            if cell_column == column:
+                value = decode_cell(parts.syntax, cell_attributes, cell_body, strings).value
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if value is not None and str(value).strip():
+                    found[number] = str(value).strip()
+                break
+    return found
 
 
 def _architecture(index: float, policy: Policy) -> str:
@@ -245,7 +276,7 @@ def _formats(book: Workbook) -> dict[str, Format]:
 def _write_sheet(book: Workbook, facts: SummaryFacts) -> None:
     sheet = book.add_worksheet(SHEET_NAME)
     f = _formats(book)
-    for column, width in enumerate((34, 14, 12, 70)):
+    for column, width in enumerate((34, 24, 12, 70)):
         sheet.set_column(column, column, width)
     sheet.write_string(0, 0, SHEET_NAME, f["title"])
     sheet.write_string(1, 0, f"Counts are formulas over the sheet {facts.sheet}: they follow "
@@ -343,11 +374,13 @@ def _listing(sheet: Worksheet, row: int, facts: SummaryFacts, listed: Sequence[L
     """A header, then one line per listed row: a link to it and its text."""
     if not listed:
         return row
-    sheet.write_row(row, 0, ("Row", None, None, what), f["header"])
+    sheet.write_row(row, 0, ("Row", "Unit", None, what), f["header"])
     for item in listed:
         row += 1
         target = f"{quoted(facts.sheet)}!{facts.first_column}{item.row}"
         sheet.write_url(row, 0, f"internal:{target}", f["link"], f"{facts.sheet} row {item.row}")
+        if item.unit:
+            sheet.write_string(row, 1, item.unit)
         sheet.write_string(row, 3, item.text)
     if total > len(listed):
         row += 1
