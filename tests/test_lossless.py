@@ -225,21 +225,32 @@ def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
     and differential formats appended); the shared strings (appended); the table a
     header row shares with decider (grown by decider's columns); [Content_Types].xml and
     the workbook's rels (entries added). A workbook without styles or shared strings gets
-    the part, added last. Every other part is byte for byte the same, in order."""
-    old_names, new_names = member_names(before), member_names(after)
-    assert new_names[:len(old_names)] == old_names, "the zip members or their order changed"
+    the part, added last. The summary sheet's parts are added after them (an earlier
+    summary's replaced), and workbook.xml gains its <sheet>. Every other part is byte for
+    byte the same, in order."""
     old_parts, new_parts = members(before), members(after)
+    # The summary sheet's parts (see summary_parts) come last, replaced on every run.
+    old_summary, new_summary = summary_parts(old_parts), summary_parts(new_parts)
+    old_names = [n for n in member_names(before) if n not in old_summary]
+    new_names = [n for n in member_names(after) if n not in new_summary]
+    assert new_names[:len(old_names)] == old_names, "the zip members or their order changed"
+    assert set(member_names(after)[len(new_names):]) == new_summary, (
+        "the summary's parts are not the last members")
     target = sheet_part(old_parts, sheet_name)
     package = _package_parts(new_parts, target)
     added = new_names[len(old_names):]
     assert set(added) <= {package.styles, package.strings}, f"parts added: {added}"
     allowed = {target, package.styles, package.strings, package.content_types,
                package.workbook_rels, *package.tables}
-    changed = [name for name in old_parts
+    if new_summary:
+        allowed.add(package.workbook)
+    changed = [name for name in old_names
                if name not in allowed and old_parts[name] != new_parts[name]]
     assert not changed, f"parts other than the target sheet {target} changed: {changed}"
     _assert_entries_added(old_parts.get(package.content_types), new_parts[package.content_types])
     _assert_entries_added(old_parts.get(package.workbook_rels), new_parts[package.workbook_rels])
+    assert_gains_entries_only(old_parts[package.workbook], new_parts[package.workbook],
+                              package.workbook)
     _assert_styles_appended(old_parts.get(package.styles), new_parts.get(package.styles))
     _assert_strings_appended(old_parts, new_parts, package)
 
@@ -283,6 +294,7 @@ class PackageParts:
     """Where the parts decider may change live in one package (lenient names)."""
 
     content_types: str
+    workbook: str
     workbook_rels: str
     styles: str | None
     strings: str | None
@@ -321,7 +333,8 @@ def _package_parts(parts: dict[str, bytes], sheet: str) -> PackageParts:
     tables = [member for kind, member in _related(
         parts, posixpath.join(sheet_folder, "_rels", sheet_name + ".rels"), sheet_folder)
         if kind == "table"]
-    return PackageParts(part(parts, "[Content_Types].xml"), part(parts, rels_name),
+    return PackageParts(part(parts, "[Content_Types].xml"), part(parts, workbook),
+                        part(parts, rels_name),
                         related.get("styles"), related.get("sharedStrings"), tables)
 
 
@@ -364,7 +377,7 @@ def _assert_styles_appended(old: bytes | None, new: bytes | None) -> None:
         assert cell_xfs is not None and cell_xfs[0].get("numFmtId") == "0"
         return
     old_root = etree.fromstring(old, SAFE_PARSER)
-    lists = ("numFmts", "cellXfs", "dxfs")
+    lists = ("numFmts", "fonts", "fills", "borders", "cellXfs", "dxfs")  # summary: all five
     for name in lists:
         _assert_list_appended(old_root.find(q(name, old_root)), new_root.find(q(name, new_root)),
                               name)
@@ -442,6 +455,50 @@ def _assert_tables_grown_or_kept(old_parts: dict[str, bytes], new_parts: dict[st
                     root.remove(element)
             root.attrib.pop("ref")
         assert canonical(new) == canonical(old), "a grown table changed otherwise"
+
+
+SUMMARY_SHEET = "Decider summary"
+
+
+def summary_parts(parts: dict[str, bytes]) -> set[str]:
+    """The summary sheet's parts: the sheet, what it reaches through relationships (its
+    drawing and chart) and their .rels parts. Empty when there is no summary sheet."""
+    start = next((p for name, p, kind in worksheet_parts(parts)
+                  if name == SUMMARY_SHEET and kind == "worksheet"), None)
+    found: set[str] = set()
+    pending = [start] if start else []
+    while pending:
+        name = pending.pop()
+        if name in found or name not in parts:
+            continue
+        found.add(name)
+        folder, base = posixpath.split(name)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if rels in parts:
+            found.add(rels)
+            for rel in etree.fromstring(parts[rels], SAFE_PARSER):
+                if rel.get("TargetMode") != "External":
+                    pending.append(posixpath.normpath(posixpath.join(folder, rel.get("Target"))))
+    return found
+
+
+def assert_gains_entries_only(old: bytes, new: bytes, name: str) -> None:
+    """Every element of `old` is in `new`, in order, with its attributes (a list's
+    `count` may grow); `new` only has more elements."""
+    def contained(before: etree._Element, after: etree._Element) -> bool:
+        if after.tag != before.tag or (before.text or "").strip() != (after.text or "").strip():
+            return False
+        if ({k: v for k, v in after.attrib.items() if k != "count"}
+                != {k: v for k, v in before.attrib.items() if k != "count"}):
+            return False
+        children = iter(after)
+        return all(any(contained(child, candidate) for candidate in children)
+                   for child in before)
+
+    def gains(before: etree._Element, after: etree._Element, where: str) -> None:
+        assert contained(before, after), f"{name}: an entry of {where} is gone or changed"
+
+    gains(etree.fromstring(old, SAFE_PARSER), etree.fromstring(new, SAFE_PARSER), "root")
 
 
 def _result_columns(sheet: Sheet, strings: list[str]) -> Written:
@@ -755,7 +812,10 @@ def test_libreoffice_workbook_is_scored_losslessly(
 
 def test_scoring_a_scored_workbook_again_changes_nothing(xlsxwriter_book: Path,
                                                          tmp_path: Path) -> None:
-    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    # The same file name: the summary sheet names the file it scored.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "portfolio.xlsx", tmp_path / "b" / "portfolio.xlsx"
     assert run_score(xlsxwriter_book, "-o", first).returncode == 0
     completed = run_score(first, "-o", second)
     assert completed.returncode == 0, completed.stderr
@@ -799,7 +859,9 @@ def test_results_never_land_in_a_column_decider_reads(tmp_path: Path) -> None:
     sheet.write_row(1, 0, ("Retail", 4200, "Mature", "banking"))
     sheet.write_row(2, 0, ("Lab", 38, "POC", "Pure tech"))
     workbook.close()
-    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / source.name, tmp_path / "b" / source.name
     completed = run_score(source, "-o", first, "--column", "budget=E")
     assert completed.returncode in {0, 2}, completed.stderr
     if completed.returncode == 2:  # refusing an empty input column is an honest answer

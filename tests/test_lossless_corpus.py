@@ -79,7 +79,12 @@ def test_corpus_workbook_is_scored_losslessly_or_refused_cleanly(
             assert_lossless(source, output, sheet_name)
             assert sorted(out_dir.iterdir()) == [output], "a temporary file was left behind"
             if number == 0:  # running twice gives the same file
-                again = out_dir / f"again{source.suffix}"
+                # (named as its input: the summary sheet shows the name of the file scored)
+                renamed = out_dir / "1" / source.name
+                renamed.parent.mkdir()
+                output = output.rename(renamed)
+                again = out_dir / "2" / source.name
+                again.parent.mkdir()
                 code, stderr, unexpected = score(output, again, "--sheet", sheet_name,
                                                  "--header-row", "1", *COLUMNS)
                 assert (code, unexpected) == (0, None), stderr

@@ -44,6 +44,7 @@ class _Job:
     overwrite: bool
     policy: Policy
     as_rows: bool
+    summary: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,8 @@ class _Outcome:
                                                 "table headers in decider's columns.")
 @policy_option
 @rate_option
+@click.option("--no-summary", is_flag=True, help="Write no \"Decider summary\" sheet (one "
+                                                 "already there is left as it is).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary.")
 @click.option("--format", "output_format",
@@ -95,6 +98,7 @@ def score_command(
     in_place: bool,
     overwrite: bool,
     policy: Policy,
+    no_summary: bool,
     strict: bool,
     quiet: bool,
     output_format: str,
@@ -103,7 +107,8 @@ def score_command(
     """Score every business unit of portfolio workbooks.
 
     Writes Recommendation, Centralization index, Confidence, Rationale and Decider
-    issues on each row, changing nothing else in the workbook. Examples:
+    issues on each row, and a "Decider summary" sheet last (counts, a chart, the group
+    view; --no-summary leaves it out), changing nothing else in the workbook. Examples:
 
         decider score portfolio.xlsx
 
@@ -127,7 +132,8 @@ def score_command(
     several = len(sources) > 1 or any(p.is_dir() for p in inputs)
     outputs = _outputs(sources, output, several, as_rows or in_place)
     jobs = [_Job(source, target, sheet, header_row, columns, in_place, overwrite, policy,
-                 as_rows) for source, target in zip(sources, outputs, strict=True)]
+                 as_rows, not no_summary)
+            for source, target in zip(sources, outputs, strict=True)]
     outcomes = _run(jobs) if scheduler is None else _run_on_cluster(jobs, scheduler)
     _report(outcomes, as_rows, output_format, quiet, several)
     failed = [o for o in outcomes if o.error is not None]
@@ -315,7 +321,7 @@ def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) ->
         summary = score_workbook(
             job.input, job.output, sheet=job.sheet, header_row=job.header_row,
             columns=job.columns, in_place=job.in_place, overwrite=job.overwrite,
-            policy=job.policy, progress=progress)
+            policy=job.policy, progress=progress, summary=job.summary)
         return _Outcome(job, summary=summary)
     except DeciderInputError as error:
         return _Outcome(job, error=error.one_line)
