@@ -531,7 +531,7 @@ def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,
         raise WorkbookError(f"the output folder {target.parent} does not exist")
     with replaced_whole(target, mode=source.stat().st_mode & 0o777) as temporary, \
             temporary.open("w+b") as out, source.open("rb") as raw:
-        edits = PackageEdit()
+        edits = PackageEdit(package)
         add_scored_edits(package, scored, edits)
         if facts is not None:
             add_summary(package, edits, facts)

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Installs everything the tests need, then runs them: LibreOffice (to recalculate the
-# templates' formulas), decider with its test extras, then ruff, mypy and pytest.
+# Installs everything the tests need, then runs them: LibreOffice and poppler-utils,
+# decider with its test and dask extras, Microsoft's Open XML SDK validator (npm), then
+# ruff, mypy and pytest.
 # Extra arguments go to pytest:  bash scripts/test.sh -k template
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v soffice >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null
-    else
-        sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null
-    fi
+# LibreOffice recalculates the templates' formulas and exports PDFs; poppler's pdftotext
+# reads those PDFs (the summary's chart must be drawn).
+PACKAGES="libreoffice-calc-nogui poppler-utils"
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $PACKAGES >/dev/null
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test,dask]"

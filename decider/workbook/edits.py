@@ -19,14 +19,23 @@ from decider.workbook.zipcopy import copy_edited
 class PackageEdit:
     """Parts replaced, added and removed; nothing is written until `write`."""
 
-    def __init__(self) -> None:
+    def __init__(self, package: Package | None = None) -> None:
         self._replaced: dict[str, bytes | Iterable[bytes]] = {}
         self._added: dict[str, bytes] = {}  # insertion order is the write order
         self._removed: set[str] = set()
+        # With the package, a part may be named as Excel compares names (any case, "\\" or
+        # "/"): an existing part is edited under its stored name.
+        self._package = package
+
+    def _stored(self, name: str) -> str:
+        if self._package is None:
+            return name
+        return self._package.member(name) or name
 
     def replace(self, name: str, content: bytes | Iterable[bytes]) -> None:
         """New content for a part: the source's (kept in its place), or one added earlier.
         An iterable of chunks is streamed when written (the scored sheet)."""
+        name = self._stored(name)
         if name in self._added:
             self._added[name] = _whole(content)
             return
@@ -37,17 +46,20 @@ class PackageEdit:
     def add(self, name: str, content: bytes) -> None:
         """A new part, written after every source part. A source part removed earlier
         may be added again (it then moves to the end)."""
+        name = self._stored(name)
         if name in self._added or name in self._replaced:
             raise ValueError(f"{name} is already in the package: replace it instead")
         self._added[name] = content
 
     def remove(self, name: str) -> None:
+        name = self._stored(name)
         self._replaced.pop(name, None)
         if self._added.pop(name, None) is None:
             self._removed.add(name)
 
     def has(self, package: Package, name: str) -> bool:
         """Whether the edited package holds `name`."""
+        name = self._stored(name)
         if name in self._added:
             return True
         return name not in self._removed and name in package.names
@@ -55,6 +67,7 @@ class PackageEdit:
     def current(self, package: Package, name: str) -> bytes:
         """The part's bytes as edited so far, else the source's. A streamed replacement is
         gathered here (and kept whole): ask only for small parts."""
+        name = self._stored(name)
         if name in self._added:
             return self._added[name]
         if name in self._removed:

@@ -405,7 +405,7 @@ class _Names:
 def workbook_part(package: Package) -> str:
     for _id, kind, target in relationships(package, ""):
         if kind.endswith("/officeDocument") and target in package.names:
-            return target
+            return target.replace("\\", "/")  # a canonical name: PackageEdit maps it back
     return "xl/workbook.xml"
 
 
