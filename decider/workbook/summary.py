@@ -264,17 +264,25 @@ def _formats(book: Workbook) -> dict[str, Format]:
         "section": {"bold": True, "font_size": 12, "font_color": "#1F4E79"},
         "header": {"bold": True, "bg_color": "#D9E1F2", "bottom": 1},
         "note": {"italic": True, "font_color": "#595959"},
+        # Long texts in column D wrap, so that the sheet prints one page wide.
+        "note_wrap": {"italic": True, "font_color": "#595959", "text_wrap": True,
+                      "valign": "top"},
+        "wrap": {"text_wrap": True, "valign": "top"},
         "share": {"num_format": "0.0%"},
         "index": {"num_format": "0.0", "align": "left"},
         "left": {"align": "left"},
         "bold": {"bold": True},
-        "link": {"font_color": "#0563C1", "underline": 1},
+        "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
+        "top": {"valign": "top"},
     }
     return {name: book.add_format(spec) for name, spec in specs.items()}
 
 
 def _write_sheet(book: Workbook, facts: SummaryFacts) -> None:
     sheet = book.add_worksheet(SHEET_NAME)
+    # Printed or exported to PDF to be forwarded: landscape, one page wide.
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
     f = _formats(book)
     for column, width in enumerate((34, 24, 12, 70)):
         sheet.set_column(column, column, width)
@@ -346,14 +354,17 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
     row = _GROUP
     sheet.write_string(row, 0, "Group view", f["section"])
     row += 1
-    sheet.write_string(row, 0, "Portfolio index (0 to 100)")
+    sheet.write_string(row, 0, "Portfolio index (0 to 100)", f["top"])
     if facts.group_index is not None:
         sheet.write_number(row, 1, round(facts.group_index, 1), f["index"])
-    sheet.write_string(row, 3, facts.group_basis, f["note"])
+    sheet.write_string(row, 3, facts.group_basis, f["note_wrap"])
+    _fit_height(sheet, row, facts.group_basis)
     row += 1
     sheet.write_string(row, 0, "Group architecture")
     sheet.write_string(row, 1, facts.group_architecture or "none", f["bold"])
-    sheet.write_string(row, 3, f"by the policy's thresholds: {facts.thresholds}", f["note"])
+    thresholds = f"by the policy's thresholds: {facts.thresholds}"
+    sheet.write_string(row, 3, thresholds, f["note_wrap"])
+    _fit_height(sheet, row, thresholds)
     row += 1
     sheet.write_string(row, 0, "The article")
     sheet.write_string(row, 1, facts.article)
@@ -369,6 +380,18 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
     _listing(sheet, row + 1, facts, facts.issue_rows, facts.issues, "Issue", f)
 
 
+_WRAP_CHARACTERS = 80  # about what column D (width 70) holds on one line
+_LINE_POINTS = 15
+
+
+def _fit_height(sheet: Worksheet, row: int, text: str) -> None:
+    """A wrapped text's row as tall as its lines: LibreOffice keeps a row's height as
+    stored, and would draw the lines over the next rows."""
+    lines = -(-len(text) // _WRAP_CHARACTERS)
+    if lines > 1:
+        sheet.set_row(row, _LINE_POINTS * lines)
+
+
 def _listing(sheet: Worksheet, row: int, facts: SummaryFacts, listed: Sequence[Listed],
              total: int, what: str, f: dict[str, Format]) -> int:
     """A header, then one line per listed row: a link to it and its text."""
@@ -380,8 +403,9 @@ def _listing(sheet: Worksheet, row: int, facts: SummaryFacts, listed: Sequence[L
         target = f"{quoted(facts.sheet)}!{facts.first_column}{item.row}"
         sheet.write_url(row, 0, f"internal:{target}", f["link"], f"{facts.sheet} row {item.row}")
         if item.unit:
-            sheet.write_string(row, 1, item.unit)
-        sheet.write_string(row, 3, item.text)
+            sheet.write_string(row, 1, item.unit, f["top"])
+        sheet.write_string(row, 3, item.text, f["wrap"])
+        _fit_height(sheet, row, item.text)
     if total > len(listed):
         row += 1
         sheet.write_string(row, 0, f"and {total - len(listed)} more", f["note"])
