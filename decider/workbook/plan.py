@@ -1,0 +1,133 @@
+"""Planning the cells `decider score` writes on the scored sheet, and refusing to write
+where it must not: over formulas, merged cells or a table's header in its columns.
+
+The answers become cell payloads once per distinct value (texts through the shared
+strings), placed in decider's columns: the ones already headed so, else new ones right
+of the last used column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from decider.workbook.errors import WorkbookError
+from decider.workbook.layout import OWNED, Layout
+from decider.workbook.package import Package
+from decider.workbook.reader import Scan
+from decider.workbook.refs import MAX_COLUMN, cell_name, column_letters, parse_range, range_name
+from decider.workbook.shared import SharedStrings
+from decider.workbook.tables import sheet_tables
+from decider.workbook.writer import SheetEdit, number_payload
+
+_SHOWN_CELLS = 6
+
+
+def _result_payloads(results: pd.DataFrame, shared: SharedStrings) -> dict[str, np.ndarray]:
+    def texts(values: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=True)
+        texts = [str(u) for u in uniques]
+        shared.prepare(t for t in texts if t)
+        table = np.array([shared.payload(t) if t else b"" for t in texts] + [b""],
+                         dtype=object)
+        counts = np.bincount(codes + 1, minlength=len(texts) + 1)[1:]  # NA is -1
+        shared.references += int(sum(n for n, t in zip(counts.tolist(), texts, strict=True)
+                                     if t))
+        return table[codes]
+
+    def numbers(values: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(values.to_numpy(np.float64),
+                                      use_na_sentinel=True)
+        table = np.array([number_payload(u) for u in uniques] + [b""], dtype=object)
+        return table[codes]
+
+    return {
+        "Recommendation": texts(results["architecture"]),
+        "Centralization index": numbers(results["index"]),
+        "Confidence": numbers(results["confidence"]),
+        "Rationale": texts(results["rationale"]),
+        "Decider issues": texts(results["issues"]),
+    }
+
+
+def plan_cells(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray,
+          shared: SharedStrings) -> tuple[SheetEdit, dict[str, str]]:
+    last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
+    placement = dict(layout.owned)
+    header: dict[int, bytes] = {}
+    next_column = last_used + 1
+    shared.prepare(OWNED)
+    for name in OWNED:
+        if name in placement:
+            continue
+        if next_column > MAX_COLUMN:
+            raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no room for a "
+                                f"'{name}' column right of its last column XFD")
+        placement[name] = next_column
+        header[next_column] = shared.payload(name)
+        shared.references += 1
+        next_column += 1
+    payloads = _result_payloads(results, shared)
+    columns = {placement[name]: payloads[name] for name in OWNED}
+    edit = SheetEdit(rows=rows, payloads=columns, header_row=layout.header_row, header=header,
+                     header_style=layout.header_style,
+                     dimension=_grown_dimension(found.dimension, layout, rows, placement))
+    return edit, {name: column_letters(column) for name, column in placement.items()}
+
+
+def _grown_dimension(dimension: str | None, layout: Layout, rows: np.ndarray,
+                     placement: dict[str, int]) -> str | None:
+    if dimension is None:
+        return None
+    area = parse_range(dimension)
+    last_row = int(rows.max()) if len(rows) else layout.header_row
+    columns = list(placement.values())
+    if area is None:
+        return None
+    first_row, first_column, end_row, end_column = area
+    grown = (min(first_row, layout.header_row), min(first_column, *columns),
+             max(end_row, last_row), max(end_column, *columns))
+    return range_name(*grown) if grown != area else None
+
+
+def refuse_conflicts(package: Package, layout: Layout, found: Scan, edit: SheetEdit) -> None:
+    rows = edit.rows
+    name = f"{package.path.name}: sheet '{layout.sheet.name}'"
+    row_set = set(rows.tolist())
+    computed = sorted((r, c) for r, c in found.formulas if r in row_set)
+    if computed:
+        cells = _cells_text([cell_name(r, c) for r, c in computed])
+        raise WorkbookError(
+            f"{name} computes its own answers: {cells} hold formulas in decider's result "
+            "columns; nothing was changed (use --overwrite to replace them with values)")
+    targets_by_column = {c: rows for c in edit.payloads}
+    header_cells = [(edit.header_row, c) for c in edit.header]
+    blocked: list[str] = []
+    for merge in found.merges:
+        area = parse_range(merge)
+        if area is None:
+            continue
+        top, left, bottom, right = area
+        for column, column_rows in targets_by_column.items():
+            if left <= column <= right:
+                inside = column_rows[(column_rows >= top) & (column_rows <= bottom)]
+                blocked.extend(f"{cell_name(int(r), column)} (merged {merge})"
+                               for r in inside[:_SHOWN_CELLS])
+        blocked.extend(f"{cell_name(r, c)} (merged {merge})" for r, c in header_cells
+                       if top <= r <= bottom and left <= c <= right)
+    for table in sheet_tables(package, layout.sheet.part):
+        for column in targets_by_column:
+            for row in range(table.first_row, table.first_row + table.header_rows):
+                if row in row_set and table.header_covers(row, column):
+                    blocked.append(f"{cell_name(row, column)} (header of table {table.name})")
+        blocked.extend(f"{cell_name(r, c)} (header of table {table.name})"
+                       for r, c in header_cells if table.header_covers(r, c))
+    if blocked:
+        raise WorkbookError(f"{name}: decider would write over {_cells_text(blocked)}; "
+                            "nothing was changed (use --overwrite to write there anyway)")
+
+
+def _cells_text(cells: list[str]) -> str:
+    shown = ", ".join(cells[:_SHOWN_CELLS])
+    more = len(cells) - _SHOWN_CELLS
+    return shown + (f" and {more} more" if more > 0 else "")
