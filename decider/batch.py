@@ -47,13 +47,8 @@ from decider.workbook.reader import Scan, scan
 from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.shared import SharedStrings
 from decider.workbook.strings import read_shared_strings, read_shared_table
-from decider.workbook.summary import (
-    SummaryFacts,
-    add_summary,
-    check_sheet_name,
-    summary_facts,
-    unit_names,
-)
+from decider.workbook.summary import add_summary, check_sheet_name
+from decider.workbook.summary_facts import SummaryFacts, summary_facts, unit_names
 from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
 from decider.workbook.writer import SheetEdit
 
