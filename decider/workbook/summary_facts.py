@@ -22,7 +22,6 @@ COLOURS = {"Centralized": "#1F4E79", "Hybrid": "#FFD966", "Decentralized": "#A9D
 MAX_LISTED = 1000  # rows listed per list; the rest are counted ("and 12 more")
 
 
-
 @dataclass(frozen=True, slots=True)
 class Listed:
     """A row of the scored sheet named on the summary: its number, the unit's name (the
