@@ -50,7 +50,7 @@ import xlwings as xw
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
 from decider.frame import TYPE_OF, score_columns
-from decider.parsing import DISPLAY_NAMES, NOT_KNOWN, is_blank
+from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
 
 POLICY_ENV = "DECIDER_POLICY"
@@ -212,20 +212,18 @@ def _blank_rows(columns: list[np.ndarray], rows: int) -> np.ndarray:
 
 
 def _blanks(cells: np.ndarray) -> np.ndarray:
-    """`is_blank` of each cell of an object array, in numpy's loops where it can be: only
-    short text ("n/a", "tbd") and text that starts with white space is looked at one by
-    one."""
+    """`is_blank` of each cell of an object array, in numpy's loops where it can be: text
+    (which may be white space or a "not known" word such as n/a) is judged once per
+    distinct value."""
     blank: np.ndarray = np.asarray(pd.isna(cells), bool) | (cells == "")
     text = np.flatnonzero(~blank & (TYPE_OF(cells) == _STR))
-    spaced = [position for position, cell in zip(text.tolist(), cells[text].tolist(),
-                                                 strict=True)
-              if cell[0].isspace() or len(cell) <= _SHORT_TEXT]
-    blank[spaced] = [is_blank(cells[position]) for position in spaced]
+    if len(text):
+        codes, uniques = pd.factorize(cells[text])
+        blank[text] = np.array([is_blank(u) for u in uniques], bool)[codes]
     return blank
 
 
 _STR = np.array([str], dtype=object)
-_SHORT_TEXT = 2 * max(map(len, NOT_KNOWN))
 
 
 def _as_grid(value: Any) -> Grid:
