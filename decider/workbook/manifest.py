@@ -35,6 +35,16 @@ def escape_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def set_attribute(tag: bytes, name: bytes, value: str) -> bytes:
+    """A start tag with `name` set (replaced in place, else added last)."""
+    found = re.search(rb"(\s" + name + rb"""\s*=\s*)(["'])[^"']*\2""", tag)
+    quoted = b'"' + escape(value).encode() + b'"'
+    if found is not None:
+        return tag[:found.start(2)] + quoted + tag[found.end():]
+    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
+    return tag[:end].rstrip() + b" " + name + b"=" + quoted + tag[end:]
+
+
 def attributes(tag: bytes) -> dict[str, str]:
     """A start tag's attributes by their local name, unescaped."""
     found = {}

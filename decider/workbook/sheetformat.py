@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from decider.workbook.manifest import attributes, escape, escape_text
+from decider.workbook.manifest import attributes, escape_text, set_attribute
 from decider.workbook.refs import column_letters, parse_range
 
 # CT_Worksheet's elements that follow <conditionalFormatting>.
@@ -35,7 +35,7 @@ class _Col:
     tag: bytes  # the element as written
 
     def with_range(self, first: int, last: int) -> _Col:
-        tag = _set(_set(self.tag, b"min", str(first)), b"max", str(last))
+        tag = set_attribute(set_attribute(self.tag, b"min", str(first)), b"max", str(last))
         return _Col(first, last, tag)
 
 
@@ -105,20 +105,11 @@ def with_widths(head: bytes, prefix: bytes, widths: Mapping[int, float]) -> byte
 def _own(col: _Col, width: float) -> _Col:
     """Decider's column: its width, shown (a hidden range right of the data would hide
     the answers), no best-fit flag."""
-    tag = _set(col.tag, b"width", f"{width:g}")
-    tag = _set(tag, b"customWidth", "1")
+    tag = set_attribute(col.tag, b"width", f"{width:g}")
+    tag = set_attribute(tag, b"customWidth", "1")
     for name in (b"hidden", b"bestFit"):
         tag = re.sub(rb"\s" + name + rb"""\s*=\s*(["'])[^"']*\1""", b"", tag)
     return _Col(col.first, col.last, tag)
-
-
-def _set(tag: bytes, name: bytes, value: str) -> bytes:
-    found = re.search(rb"(\s" + name + rb"""\s*=\s*)(["'])[^"']*\2""", tag)
-    quoted = b'"' + escape(value).encode() + b'"'
-    if found is not None:
-        return tag[:found.start(2)] + quoted + tag[found.end():]
-    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
-    return tag[:end].rstrip() + b" " + name + b"=" + quoted + tag[end:]
 
 
 # -- conditional formats -----------------------------------------------------------------
@@ -181,7 +172,7 @@ def _grown(tail: bytes, block: re.Match[bytes], column: int, first_row: int,
         grown.append(ref)
     if not changed:
         return tail
-    new_tag = _set(tag, b"sqref", " ".join(grown))
+    new_tag = set_attribute(tag, b"sqref", " ".join(grown))
     return tail[:block.start()] + new_tag + tail[block.start() + tag_end:]
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from decider.workbook.manifest import attributes, escape
+from decider.workbook.manifest import attributes, escape, set_attribute
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in formats
@@ -131,23 +131,13 @@ def _appended(xml: bytes, prefix: bytes, found: _List, name: str, new: list[byte
     total = len(found.children) + len(new)
     tag = xml[found.start:found.tag_end]
     if found.empty:
-        opened = _set_attribute(tag[:-2].rstrip() + b">", b"count", str(total))
+        opened = set_attribute(tag[:-2].rstrip() + b">", b"count", str(total))
         return (xml[:found.start] + opened + b"".join(new) + b"</" + prefix + name.encode()
                 + b">" + xml[found.end:])
-    opened = _set_attribute(tag, b"count", str(total)) if b"count" in tag else tag
+    opened = set_attribute(tag, b"count", str(total)) if b"count" in tag else tag
     close = xml.rfind(b"</", found.tag_end, found.end)
     return (xml[:found.start] + opened + xml[found.tag_end:close] + b"".join(new)
             + xml[close:])
-
-
-def _set_attribute(tag: bytes, name: bytes, value: str) -> bytes:
-    """A start tag with `name` set (replaced in place, else added last)."""
-    found = re.search(rb"(\s" + name + rb"""\s*=\s*)(["'])[^"']*\2""", tag)
-    quoted = b'"' + escape(value).encode() + b'"'
-    if found is not None:
-        return tag[:found.start(2)] + quoted + tag[found.end():]
-    end = len(tag) - (2 if tag.endswith(b"/>") else 1)
-    return tag[:end].rstrip() + b" " + name + b"=" + quoted + tag[end:]
 
 
 def _with_number_formats(xml: bytes, prefix: bytes, codes: set[str]
@@ -214,8 +204,8 @@ def _derived(xf: bytes, look: CellLook, format_ids: dict[str, int]) -> bytes:
     if look.number_format is not None:
         wanted = str(format_ids[look.number_format])
         if attributes(tag).get("numFmtId", "0") != wanted:
-            tag = _set_attribute(tag, b"numFmtId", wanted)
-            tag = _set_attribute(tag, b"applyNumberFormat", "1")
+            tag = set_attribute(tag, b"numFmtId", wanted)
+            tag = set_attribute(tag, b"applyNumberFormat", "1")
     if look.no_wrap:
         rest = re.sub(rb"""\swrapText\s*=\s*(["'])(?:1|true)\1""", b"", rest)
     return tag + rest
