@@ -77,7 +77,8 @@ class _Outcome:
 @click.option("--no-summary", is_flag=True, help="Write no \"Decider summary\" sheet (one "
                                                  "already there is left as it is).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print no run summary on the terminal (the summary sheet is still written).")
 @click.option("--format", "output_format",
               type=click.Choice(["xlsx", "json", "csv", "parquet"]), default="xlsx",
               show_default=True,
