@@ -247,9 +247,7 @@ def _read_regulation(policy: Policy, value: Any) -> Reading:
     if not isinstance(value, str):
         return _refuse(policy, "regulation", value)
     phrase = normalise_phrase(value)
-    rule = policy.level_labels.get(phrase)
-    if rule is None:
-        rule = _exact_sector(policy, phrase)
+    rule = policy.regulation_phrases.get(phrase)
     if rule is None:
         rule = policy.regulation_labels.get(normalise_label(value))  # "PureTech", "pure-tech"
     if rule is not None:
@@ -259,16 +257,6 @@ def _read_regulation(policy: Policy, value: Any) -> Reading:
         return _refuse(policy, "regulation", value, _no_sector(policy, phrase))
     label = policy.rules["regulation"][found.rule].label
     return Reading(found.rule, label, note=f"regulation '{show(value)}' ➜ {label}")
-
-
-def _exact_sector(policy: Policy, phrase: str) -> int | None:
-    exact: dict[str, int] | None = policy.memo.get("sector_exact")
-    if exact is None:
-        exact = {}
-        for form in policy.sector_forms:
-            exact.setdefault(form.phrase, form.rule)  # the earlier row keeps a shared form
-        policy.memo["sector_exact"] = exact
-    return exact.get(phrase)
 
 
 def _sector_in_text(policy: Policy, phrase: str) -> SectorForm | None:
@@ -282,14 +270,10 @@ def _sector_in_text(policy: Policy, phrase: str) -> SectorForm | None:
 
 
 def _no_sector(policy: Policy, phrase: str) -> str:
-    forms = [form.phrase for form in policy.sector_forms] + list(policy.level_labels)
-    close = closest_form(phrase, forms)
+    close = closest_form(phrase, list(policy.regulation_phrases))
     if close is None:
         return "is not recognised as a regulation level or a known sector"
-    rule = policy.level_labels.get(close)
-    if rule is None:
-        rule = _exact_sector(policy, close)
-    assert rule is not None
+    rule = policy.regulation_phrases[close]
     label = policy.rules["regulation"][rule].label.split(" (")[0]
     shown = label if normalise_phrase(label) == close else f"{close} ({label})"
     return f"is not recognised as a regulation level or a known sector (did you mean {shown}?)"

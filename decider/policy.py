@@ -103,8 +103,9 @@ class Policy:
     phases: Mapping[str, int]  # normalised label -> rule index in rules["maturity"]
     month_scale: NumericScale
     regulation_labels: Mapping[str, int]  # normalised label -> rule index
-    level_labels: Mapping[str, int]  # a level's name or form (normalise_phrase) -> rule
-    sector_forms: tuple[SectorForm, ...]  # every sector form, for exact and phrase reading
+    # A level's or a sector's name or form (normalise_phrase) -> rule index: a whole cell.
+    regulation_phrases: Mapping[str, int]
+    sector_forms: tuple[SectorForm, ...]  # every sector form, for finding one inside a text
     budget_scale: NumericScale
     multipliers: Mapping[str, int]
     size_unit_words: tuple[str, ...]
@@ -392,9 +393,8 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
 
     regulation = check.table(data, "regulation", {"levels", "sectors"})
     labels: dict[str, int] = {}
-    level_labels: dict[str, int] = {}
+    phrases: dict[str, int] = {}
     level_rules: dict[str, Rule] = {}
-    level_ranks: dict[str, int] = {}
     level_table = check.table(data, "regulation.levels", set(regulation.get("levels") or {}))
     for label, level in level_table.items():
         key = f"regulation.levels.{label}"
@@ -410,7 +410,7 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
         index = add_rule("regulation", rule)
         forms = [label, *check.forms(level.get("forms", []), f"{key}.forms")]
         _add_forms(check, labels, forms, index, key)
-        level_labels.update((normalise_phrase(form), index) for form in forms)
+        phrases.update((normalise_phrase(form), index) for form in forms)
     # A level ranks by its vote, and a mandatory level above any other (section 6's ties).
     ordered = sorted(level_rules.values(), key=lambda r: (r.mandatory, r.vote))
     level_ranks = {normalise_label(r.label): rank for rank, r in enumerate(ordered)}
@@ -436,6 +436,7 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
         rank = level_ranks[normalise_label(level_rule.label)]
         for form in forms:
             phrase = normalise_phrase(form)
+            phrases.setdefault(phrase, index)
             sector_forms.append(SectorForm(phrase, len(phrase.split()), rank, order, index))
 
     budget = check.table(
@@ -476,7 +477,7 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
         phases=phases,
         month_scale=month_scale,
         regulation_labels=labels,
-        level_labels=level_labels,
+        regulation_phrases=phrases,
         sector_forms=tuple(sector_forms),
         budget_scale=budget_scale,
         multipliers=multipliers,
