@@ -23,6 +23,7 @@ import pandas as pd
 from decider import __version__
 from decider.files import replaced_whole
 from decider.frame import score_frame
+from decider.palette import REPORT_ORDER
 from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
 from decider.workbook.edits import PackageEdit
@@ -52,7 +53,7 @@ from decider.workbook.summary_facts import SummaryFacts, summary_facts, unit_nam
 from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
 from decider.workbook.writer import SheetEdit
 
-ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
+ARCHITECTURES = REPORT_ORDER
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 TOTALS_ROWS = "totals_rows"  # score_rows' frame.attrs key: the rows skipped as totals

@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from decider.errors import DeciderInputError
 from decider.files import replaced_whole
+from decider.palette import ARCHITECTURE_COLOURS
 from decider.policy import Policy, default_policy
 from decider.template.formulas import InputRefs, ResultFormulas, result_formulas
 from decider.template.names import (
@@ -31,11 +32,7 @@ MAX_ROWS = 10_000
 # A fixed creation date keeps builds byte-for-byte reproducible part by part.
 CREATED = dt.datetime(2026, 2, 17, tzinfo=dt.UTC)
 
-COLOURS = {
-    "Centralized": ("#1F4E79", "#FFFFFF"),
-    "Hybrid": ("#FFD966", "#000000"),
-    "Decentralized": ("#A9D08E", "#000000"),
-}
+COLOURS = ARCHITECTURE_COLOURS
 
 LAMBDA_NAMES = {"architecture": "ORCH_ARCH", "index": "ORCH_INDEX", "rationale": "ORCH_EXPLAIN"}
 LAMBDA_PARAMETERS = ("size", "maturity", "regulation", "budget", "multi_country")

@@ -16,6 +16,7 @@ from typing import IO
 
 import numpy as np
 
+from decider.palette import ARCHITECTURE_COLOURS
 from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
 from decider.workbook.manifest import (
@@ -37,12 +38,9 @@ from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_st
 from decider.workbook.tables import TableArea, grow_table, growth_note, sheet_tables
 from decider.workbook.writer import RewriteStats, SheetEdit, rewrite
 
-# The template's palette (decider.template.workbook.COLOURS): fill, font.
-HIGHLIGHTS = {
-    "Centralized": Highlight("1F4E79", "FFFFFF"),
-    "Hybrid": Highlight("FFD966", "000000"),
-    "Decentralized": Highlight("A9D08E", "000000"),
-}
+# The template's palette: fill, font.
+HIGHLIGHTS = {name: Highlight(fill.lstrip("#"), font.lstrip("#"))
+              for name, (fill, font) in ARCHITECTURE_COLOURS.items()}
 LOOKS = {
     "Recommendation": CellLook(),
     "Centralization index": CellLook("0.0"),

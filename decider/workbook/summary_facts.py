@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
 from decider.parsing import read
 from decider.policy import Policy
 from decider.workbook.package import Package
 from decider.workbook.sheet import cells_of, decode_cell, numbered_rows, split
 
 SHEET_NAME = "Decider summary"
-ARCHITECTURES = ("Centralized", "Hybrid", "Decentralized")
-COLOURS = {"Centralized": "#1F4E79", "Hybrid": "#FFD966", "Decentralized": "#A9D08E"}
+ARCHITECTURES = REPORT_ORDER
+COLOURS = {name: fill for name, (fill, _font) in ARCHITECTURE_COLOURS.items()}
 MAX_LISTED = 1000  # rows listed per list; the rest are counted ("and 12 more")
 
 
