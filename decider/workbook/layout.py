@@ -57,7 +57,6 @@ class Layout:
     file: str  # the workbook's name, for messages
 
 
-
 # -- finding the sheet, the header and the columns ---------------------------------------
 
 

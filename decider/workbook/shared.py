@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from decider.workbook.errors import WorkbookError
 from decider.workbook.manifest import escape_text
+from decider.workbook.sheet import read_to_root
 from decider.workbook.strings import SharedTable
 from decider.workbook.writer import clean_text, shared_payload
 
@@ -121,13 +122,7 @@ def appended(chunks: Iterator[bytes], plan: SharedStrings,
     """The existing part with `plan.new` appended. `count(old)` gives the new `count`; it
     is asked only when this part's turn to be written comes (after the sheet, when the
     sheet comes first), and only if the part has a `count`."""
-    buffer = b""
-    start = None
-    for chunk in chunks:
-        buffer += chunk
-        start = _SST.search(buffer)
-        if start is not None or len(buffer) > (1 << 20):
-            break
+    buffer, start = read_to_root(chunks, _SST)
     if start is None:
         raise WorkbookError(f"{name}: its shared strings have no <sst> element (damaged?); "
                             "open it in Excel and save it again")

@@ -65,14 +65,24 @@ class SheetParts:
     items: Iterator[tuple[int, bytes]]
 
 
-def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
+HEAD_SEARCH_BYTES = 1 << 20  # a part's root element lies within its first MiB
+
+
+def read_to_root(chunks: Iterator[bytes], root: re.Pattern[bytes]
+                 ) -> tuple[bytes, re.Match[bytes] | None]:
+    """A streamed part's first chunks, up to its root element's start tag (None when it is
+    not within the first MiB): what comes before it is all a writer may put there."""
     buffer = b""
-    root = None
     for chunk in chunks:
         buffer += chunk
-        root = _ROOT.search(buffer)
-        if root is not None or len(buffer) > (1 << 20):
-            break
+        found = root.search(buffer)
+        if found is not None or len(buffer) > HEAD_SEARCH_BYTES:
+            return buffer, found
+    return buffer, None
+
+
+def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
+    buffer, root = read_to_root(chunks, _ROOT)
     refuse_doctype(buffer[:root.start() if root else 4096], file_name, member)
     if root is None:
         raise WorkbookError(f"{file_name}: its part {member} is not a worksheet")
