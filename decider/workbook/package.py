@@ -118,6 +118,7 @@ class Package:
     inflated: int = 0
     # Part name as Excel compares it -> the member name stored in the zip.
     stored: dict[str, str] = field(default_factory=dict)
+    workbook: str = ""  # the workbook part's member name, e.g. "xl/workbook.xml"
 
     def close(self) -> None:
         self.zip.close()
@@ -194,9 +195,9 @@ def open_package(path: Path) -> Package:
         _refuse_other_formats(package)
         package.content_types = package.read_small(
             package.member("[Content_Types].xml") or "[Content_Types].xml")
-        workbook_part = _workbook_part(package)
+        package.workbook = _workbook_part(package)
         package.sheets, package.shared_strings, package.other_sheets = _workbook_contents(
-            package, workbook_part)
+            package, package.workbook)
     except BaseException:
         archive.close()
         raise

@@ -122,7 +122,7 @@ def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) 
     parts = split(package.stream(scored.part), package.path.name, scored.part)
     prefix = parts.syntax.prefix
     edit = scored.edit
-    workbook = _workbook_part(package)
+    workbook = package.workbook
     space = _Space(parts.head, prefix, package, workbook)
     styles = _styles(package, edits, workbook, scored, parts.head, space)
     edit.styles = {scored.columns[name]: str(xf).encode()
@@ -190,24 +190,6 @@ class _Space:
         self.strings = base + "sharedStrings" if base else SHARED_STRINGS_REL
 
 
-def _stored(package: Package, part: str) -> str | None:
-    """The member name a part is stored under: part names compare as Excel compares them
-    (any case, a backslash read as "/"), and an edit must name the member as stored."""
-    key = _key(part)
-    return next((name for name in package.zip.namelist() if _key(name) == key), None)
-
-
-def _key(name: str) -> str:
-    return name.replace("\\", "/").lstrip("/").lower()
-
-
-def _workbook_part(package: Package) -> str:
-    for _id, kind, target in relationships(package, ""):
-        if kind.endswith("/officeDocument") and _stored(package, target):
-            return target
-    return _stored(package, "xl/workbook.xml") or "xl/workbook.xml"
-
-
 def _related(package: Package, workbook: str, suffix: str) -> str | None:
     for _id, kind, target in relationships(package, workbook):
         if kind.endswith(suffix) and target in package.names:
@@ -222,11 +204,11 @@ def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str, co
     folder = workbook.rpartition("/")[0]
     stem, _, extension = name.partition(".")
     member, number = f"{folder}/{name}" if folder else name, 1
-    while _stored(package, member) or edits.has(package, member):
+    while package.member(member) or edits.has(package, member):
         member = f"{folder}/{stem}{number}.{extension}" if folder else f"{stem}{number}.{extension}"
         number += 1
-    types = _stored(package, "[Content_Types].xml") or "[Content_Types].xml"
-    rels = _stored(package, rels_part(workbook))
+    types = package.member("[Content_Types].xml") or "[Content_Types].xml"
+    rels = package.member(rels_part(workbook))
     if rels is None or not edits.has(package, rels):
         raise WorkbookError(f"{package.path.name}: its workbook part has no relationships "
                             f"({rels_part(workbook)}); open it in Excel and save it again")

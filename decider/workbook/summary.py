@@ -60,10 +60,9 @@ class _Names:
 
 
 def workbook_part(package: Package) -> str:
-    for _id, kind, target in relationships(package, ""):
-        if kind.endswith("/officeDocument") and target in package.names:
-            return target.replace("\\", "/")  # a canonical name: PackageEdit maps it back
-    return "xl/workbook.xml"
+    """The workbook part's name with "/" (PackageEdit maps it back to the stored name), so
+    that names built from it, such as its .rels, are well formed."""
+    return package.workbook.replace("\\", "/")
 
 
 def check_sheet_name(package: Package, scored_sheet: str) -> None:
