@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from decider.workbook.package import safe_parser
+from decider.workbook.styles import FIRST_CUSTOM_FORMAT, MAIN_NS, append_entries
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in number formats
+MAIN = MAIN_NS
 _LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
 
 
@@ -134,46 +134,7 @@ def _plain_bytes(xml: bytes) -> bytes:
 
 def _appended(text: bytes, pending: dict[str, list[bytes]]) -> bytes:
     for name in _LISTS:
-        if not pending[name]:
-            continue
-        text = _append_to_list(text, name, pending[name])
+        # `_read_target` made sure the stylesheet is unprefixed and has every list but
+        # perhaps numFmts, which `append_entries` creates.
+        text = append_entries(text, b"", name, pending[name])
     return text
-
-
-def _append_to_list(text: bytes, name: str, entries: list[bytes]) -> bytes:
-    tag = name.encode()
-    close = b"</" + tag + b">"
-    at = text.find(close)
-    if at < 0:
-        empty = re.search(rb"<" + tag + rb"\b[^>]*/>", text)
-        if empty is not None:
-            opened = empty.group(0)[:-2] + b">"
-            text = text[:empty.start()] + opened + close + text[empty.end():]
-        elif name == "numFmts":  # the first list of a styleSheet, when present
-            root = re.search(rb"<styleSheet\b[^>]*>", text)
-            if root is None:
-                raise StylesUnusable("styles.xml has no <styleSheet> start tag")
-            text = (text[:root.end()] + b'<numFmts count="0">' + close + text[root.end():])
-        else:
-            raise StylesUnusable(f"styles.xml has no </{name}>")
-        at = text.find(close)
-    text = text[:at] + b"".join(entries) + text[at:]
-    return _recount(text, tag)
-
-
-def _recount(text: bytes, tag: bytes) -> bytes:
-    """The list's `count` attribute set to its number of entries (when it has one)."""
-    start = re.search(rb"<" + tag + rb"\b([^>]*)>", text)
-    if start is None:
-        return text
-    end = text.find(b"</" + tag + b">", start.end())
-    body = text[start.end():end]
-    child = {b"numFmts": b"numFmt", b"fonts": b"font", b"fills": b"fill",
-             b"borders": b"border", b"cellXfs": b"xf"}[tag]
-    count = len(re.findall(rb"<" + child + rb"[\s/>]", body))
-    attributes = start.group(1)
-    if b"count=" not in attributes:
-        return text
-    new_attributes = re.sub(rb'count="\d*"', b'count="' + str(count).encode() + b'"',
-                            attributes)
-    return text[:start.start(1)] + new_attributes + text[start.end(1):]

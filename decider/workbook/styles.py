@@ -161,15 +161,30 @@ def _with_number_formats(xml: bytes, prefix: bytes, codes: set[str]
             new.append(b"<" + prefix + b'numFmt numFmtId="' + str(next_id).encode()
                        + b'" formatCode="' + escape(code).encode() + b'"/>')
             next_id += 1
+    return append_entries(xml, prefix, "numFmts", new), ids
+
+
+_CHILDREN = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border",
+             "cellXfs": "xf", "dxfs": "dxf"}
+
+
+def append_entries(xml: bytes, prefix: bytes, name: str, new: list[bytes]) -> bytes:
+    """`new` entries appended to the styleSheet's `name` list, its `count` following.
+    A missing numFmts list (the stylesheet's first child) is created; another missing
+    list is a ValueError."""
     if not new:
-        return xml, ids
-    if found is None:  # numFmts is the stylesheet's first child
-        root = re.search(rb"<" + re.escape(prefix) + rb"styleSheet\b[^>]*>", xml)
-        assert root is not None
-        element = (b"<" + prefix + b'numFmts count="' + str(len(new)).encode() + b'">'
-                   + b"".join(new) + b"</" + prefix + b"numFmts>")
-        return xml[:root.end()] + element + xml[root.end():], ids
-    return _appended(xml, prefix, found, "numFmts", new), ids
+        return xml
+    found = _find_list(xml, prefix, name, _CHILDREN[name])
+    if found is not None:
+        return _appended(xml, prefix, found, name, new)
+    if name != "numFmts":
+        raise ValueError(f"styles.xml has no <{name}>")
+    root = re.search(rb"<" + re.escape(prefix) + rb"styleSheet\b[^>]*>", xml)
+    if root is None:
+        raise ValueError("styles.xml has no <styleSheet> start tag")
+    element = (b"<" + prefix + b'numFmts count="' + str(len(new)).encode() + b'">'
+               + b"".join(new) + b"</" + prefix + b"numFmts>")
+    return xml[:root.end()] + element + xml[root.end():]
 
 
 def _with_cell_formats(xml: bytes, prefix: bytes, bases: Mapping[str, int],
