@@ -94,21 +94,27 @@ def read(policy: Policy, input_name: str, value: Any) -> Reading:
     """The reading of one input's value under `policy` (memoised per policy)."""
     if is_blank(value):
         return UNKNOWN
-    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-        return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error "
-                                 f"{value.strip().upper()}: correct or clear that cell")
     try:
         key = (input_name, type(value), value)
         memo = policy.memo
         found: Reading | None = memo.get(key)
     except TypeError:  # an unhashable value: read it without the memo
-        return _READERS[input_name](policy, value)
+        return _read_value(policy, input_name, value)
     if found is None:
-        found = _READERS[input_name](policy, value)
+        found = _read_value(policy, input_name, value)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()  # the compiled patterns go too; they are rebuilt on demand
         memo[key] = found
     return found
+
+
+def _read_value(policy: Policy, input_name: str, value: Any) -> Reading:
+    """A value not blank, read afresh: an Excel error value by its text, else by the
+    input's reader."""
+    if isinstance(value, str) and (code := value.strip().upper()) in EXCEL_ERRORS:
+        return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error {code}: "
+                                 "correct or clear that cell")
+    return _READERS[input_name](policy, value)
 
 
 def _refuse(policy: Policy, input_name: str, value: Any, problem: str = "is not recognised"
