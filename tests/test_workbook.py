@@ -15,10 +15,10 @@ import xlsxwriter
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package import open_package
 from decider.workbook.reader import first_rows, scan
+from decider.workbook.shared import SharedStrings, entries
 from decider.workbook.sheet import split
-from decider.workbook.strings import read_shared_strings
-from decider.workbook.writer import text_payload
-from decider.workbook.zipcopy import copy_replacing
+from decider.workbook.strings import SharedTable, read_shared_strings
+from decider.workbook.zipcopy import copy_edited
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CONTENT_TYPES = (
@@ -180,13 +180,15 @@ def test_reader_fast_path_reads_what_openpyxl_reads(tmp_path: Path) -> None:
     assert found.last_column == 3
 
 
-def test_text_payload_is_always_a_string_cell() -> None:
-    payload = text_payload("=HYPERLINK(\"http://x\")&<b>\x01")
-    assert payload.startswith(b' t="inlineStr"><is><t xml:space="preserve">')
-    assert b"<f>" not in payload and b"&lt;b&gt;" in payload and b"\x01" not in payload
+def test_a_text_cell_is_always_a_string_cell() -> None:
+    shared = SharedStrings(SharedTable())
+    payload = shared.payload("=HYPERLINK(\"http://x\")&<b>\x01")
+    stored = entries(shared.new)
+    assert payload.startswith(b' t="s"><v>')
+    assert b"<f>" not in payload + stored and b"&lt;b&gt;" in stored and b"\x01" not in stored
 
 
-def test_copy_replacing_keeps_every_other_member_raw_and_in_order(tmp_path: Path) -> None:
+def test_copy_edited_keeps_every_other_member_raw_and_in_order(tmp_path: Path) -> None:
     source = tmp_path / "mixed.xlsx"
     with zipfile.ZipFile(source, "w") as archive:
         archive.writestr("a.xml", b"<a/>" * 1000, zipfile.ZIP_DEFLATED)
@@ -195,7 +197,7 @@ def test_copy_replacing_keeps_every_other_member_raw_and_in_order(tmp_path: Path
         archive.writestr("z.xml", "é".encode() * 10, zipfile.ZIP_DEFLATED)
     out = io.BytesIO()
     with zipfile.ZipFile(source) as archive, source.open("rb") as raw:
-        copy_replacing(archive, raw, out, "sheet.xml", iter([b"<new>", b"</new>"]))
+        copy_edited(archive, raw, out, {"sheet.xml": iter([b"<new>", b"</new>"])})
         originals = {i.filename: i for i in archive.infolist()}
     out.seek(0)
     with zipfile.ZipFile(out) as copied:

@@ -38,15 +38,6 @@ def clean_text(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)[:MAX_CELL_TEXT]
 
 
-def text_payload(text: str) -> bytes:
-    """What follows `r="..."` (and a style) in an inline-string cell: a string cell,
-    never a formula, whatever the text starts with."""
-    text = clean_text(text)
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return (b' t="inlineStr"><is><t xml:space="preserve">' + escaped.encode("utf-8")
-            + b"</t></is></c>")
-
-
 def shared_payload(index: int) -> bytes:
     """A shared-string cell's body: always a string, never a formula."""
     return b' t="s"><v>' + str(index).encode("ascii") + b"</v></c>"

@@ -39,12 +39,6 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes:
     return info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
 
 
-def copy_replacing(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
-                   member: str, content: Iterable[bytes], level: int = 6) -> None:
-    """Write `source` to `target` with `member`'s content replaced by `content`."""
-    copy_edited(source, source_file, target, {member: content}, level=level)
-
-
 def copy_edited(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
                 replaced: Mapping[str, bytes | Iterable[bytes]],
                 added: Sequence[tuple[str, bytes]] = (), removed: Iterable[str] = (),
