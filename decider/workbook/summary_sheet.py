@@ -74,7 +74,7 @@ def _formats(book: Workbook) -> dict[str, Format]:
                       "valign": "top"},
         "wrap": {"text_wrap": True, "valign": "top"},
         "share": {"num_format": "0.0%"},
-        "index": {"num_format": "0.0", "align": "left"},
+        "index": {"num_format": "0.0", "align": "left", "valign": "top"},
         "left": {"align": "left"},
         "bold": {"bold": True},
         "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
