@@ -258,8 +258,8 @@ def _score(package: Package, strings: list[str], layout: Layout, policy: Policy
 
 def _score_inputs(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """The engine's answers for a frame whose columns are named by input field."""
-    return score_frame(frame, **{f: (f if f in frame else None) for f in FIELDS},
-                       policy=policy)
+    columns: dict[str, Any] = {f: (f if f in frame else None) for f in FIELDS}
+    return score_frame(frame, **columns, policy=policy)
 
 
 def _business_units(frame: pd.DataFrame, present: np.ndarray, totals: np.ndarray

@@ -218,7 +218,8 @@ def _kept_columns(names: list[str]) -> list[str]:
 
 def _scored(part: pd.DataFrame, inputs: dict[str, str | None], policy: Policy) -> pd.DataFrame:
     """One partition, its own columns then the results (runs on a worker)."""
-    results = score_frame(part, **inputs, policy=policy)
+    columns: dict[str, Any] = dict(inputs)
+    results = score_frame(part, **columns, policy=policy)
     out = part.copy(deep=False)
     for name in RESULT_COLUMNS:
         values = results[name]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from decider.context import NO_CONTEXT, ColumnContext
 from decider.engine import decide
 from decider.errors import DeciderInputError
 from decider.parsing import Reading, read
@@ -46,16 +47,18 @@ def score_frame(
     budget: Hashable | None = _DEFAULT,
     multi_country: Hashable | None = _DEFAULT,
     policy: Policy | None = None,
+    contexts: Mapping[str, ColumnContext] | None = None,
 ) -> pd.DataFrame:
     """Score every row of `frame`; return the result columns with the frame's index.
 
     Each keyword names the column holding that input (by default the column named like
-    the input; None: unknown for every row). A row `recommend` would refuse gets its
-    message in `issues` and no architecture.
+    the input; None: unknown for every row). `contexts` maps an input name to what its
+    column says about its values (`decider.context.ColumnContext`). A row `recommend`
+    would refuse gets its message in `issues` and no architecture.
     """
     chosen = dict(zip(INPUTS, (size, maturity, regulation, budget, multi_country), strict=True))
     arrays = {name: _as_array(_source(frame, name, column)) for name, column in chosen.items()}
-    out = score_columns(arrays, len(frame), policy=policy)
+    out = score_columns(arrays, len(frame), policy=policy, contexts=contexts)
     # Series of dtype object: pandas would otherwise copy every text column into a new
     # string array, which costs more than the scoring itself.
     return pd.DataFrame(
@@ -66,14 +69,19 @@ def score_frame(
 
 
 def score_columns(
-    columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None
+    columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None,
+    contexts: Mapping[str, ColumnContext] | None = None,
 ) -> dict[str, np.ndarray]:
     """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame (the
     Excel functions): `columns` maps each input name to a float64 array (numbers, NaN for
-    blank) or an object array of cells, or None (unknown on every row). Returns the
+    blank) or an object array of cells, or None (unknown on every row); `contexts` what
+    each column's header says about its values (see `decider.context`). Returns the
     result columns as arrays of `rows` entries."""
     policy = policy or default_policy()
-    read = {name: _read_column(policy, name, columns.get(name), rows) for name in INPUTS}
+    contexts = contexts or {}
+    read = {name: _read_column(policy, name, columns.get(name), rows,
+                               contexts.get(name, NO_CONTEXT))
+            for name in INPUTS}
     return _decide_rows(policy, read, rows)
 
 
@@ -99,12 +107,15 @@ def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
     return pd.Series(series)
 
 
-def _read_column(policy: Policy, name: str, values: np.ndarray | None, rows: int) -> _Column:
+def _read_column(policy: Policy, name: str, values: np.ndarray | None, rows: int,
+                 context: ColumnContext = NO_CONTEXT) -> _Column:
     if values is None:
         return _Column(np.full(rows, -1, np.int16), None, None)
     if len(values) != rows:
         raise ValueError(f"the {name} column has {len(values)} rows, not {rows}")
-    scale = _SCALES.get(name)
+    # Numbers placed on the policy's ranges by numpy only where nothing around them
+    # changes what they mean; otherwise each distinct number is read with its context.
+    scale = _SCALES.get(name) if context == NO_CONTEXT else None
     if values.dtype == np.float64 and scale is not None:
         return _read_numbers(policy, name, scale(policy), values)
     values = values.astype(object, copy=False)
@@ -113,7 +124,7 @@ def _read_column(policy: Policy, name: str, values: np.ndarray | None, rows: int
     suspects = _suspects(uniques)
     if len(suspects):
         codes, uniques = _split_booleans(values, codes, uniques, suspects)
-    unique_column = _read_uniques(policy, name, scale, uniques)
+    unique_column = _read_uniques(policy, name, scale, uniques, context)
     return _take(unique_column, codes)
 
 
@@ -191,7 +202,8 @@ def _is_plain_numeric(series: pd.Series) -> bool:
 
 
 def _read_uniques(
-    policy: Policy, name: str, scale: Any, uniques: np.ndarray
+    policy: Policy, name: str, scale: Any, uniques: np.ndarray,
+    context: ColumnContext = NO_CONTEXT,
 ) -> _Column:
     count = len(uniques)
     rules = np.full(count, -1, np.int16)
@@ -210,7 +222,8 @@ def _read_uniques(
         numeric_done = np.zeros(count, bool)
     for position in np.flatnonzero(~numeric_done):
         value = uniques[position]
-        reading = read(policy, name, value.value if isinstance(value, _Boolean) else value)
+        reading = read(policy, name, value.value if isinstance(value, _Boolean) else value,
+                       context)
         rules[position] = -1 if reading.rule is None else reading.rule
         flags[position] = reading.flag
         errors[position] = reading.error

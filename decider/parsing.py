@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from decider.context import NO_CONTEXT, ColumnContext, Formatted
 from decider.policy import (
     Policy,
     SectorForm,
@@ -61,6 +62,10 @@ class Reading:
     # How a value was read when that is not plain from the rule: a sector found in free
     # text, a budget converted from another currency. The batch rationale shows it.
     note: str | None = None
+    # The quantity read, in the policy's unit (employees, months of practice, euros a
+    # year; a count of countries), where the value was a quantity: what section 12's
+    # distances and answer over time are measured from. None for a phase, a level word...
+    number: Decimal | None = None
 
 
 UNKNOWN = Reading(None, "unknown")
@@ -90,30 +95,35 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def read(policy: Policy, input_name: str, value: Any) -> Reading:
-    """The reading of one input's value under `policy` (memoised per policy)."""
-    if is_blank(value):
+def read(policy: Policy, input_name: str, value: Any,
+         context: ColumnContext = NO_CONTEXT) -> Reading:
+    """The reading of one input's value under `policy`, in its column's `context`
+    (memoised per policy). `value` may be a `Formatted` number cell."""
+    if is_blank(value) or (isinstance(value, Formatted) and is_blank(value.value)):
         return UNKNOWN
     try:
-        key = (input_name, type(value), value)
+        key = (input_name, type(value), value, context)
         memo = policy.memo
         found: Reading | None = memo.get(key)
     except TypeError:  # an unhashable value: read it without the memo
-        return _read_value(policy, input_name, value)
+        return _read_value(policy, input_name, value, context)
     if found is None:
-        found = _read_value(policy, input_name, value)
+        found = _read_value(policy, input_name, value, context)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()  # the compiled patterns go too; they are rebuilt on demand
         memo[key] = found
     return found
 
 
-def _read_value(policy: Policy, input_name: str, value: Any) -> Reading:
+def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnContext
+                ) -> Reading:
     """A value not blank, read afresh: an Excel error value by its text, else by the
     input's reader."""
     if isinstance(value, str) and (code := value.strip().upper()) in EXCEL_ERRORS:
         return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error {code}: "
                                  "correct or clear that cell")
+    if isinstance(value, Formatted):  # until the readers apply number formats (section 10)
+        value = value.value
     return _READERS[input_name](policy, value)
 
 
@@ -179,6 +189,10 @@ def _pattern(policy: Policy, name: str) -> re.Pattern[str]:
     return patterns[name]
 
 
+def _as_decimal(number: Any) -> Decimal:
+    return number if isinstance(number, Decimal) else Decimal(str(number))
+
+
 def _format_number(value: Decimal | float | int) -> str:
     if isinstance(value, Decimal):
         value = value.normalize()
@@ -217,7 +231,8 @@ def _size_number(policy: Policy, number: Any, value: Any) -> Reading:
     if number <= 0:
         return _refuse(policy, "size", value, "must be above 0")
     rule = policy.size_scale.rule_for(number)
-    return Reading(rule, f"{_format_number(number)} {policy.data['size']['unit']}")
+    return Reading(rule, f"{_format_number(number)} {policy.data['size']['unit']}",
+                   number=_as_decimal(number))
 
 
 def _read_maturity(policy: Policy, value: Any) -> Reading:
@@ -246,7 +261,8 @@ def _months(policy: Policy, months: Any, value: Any, prefix: str) -> Reading:
     if months <= 0:
         return _refuse(policy, "maturity", value, "must be above 0")
     rule = policy.month_scale.rule_for(months)
-    return Reading(rule, f"{prefix}{_format_number(months)} months practising AI")
+    return Reading(rule, f"{prefix}{_format_number(months)} months practising AI",
+                   number=_as_decimal(months))
 
 
 def _read_regulation(policy: Policy, value: Any) -> Reading:
@@ -311,7 +327,7 @@ def _read_budget(policy: Policy, value: Any) -> Reading:
         return reading
     conversion = f"{show(value)} at {rate} ➜ €{_format_number(euros)}"
     return Reading(reading.rule, f"{conversion} a year ({currency} at the rate given)",
-                   note=f"budget {conversion}")
+                   note=f"budget {conversion}", number=reading.number)
 
 
 def _currency(policy: Policy, value: Any, *marks: str | None) -> str | Reading | None:
@@ -352,7 +368,7 @@ def _euros(policy: Policy, number: Any, value: Any) -> Reading:
     if number <= 0:
         return _refuse(policy, "budget", value, "must be above 0")
     rule = policy.budget_scale.rule_for(number)
-    return Reading(rule, f"€{_format_number(number)} a year")
+    return Reading(rule, f"€{_format_number(number)} a year", number=_as_decimal(number))
 
 
 def _read_multi_country(policy: Policy, value: Any) -> Reading:
