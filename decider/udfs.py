@@ -11,7 +11,9 @@ One cell or a whole portfolio
     Each argument is one cell or a range. When some are ranges they must all have the same
     shape (a column of business units, say); a single cell next to them (one budget for
     all rows) applies to every row. A range call returns a range of answers that spills,
-    computed in one vectorized pass of `score_frame`: far faster than one call per row.
+    computed in one pass of `decider.core.score_cells` (each distinct value read once,
+    each distinct combination decided once): far faster than one call per row. Neither
+    numpy nor pandas is imported: the module runs in a bare Pyodide (xlwings Lite).
 
 Blanks
     A blank cell is unknown, as in the policy. The runtimes deliver one as None or "";
@@ -43,13 +45,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import xlwings as xw
 
+from decider.core import score_cells
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
-from decider.frame import TYPE_OF, score_columns
 from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
 
@@ -172,65 +172,63 @@ def _single(value: Any) -> Any:
         if isinstance(inner, list | tuple):
             return _cell(inner[0]) if len(inner) == 1 else _RANGE
         return _cell(inner)
-    if isinstance(value, np.ndarray):
-        return _cell(value.item()) if value.size == 1 else _RANGE
+    if _is_array(value):
+        return _single(value.tolist())
     return _cell(value)
+
+
+def _is_array(value: Any) -> bool:
+    """A numpy array (from a Python caller), told without importing numpy."""
+    return type(value).__module__ == "numpy" and hasattr(value, "tolist")
 
 
 def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Policy
                ) -> list[list[Any]]:
     rows = shape[0] * shape[1]
     columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
-    given = {name: array for name, column in columns.items()
-             if column is not None and (array := _array(column)) is not None}
-    scored = score_columns(given, rows, policy=policy)
-    issues = scored["issues"]
-    refused = pd.notna(issues)
-    answers = np.where(refused, issues, scored[field])
+    scored = score_cells(columns, rows, policy=policy)
+    answers = [answer if issue is None else issue
+               for answer, issue in zip(scored[field], scored["issues"], strict=True)]
     # A row blank in every range is no business unit (a range may run past the last one),
-    # whatever single cells apply to all rows. (A range with no value at all is not in
-    # `given`: blank on every row.)
-    ranged = [given[name] for name, grid in zip(INPUTS, grids, strict=True)
-              if len(grid) * len(grid[0]) > 1 and name in given]
-    answers[_blank_rows(ranged, rows)] = ""
-    result: list[list[Any]] = answers.reshape(shape).tolist()
-    return result
+    # whatever single cells apply to all rows. (A range with no value at all is None:
+    # blank on every row.)
+    ranged = [column for column, grid in zip(columns.values(), grids, strict=True)
+              if len(grid) * len(grid[0]) > 1 and column is not None]
+    for row in _blank_rows(ranged, rows):
+        answers[row] = ""
+    width = shape[1]
+    return [answers[start:start + width] for start in range(0, rows, width)]
 
 
-def _blank_rows(columns: list[np.ndarray], rows: int) -> np.ndarray:
-    """Where every column is blank; each column is looked at only where all before it
-    were blank, so that a portfolio with few blank rows costs little."""
-    blank = np.ones(rows, bool)
-    # Number columns first: numpy tells their blanks (NaN) at once.
-    for values in sorted(columns, key=lambda values: values.dtype.kind != "f"):
-        candidates = np.flatnonzero(blank)
-        if not len(candidates):
+def _blank_rows(columns: list[list[Any]], rows: int) -> list[int]:
+    """The rows where every column is blank; each column is looked at only on the rows
+    where all before it were blank, and each distinct value is judged once."""
+    candidates: Sequence[int] = range(rows)
+    for cells in columns:
+        if not candidates:
             break
-        picked = values[candidates]
-        blank[candidates] = np.isnan(picked) if picked.dtype.kind == "f" else _blanks(picked)
-    return blank
-
-
-def _blanks(cells: np.ndarray) -> np.ndarray:
-    """`is_blank` of each cell of an object array, in numpy's loops where it can be: text
-    (which may be white space or a "not known" word such as n/a) is judged once per
-    distinct value."""
-    blank: np.ndarray = np.asarray(pd.isna(cells), bool) | (cells == "")
-    text = np.flatnonzero(~blank & (TYPE_OF(cells) == _STR))
-    if len(text):
-        codes, uniques = pd.factorize(cells[text])
-        blank[text] = np.array([is_blank(u) for u in uniques], bool)[codes]
-    return blank
-
-
-_STR = np.array([str], dtype=object)
+        judged: dict[tuple[type, Any], bool] = {}
+        still = []
+        for row in candidates:
+            value = cells[row]
+            key = (type(value), value)
+            try:
+                blank = judged.get(key)
+                if blank is None:
+                    blank = judged[key] = is_blank(value)
+            except TypeError:  # unhashable: judged every time
+                blank = is_blank(value)
+            if blank:
+                still.append(row)
+        candidates = still
+    return list(candidates)
 
 
 def _as_grid(value: Any) -> Grid:
     """A cell or a range as rows of cells: what xlwings' ndim=2 delivers, and also a
     plain value, a numpy array, or a 1-D list: a row, as xlwings reads it (Office.js
     sends a one-row range that way, once xlwings has unwrapped it)."""
-    if isinstance(value, np.ndarray):
+    if _is_array(value):
         value = value.tolist()
     if not isinstance(value, list | tuple):
         return ((value,),)
@@ -255,7 +253,7 @@ def _common_shape(grids: list[Grid]) -> tuple[int, int] | None:
 
 
 def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
-    """One column of the frame, row-major; a single cell fills every row; None: blank."""
+    """One column of cells, row-major; a single cell fills every row; None: blank."""
     if len(grid) * len(grid[0]) == 1:
         value = _cell(grid[0][0])
         return None if is_blank(value) else [value] * rows
@@ -267,24 +265,6 @@ def _flat(name: str, grid: Grid, rows: int) -> list[Any] | None:
         raise DeciderInputError(f"{DISPLAY_NAMES[name]}: the rows of this range have different "
                                 "lengths; give a rectangular range")
     return _cells(cells) if _office_js() else cells
-
-
-# What pandas would infer as numbers: a column of them goes to score_frame as float64
-# (placed on the policy's ranges by numpy). Any other column goes as Python objects, as
-# the cells are: pandas would otherwise copy text into a string array, which score_frame
-# turns back into objects.
-_NUMERIC_KINDS = frozenset({"integer", "floating", "mixed-integer-float"})
-
-
-def _array(cells: list[Any]) -> np.ndarray | None:
-    """The column for score_columns; None when every cell is None (an empty column)."""
-    array = np.array(cells, dtype=object)
-    kind = pd.api.types.infer_dtype(array, skipna=True)
-    if kind == "empty":
-        return None
-    if kind in _NUMERIC_KINDS:
-        return array.astype(np.float64)
-    return array
 
 
 def _refuse(message: str) -> str:
