@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from decider import __version__
-from decider.files import replaced_whole
+from decider.files import refuse_if_open, replaced_whole
 from decider.frame import score_frame
 from decider.palette import REPORT_ORDER
 from decider.parsing import is_blank
@@ -150,6 +150,7 @@ def score_workbook(
                             "decider writes answers into .xlsx workbooks only; use "
                             "--format csv or --format json to get them on stdout")
     target = _output_path(source, output, in_place)
+    refuse_if_open(target)  # before any work: open in Excel or LibreOffice
     if in_place:
         _backup_path(source)  # refused before any work
     policy = policy or default_policy()
