@@ -165,6 +165,8 @@ _RANGE = object()  # what `_single` answers for a range of more than one cell
 def _single(value: Any) -> Any:
     """The value of a single cell (also one wrapped as [[value]], as xlwings hands a cell
     over with ndim=2), or _RANGE. The fast path of the one-unit call."""
+    if value is None or type(value) in _PLAIN:  # a bare cell: the commonest, first
+        return value
     if isinstance(value, list | tuple):
         if len(value) != 1:
             return _RANGE
@@ -175,6 +177,9 @@ def _single(value: Any) -> Any:
     if _is_array(value):
         return _single(value.tolist())
     return _cell(value)
+
+
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _is_array(value: Any) -> bool:

@@ -15,6 +15,12 @@ has handed them the cells. Two portfolios:
 
     python scripts/bench_udf.py                 # the functions as xlwings calls them
     python scripts/bench_udf.py --through-xlwings   # also xlwings Server's own call path
+    python scripts/bench_udf.py --against b937a70   # also another git revision, same run
+
+--against runs the same measurements on another revision's decider (exported with `git
+archive` into a temporary folder) in a second process, right after this checkout's, and
+prints the two side by side: issue 15's goals are a range call under 50 ms and single
+calls no slower than before.
 
 --through-xlwings runs xlwings' Office.js call path (custom_functions_call, with its
 argument and result conversion) under XLWINGS_LICENSE_KEY=noncommercial, xlwings'
@@ -25,13 +31,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 ROWS = 10_000
@@ -100,6 +111,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--through-xlwings", action="store_true",
                         help="also time xlwings Server's custom_functions_call path")
+    parser.add_argument("--against", metavar="REVISION",
+                        help="also measure this git revision's decider, side by side")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.through_xlwings:
         # Must be set before xlwings is imported: it picks its decorators then.
@@ -112,16 +126,54 @@ def main() -> int:
     print(f"decider UDF benchmark: {options.rows:,} rows; Python "
           f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs")
     met = True
+    figures: dict[str, dict[str, float]] = {}
     for name, units in [("typical", typical), ("every form", every_form)]:
         columns = as_columns(units(options.rows))
-        verdict = _side_by_side(udfs, name, columns)
+        verdict, figures[name] = _side_by_side(udfs, name, columns)
         met = met and (verdict or name != "typical")
         if options.through_xlwings and name == "typical":
             _through_xlwings(udfs, columns)
+    if options.json:
+        print(json.dumps(figures))
+    if options.against:
+        met = _against(options.against, options.rows, figures) and met
     return 0 if met else 1
 
 
-def _side_by_side(udfs: Any, name: str, columns: list[list[list[Any]]]) -> bool:
+def _against(revision: str, rows: int, ours: dict[str, dict[str, float]]) -> bool:
+    """The same measurements on `revision`'s decider, in a second process; both printed
+    side by side. True when the range call is under the target and single calls are no
+    slower than the revision's (5% allowed for a shared machine's noise)."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory(prefix="decider-udf-") as folder:
+        archive = Path(folder) / "revision.tar"
+        subprocess.run(["git", "-C", str(root), "archive", "-o", str(archive), revision],
+                       check=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(Path(folder) / "tree", filter="data")
+        env = {**os.environ, "PYTHONPATH": str(Path(folder) / "tree")}
+        completed = subprocess.run([sys.executable, __file__, "--rows", str(rows), "--json"],
+                                   env=env, capture_output=True, text=True)
+    if not completed.stdout.strip():
+        raise SystemExit(f"the run of {revision} failed:\n{completed.stderr}")
+    theirs: dict[str, dict[str, float]] = json.loads(completed.stdout.splitlines()[-1])
+    print(f"\nside by side with {revision} (ms; single: µs a call):")
+    print(f"  {'portfolio':<12} {'range, this':>12} {'range, ' + revision:>16} "
+          f"{'single, this':>13} {'single, ' + revision:>17}")
+    met = True
+    for name, figures in ours.items():
+        other = theirs[name]
+        print(f"  {name:<12} {figures['range_ms']:12.1f} {other['range_ms']:16.1f} "
+              f"{figures['single_us']:13.1f} {other['single_us']:17.1f}")
+        met = met and figures["single_us"] <= 1.05 * other["single_us"]
+    met = met and ours["typical"]["range_ms"] < TARGET_RANGE_MS
+    print(f"  goals (range call < {TARGET_RANGE_MS:g} ms; single calls no slower than "
+          f"{revision}): {'met' if met else 'MISSED'}")
+    return met
+
+
+def _side_by_side(udfs: Any, name: str, columns: list[list[list[Any]]]
+                  ) -> tuple[bool, dict[str, float]]:
     """Rounds of (three range calls, then the same rows as single-cell calls): each round's
     ratio compares times taken moments apart, which a busy machine skews least."""
     import xlwings
@@ -139,7 +191,7 @@ def _side_by_side(udfs: Any, name: str, columns: list[list[list[Any]]]) -> bool:
     single_answer = [one_cell(row) for row in cells]
     if [answer[0] for answer in range_answer] != single_answer:
         print("MISMATCH: the range call and the single calls disagree", file=sys.stderr)
-        return False
+        return False, {}
     range_times, single_times, ratios = [], [], []
     for _ in range(ROUNDS):
         range_time = min(timings(3, lambda: udfs.ORCH_ARCH(*columns)))
@@ -161,7 +213,9 @@ def _side_by_side(udfs: Any, name: str, columns: list[list[list[Any]]]) -> bool:
     verdict = ratio >= TARGET_RATIO and range_time * 1000 < TARGET_RANGE_MS
     print(f"  targets (ratio >= {TARGET_RATIO:g}x, range call < {TARGET_RANGE_MS:g} ms): "
           f"{'met' if verdict else 'MISSED'}")
-    return verdict
+    return verdict, {"range_ms": range_time * 1000,
+                     "range_median_ms": statistics.median(range_times) * 1000,
+                     "single_us": single_time / rows * 1e6}
 
 
 def _through_xlwings(udfs: Any, columns: list[list[list[Any]]]) -> None:
