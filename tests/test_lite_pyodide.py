@@ -39,14 +39,22 @@ def _run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]
     return completed
 
 
+def _missing(reason: str) -> None:
+    """A missing tool fails in CI, where scripts/test.sh must have installed it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: run scripts/test.sh")
+    pytest.skip(f"{reason}: it runs Pyodide; scripts/test.sh installs it")
+
+
 @pytest.fixture(scope="module")
 def node() -> str:
     found = shutil.which("node")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("Node.js is not installed: run scripts/test.sh")
-        pytest.skip("Node.js (node) is not installed: it runs Pyodide; scripts/test.sh "
-                    "installs it")
+        _missing("Node.js (node) is not installed")
+    assert found is not None
+    version = _run([found, "--version"]).stdout.strip()  # v20.20.2
+    if int(version.lstrip("v").split(".")[0]) < 18:
+        _missing(f"Node.js {version} is too old for Pyodide (18 or newer)")
     return found
 
 
