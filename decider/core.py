@@ -27,6 +27,7 @@ The answers are those of `decider.frame.score_columns` row for row, as plain lis
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
@@ -102,19 +103,24 @@ class _Column:
     """The distinct readings of one input's values (as far as the answers go: the same
     rule, flag, message and note), and which of them each value seen has."""
 
-    __slots__ = ("by_meaning", "by_value", "readings")
+    __slots__ = ("by_meaning", "by_value", "lock", "readings")
 
     def __init__(self) -> None:
         self.by_value: dict[tuple[type, Any], int] = {}
         self.by_meaning: dict[tuple[Any, ...], int] = {}
         self.readings: list[Reading] = []
+        # A server may answer two calls at once: a new code and its reading go together.
+        self.lock = threading.Lock()
 
     def code_of(self, reading: Reading) -> int:
         meaning = (reading.rule, reading.flag, reading.error, reading.note)
         code = self.by_meaning.get(meaning)
         if code is None:
-            code = self.by_meaning[meaning] = len(self.readings)
-            self.readings.append(reading)
+            with self.lock:
+                code = self.by_meaning.get(meaning)
+                if code is None:
+                    self.readings.append(reading)
+                    code = self.by_meaning[meaning] = len(self.readings) - 1
         return code
 
 

@@ -325,3 +325,26 @@ def test_the_core_imports_neither_numpy_nor_pandas() -> None:
                                env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == []
+
+
+def test_calls_at_once_share_what_is_known_safely() -> None:
+    """A server may answer several calls at once under one policy: each gets the answers
+    it would get alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from decider.policy import load_policy
+
+    def portfolio(seed: int) -> dict[str, list[Any] | None]:
+        forms = {name: _FORMS[name] for name in INPUTS}
+        return {name: [forms[name][(seed * 7 + row * (i + 3)) % len(forms[name])]
+                       for row in range(300)] for i, name in enumerate(INPUTS)}
+
+    portfolios = [portfolio(seed) for seed in range(24)]
+    alone = [score_cells(columns, 300, policy=load_policy(None)) for columns in portfolios]
+    shared = load_policy(None)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda columns: score_cells(columns, 300, policy=shared),
+                                 portfolios))
+    for mine, theirs in zip(together, alone, strict=True):
+        for name in RESULT_COLUMNS:
+            assert all(_same(a, b) for a, b in zip(mine[name], theirs[name], strict=True))
