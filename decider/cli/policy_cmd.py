@@ -28,9 +28,9 @@ def policy_group() -> None:
 def show_command(policy: Policy, as_json: bool, sectors: bool, words: bool) -> None:
     """Print the policy in force (the default, or --policy FILE merged over it)."""
     if words:
-        table = word_table(policy)
-        click.echo(json.dumps(table, indent=2, ensure_ascii=False) if as_json
-                   else render_words(table))
+        vocabulary = word_table(policy)
+        click.echo(json.dumps(vocabulary, indent=2, ensure_ascii=False) if as_json
+                   else render_words(vocabulary))
         return
     if sectors:
         table = sector_table(policy)
