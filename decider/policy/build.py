@@ -32,6 +32,8 @@ def build_policy(data: Mapping[str, Any], origin: str) -> Policy:
     """Check complete policy data and compile it into a `Policy`."""
     check = Checker(origin)
     top = check.table({"policy": data}, "policy", TOP_KEYS)
+    if "reading" in data:
+        check.table(data, "reading", {"negations", "negation_prefixes", "negations_after"})
     rules = Rules()
     decision = _decision(check, data)
     weights = _weights(check, data, decision["min_known_criteria"])

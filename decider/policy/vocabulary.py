@@ -69,7 +69,7 @@ class PhraseMatcher:
     """Finds the phrases of a vocabulary in a text (see the module's docstring)."""
 
     def __init__(self, phrases: Iterable[Phrase], negations_before: Iterable[str],
-                 negations_after: Iterable[str]) -> None:
+                 negations_after: Iterable[str], prefixes: Iterable[str] = ()) -> None:
         self._by_first: dict[str, list[Phrase]] = {}
         self._whole: dict[tuple[str, ...], Phrase] = {}
         for phrase in phrases:
@@ -81,6 +81,7 @@ class PhraseMatcher:
             candidates.sort(key=lambda p: -len(p.words))
         self._before = frozenset(normalise_phrase(w) for w in negations_before)
         self._after = frozenset(normalise_phrase(w) for w in negations_after)
+        self._prefixes = frozenset(normalise_phrase(w) for w in prefixes)
 
     def phrases(self) -> list[str]:
         return [" ".join(words) for words in self._whole]
@@ -92,7 +93,7 @@ class PhraseMatcher:
     def find(self, text: str) -> list[Found]:
         """Every phrase of the text that is a candidate: not inside a longer one found, not
         negated. In the order of the text."""
-        words, negated = _words_and_negation(text, self._before)
+        words, negated = _words_and_negation(text, self._before, self._prefixes)
         found: list[Found] = []
         for start, word in enumerate(words):
             for phrase in self._by_first.get(word, ()):
@@ -107,17 +108,18 @@ class PhraseMatcher:
                 and not (f.end < len(words) and words[f.end] in self._after)]
 
 
-def _words_and_negation(text: str, negations: frozenset[str]
+def _words_and_negation(text: str, negations: frozenset[str], prefixes: frozenset[str]
                         ) -> tuple[list[str], list[bool]]:
-    """The text's words, and for each whether a negation word before it in its clause
-    reaches it."""
+    """The text's words, and for each whether a negation reaches it: a negation word
+    ("no", "without") reaches the rest of its clause, a prefix ("non-bank") the next word."""
     words: list[str] = []
     negated: list[bool] = []
     for clause in _CLAUSE_BREAK.split(text):
-        in_scope = False
+        in_scope = after_prefix = False
         for word in normalise_phrase(clause).split():
             words.append(word)
-            negated.append(in_scope)
+            negated.append(in_scope or after_prefix)
+            after_prefix = word in prefixes
             if word in negations:
                 in_scope = True
     return words, negated

@@ -39,7 +39,9 @@ class _Vocabulary:
         reading = data.get("reading", {})
         before = self.check.forms(reading.get("negations", []), "reading.negations")
         after = self.check.forms(reading.get("negations_after", []), "reading.negations_after")
-        return PhraseMatcher(self.phrases.values(), before, after)
+        prefixes = self.check.forms(reading.get("negation_prefixes", []),
+                                    "reading.negation_prefixes")
+        return PhraseMatcher(self.phrases.values(), before, after, prefixes)
 
 
 def _target(check: Checker, table: Mapping[str, int], name: Any, key: str,
