@@ -13,6 +13,7 @@ accepted. Readers never raise for a user's value. One reader serves every entry 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from decider.context import NO_CONTEXT, ColumnContext, Formatted
@@ -25,6 +26,7 @@ from decider.reading.base import (
     UNKNOWN,
     Reading,
     is_blank,
+    refuse,
     show,
 )
 from decider.reading.countries import read_multi_country
@@ -65,6 +67,8 @@ def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnCont
     if isinstance(value, str) and (code := value.strip().upper()) in EXCEL_ERRORS:
         return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error {code}: "
                                  "correct or clear that cell")
+    if isinstance(value, Decimal) and value.is_nan():  # a signaling NaN raises in arithmetic
+        return refuse(policy, input_name, "NaN", "is not a number")
     return _READERS[input_name](policy, value, context)
 
 
