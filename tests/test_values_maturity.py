@@ -239,3 +239,16 @@ def test_without_as_of_a_date_counts_to_today() -> None:
 @pytest.mark.parametrize("value", ["2024-13", "2024-02-30"])
 def test_an_impossible_date_is_refused(value: str) -> None:
     assert "not a date" in refusal(value)
+
+
+@pytest.mark.parametrize("value", [2023, "2023", 2023.0])
+def test_a_bare_year_is_refused_naming_both_readings(value: Any) -> None:
+    import pandas as pd
+
+    from decider import score_frame
+
+    message = refusal(value)
+    assert "year practice started or 2023 months" in message
+    frame = pd.DataFrame({"size": [300], "maturity": [value], "regulation": ["Medium"]})
+    assert score_frame(frame)["issues"].iloc[0] == message
+    assert phase_of("2023-06", as_of=date(2025, 6, 1)) == "over 18 months"

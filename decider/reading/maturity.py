@@ -36,6 +36,8 @@ _MONTH_NAMES = {name.casefold(): i for i, name in enumerate(calendar.month_name)
 _MONTH_NAMES.update({name.casefold(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH_NAMES["sept"] = 9
 _EXCEL_EPOCH = date(1899, 12, 30)
+# A bare whole number in this range is a year as often as months: refused, naming both.
+YEARS = (1950, 2100)
 
 
 def read_maturity(policy: Policy, value: Any, context: ColumnContext) -> Reading:
@@ -68,6 +70,11 @@ def _bare_number(policy: Policy, number: Decimal, value: Any, context: ColumnCon
         return _score(policy, number, value, context.origin)
     if context.levels:
         return _level(policy, number, context.levels, value, context.origin)
+    if YEARS[0] <= number <= YEARS[1] and number == number.to_integral_value():
+        year = int(number)
+        return refuse(policy, "maturity", value,
+                      f"could be the year practice started or {year} months: write the start "
+                      f"as a month ({year}-06) or the months with their unit")
     return _months(policy, number, value)
 
 
