@@ -160,3 +160,17 @@ def test_a_size_header_in_thousands() -> None:
     assert reading.read_as == "4,500 employees (('000) from the header)"
     typed = read(POLICY, "size", "4.5k", ColumnContext(unit=thousands))
     assert typed.number == 4500 and "typed in the cell" in (typed.note or "")
+
+
+def test_the_format_and_the_header_each_give_what_the_other_does_not() -> None:
+    # The format says millions; the header says "per month": €2M a month, €24M a year.
+    monthly = Unit(per_year=12, origin='"per month" from the header')
+    cell = Formatted(2.0, '0.0"M€"', unit=M_EUR_FORMAT)
+    reading = read(POLICY, "budget", cell, ColumnContext(unit=monthly))
+    assert reading.number == 24_000_000
+    assert reading.note is not None and "number format" in reading.note
+    assert "per month" in reading.note
+
+
+def test_a_budget_range_is_its_midpoint() -> None:
+    assert budget_of("€2-3M").startswith("€2,500,000 a year, the middle of")

@@ -25,10 +25,20 @@ _SIGN = re.compile(r"^\s*[-−–]\s*\d")
 
 
 def _cell_unit(value: Any, context: ColumnContext) -> tuple[Any, Unit | None]:
-    """The bare value and the unit it is in: the number format's, else the header's."""
-    if isinstance(value, Formatted):
-        return value.value, value.unit if value.unit is not None else context.unit
-    return value, context.unit
+    """The bare value and the unit it is in: each part of it (scale, currency, period)
+    from the number format where the format says it, else from the header."""
+    if not isinstance(value, Formatted) or value.unit is None:
+        return (value.value if isinstance(value, Formatted) else value), context.unit
+    own, header = value.unit, context.unit
+    if header is None or header.is_plain:
+        return value.value, own
+    merged = Unit(
+        multiplier=own.multiplier if own.multiplier != 1 else header.multiplier,
+        currency=own.currency or header.currency,
+        per_year=own.per_year if own.per_year != 1 else header.per_year,
+        origin="; ".join(filter(None, (own.origin, header.origin))),
+    )
+    return value.value, merged
 
 
 def read_size(policy: Policy, value: Any, context: ColumnContext) -> Reading:
