@@ -252,3 +252,9 @@ def test_a_bare_year_is_refused_naming_both_readings(value: Any) -> None:
     frame = pd.DataFrame({"size": [300], "maturity": [value], "regulation": ["Medium"]})
     assert score_frame(frame)["issues"].iloc[0] == message
     assert phase_of("2023-06", as_of=date(2025, 6, 1)) == "over 18 months"
+
+
+def test_a_phase_and_months_in_one_cell_must_vote_alike() -> None:
+    assert phase_of("Scaling (12 months)") == "Scale-up"  # both vote 50
+    message = refusal("Pilot (12 months)")  # POC votes 0, 12 months 50
+    assert "'pilot' (POC)" in message and "12 months" in message

@@ -171,6 +171,17 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
             return refuse(policy, "maturity", value, "must be above 0")
         return refuse(policy, "maturity", value)
     phases = {phase for phase, _ in readings}
+    months = _months_inside(policy, text)
+    if months is not None and not scaled:
+        # "Pilot (6 months)": the phase and the months must vote alike, else both are named.
+        month_rule = policy.month_scale.rule_for(months)
+        votes = {policy.rules["maturity"][policy.phase_order[p - 1]].vote for p in phases}
+        if votes != {policy.rules["maturity"][month_rule].vote}:
+            named = f"'{readings[0][1]}' ({_phase_label(policy, readings[0][0])})"
+            return refuse(policy, "maturity", value,
+                          f"names {named} and {format_number(months)} months "
+                          f"({policy.rules['maturity'][month_rule].label}), which vote "
+                          "differently; write one")
     if len(phases) > 1:
         named = " and ".join(dict.fromkeys(
             f"'{how}' ({_phase_label(policy, phase)})" for phase, how in readings))
@@ -178,6 +189,16 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
                       f"names two different phases: {named}; write one")
     phase, how = readings[0]
     return _phase(policy, phase, how, value, "")
+
+
+def _months_inside(policy: Policy, text: str) -> Decimal | None:
+    """Months of practice written inside a longer text ("pilot, 6 months"), if any."""
+    pattern = _months_pattern(policy).pattern.replace("(?P<n>", r"\b(?P<n>")
+    for match in re.finditer(pattern + r"\b", text):
+        if match["months"] or match["years"]:
+            number = Decimal(match["n"].replace(",", "."))
+            return number * 12 if match["years"] else number
+    return None
 
 
 def _phase_label(policy: Policy, phase: int) -> str:
