@@ -199,7 +199,7 @@ def accepted_forms(policy: Policy, input_name: str) -> str:
         rates = ", ".join(sorted(policy.rates))
         return ("a positive yearly budget in euros (2500000, 2.5M, 2,5 M€, 800k, "
                 "€500k/month), or in another currency whose rate is given with --rate "
-                f"(GBP=1.17){f'; rates given: {rates}' if rates else ''}")
+                f"(GBP=1.17){f'; rates given: {rates}' if rates else ''}; {FULL_LIST} --words")
     if input_name == "multi_country":
         return ("yes or no, a number of countries, a list of countries (DE, FR, IT) or a "
                 f"region (Global, EMEA, Nordics); {FULL_LIST} --words")
