@@ -86,7 +86,7 @@ def _months(policy: Policy, months: Decimal, value: Any, how: str = "") -> Readi
     return reading
 
 
-def _phase(policy: Policy, phase: int, read_as: str, value: Any, how: str) -> Reading:
+def _phase(policy: Policy, phase: int, read_as: str, value: Any) -> Reading:
     order = policy.phase_order
     rule = order[max(1, min(phase, len(order))) - 1]
     label = policy.rules["maturity"][rule].label
@@ -102,7 +102,7 @@ def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = ""
                       "names a scale of fewer than 2 levels")
     phase = 1 + math.floor(4 * (n - 1) / levels)
     where = f" ({origin})" if origin else ""
-    return _phase(policy, phase, f"{format_number(n)} of {levels}{where}", value, "")
+    return _phase(policy, phase, f"{format_number(n)} of {levels}{where}", value)
 
 
 def _score(policy: Policy, score: Decimal, value: Any, origin: str = "") -> Reading:
@@ -110,7 +110,7 @@ def _score(policy: Policy, score: Decimal, value: Any, origin: str = "") -> Read
         return refuse(policy, "maturity", value, "is a score outside 0 to 100")
     phase = 1 + sum(1 for bound in policy.score_bounds if score >= bound)
     where = f", {origin}" if origin else ""
-    return _phase(policy, phase, f"score {format_number(score)} of 100{where}", value, "")
+    return _phase(policy, phase, f"score {format_number(score)} of 100{where}", value)
 
 
 def _text(policy: Policy, value: str, context: ColumnContext) -> Reading:
@@ -188,7 +188,7 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
         return refuse(policy, "maturity", value,
                       f"names two different phases: {named}; write one")
     phase, how = readings[0]
-    return _phase(policy, phase, how, value, "")
+    return _phase(policy, phase, how, value)
 
 
 def _months_inside(policy: Policy, text: str) -> Decimal | None:
@@ -248,7 +248,8 @@ def _dated(policy: Policy, year: int, month: int, day: int, value: Any,
 def _serial_date(policy: Policy, serial: Any, value: Any, context: ColumnContext) -> Reading:
     if not is_number(serial) or not math.isfinite(serial) or not 1 <= serial < 2958466:
         return refuse(policy, "maturity", serial, "is formatted as a date but is no date")
-    return _since(policy, _EXCEL_EPOCH + timedelta(days=int(serial)), value, context)
+    start = _EXCEL_EPOCH + timedelta(days=int(serial))
+    return _since(policy, start, start.isoformat(), context)
 
 
 def _since(policy: Policy, start: date, value: Any, context: ColumnContext) -> Reading:
