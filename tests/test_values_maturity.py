@@ -258,3 +258,14 @@ def test_a_phase_and_months_in_one_cell_must_vote_alike() -> None:
     assert phase_of("Scaling (12 months)") == "Scale-up"  # both vote 50
     message = refusal("Pilot (12 months)")  # POC votes 0, 12 months 50
     assert "'pilot' (POC)" in message and "12 months" in message
+
+
+@pytest.mark.parametrize(("text", "rule"), [("6-12 months", "6 to 18 months"),
+                                             ("2-3 years", "over 18 months")])
+def test_a_range_of_months_within_one_vote_is_its_middle(text: str, rule: str) -> None:
+    assert phase_of(text) == rule
+
+
+@pytest.mark.parametrize("text", ["3-9 months", "1-2 years"])
+def test_a_range_of_months_across_two_votes_is_refused(text: str) -> None:
+    assert "across two votes" in refusal(text)

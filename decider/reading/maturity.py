@@ -27,6 +27,7 @@ _SCALE = re.compile(
     r"(?:\s*(?:/|of|out of)\s*(?P<of>\d+))?\b"
     r"|(?<![\d.])(?P<n2>\d+(?:\.\d+)?)\s*(?:/|of|out of)\s*(?P<of2>\d+)\b"
 )
+_MONTH_RANGE = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|–|to)\s*(?P<high>.+)")
 _PERCENT = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*%")
 _MONTHS = r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:(?P<months>{months})|(?P<years>{years}))?"
 _ISO_DATE = re.compile(r"(?:since |started |start )?(?P<y>\d{4})[-/.](?P<m>\d{1,2})"
@@ -123,6 +124,9 @@ def _text(policy: Policy, value: str, context: ColumnContext) -> Reading:
         return dated
     if (percent := _PERCENT.fullmatch(text)) is not None:
         return _score(policy, Decimal(percent["n"].replace(",", ".")), value)
+    ranged = _month_range(policy, text, value)
+    if ranged is not None:
+        return ranged
     months = _months_pattern(policy).fullmatch(text)
     if months is not None:
         number = Decimal(months["n"].replace(",", "."))
@@ -132,6 +136,34 @@ def _text(policy: Policy, value: str, context: ColumnContext) -> Reading:
             return _months(policy, number, value)
         return _bare_number(policy, number, value, context)
     return _words_and_scales(policy, text, value, context)
+
+
+def _month_range(policy: Policy, text: str, value: Any) -> Reading | None:
+    """"6-12 months": read when both ends vote alike, else refused naming both."""
+    found = _MONTH_RANGE.fullmatch(text)
+    if found is None:
+        return None
+    low_text = found["low"]
+    high = _months_pattern(policy).fullmatch(found["high"])
+    if high is None or not (high["months"] or high["years"]):
+        return None
+    factor = 12 if high["years"] else 1
+    ends = [Decimal(n.replace(",", ".")) * factor for n in (low_text, high["n"])]
+    if not 0 < ends[0] < ends[1]:
+        return refuse(policy, "maturity", value, "is a range whose first end is not below "
+                                                 "its second")
+    rules = [policy.month_scale.rule_for(end) for end in ends]
+    votes = {policy.rules["maturity"][rule].vote for rule in rules}
+    shown = f"{format_number(ends[0])} to {format_number(ends[1])} months"
+    if len(votes) > 1:
+        labels = " and ".join(policy.rules["maturity"][rule].label for rule in rules)
+        return refuse(policy, "maturity", value,
+                      f"is a range ({shown}) across two votes ({labels}): write one value")
+    middle = (ends[0] + ends[1]) / 2
+    reading = _months(policy, middle, value)
+    return noted(Reading(reading.rule, f"{reading.read_as}, the middle of {shown}",
+                         number=middle), "maturity", value,
+                 f"read as {format_number(middle)} months, the middle of {shown}")
 
 
 def _months_pattern(policy: Policy) -> re.Pattern[str]:
