@@ -91,10 +91,8 @@ def write_policy_sheet(workbook: Workbook, policy: Policy, formats: Mapping[str,
     sheet.write(1, 0, "Edit the yellow cells (and the sources): `decider score --policy` "
                 "and `decider recommend --policy` read them all; the Portfolio's native "
                 "formulas read the bounds, votes, weights and sector levels, and match the "
-                "labels exactly (free text such as 'Retail Banking' or 'DORA', survey words and "
-                "scales such as 'Production' or 'Level 3', start dates, '~450', '€500k/month', "
-                "country lists, the 'Also accepted' forms and other currencies are decider's "
-                "reading: they show 'Check inputs' there); "
+                "labels exactly (free text such as 'Retail Banking', the 'Also accepted' forms "
+                "and other currencies are decider's reading: they show 'Check inputs' there); "
                 "the add-in's =ORCH_ARCH reads the policy file named in its last argument or in "
                 "DECIDER_POLICY (this workbook's path works). Labels stay as they are: the "
                 "dropdowns and formulas use them.", formats["note"])
