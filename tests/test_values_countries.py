@@ -64,3 +64,9 @@ def test_an_unknown_word_is_refused_short() -> None:
     with pytest.raises(DeciderInputError) as error:
         recommend(40, "POC", "Light", None, "Atlantis, DE")
     assert "'atlantis'" in error.value.one_line and "decider policy show" in error.value.one_line
+
+
+@pytest.mark.parametrize(("text", "yes"), [("Yes (EU)", True), ("No (Germany only)", False),
+                                            ("yes (DE, FR)", True)])
+def test_a_yes_or_no_with_an_explanation(text: str, yes: bool) -> None:
+    assert several(text) == yes

@@ -58,6 +58,12 @@ def read_multi_country(policy: Policy, value: Any) -> Reading:
         count = int(counted["int"])
         return noted(_countries(policy, count, f"{count} countries"), "multi_country", value,
                      f"read as {count} countries")
+    word = normalise_label(text.split("(")[0]) if text.endswith(")") else ""
+    if word in policy.multi_country_yes or word in policy.multi_country_no:
+        # "Yes (DE, FR)", "No (Germany only)": the word, its explanation aside.
+        yes = word in policy.multi_country_yes
+        return noted(_countries(policy, None if yes else 0, "yes" if yes else "no"),
+                     "multi_country", value, f"read as {'yes' if yes else 'no'}")
     return _listed(policy, value, text)
 
 
