@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from values_agree import assert_entry_points_agree
 
 from decider import DeciderInputError, recommend
 from decider.context import ColumnContext, Formatted, Unit
@@ -174,3 +175,12 @@ def test_the_format_and_the_header_each_give_what_the_other_does_not() -> None:
 
 def test_a_budget_range_is_its_midpoint() -> None:
     assert budget_of("€2-3M").startswith("€2,500,000 a year, the middle of")
+
+
+def test_every_form_reads_alike_in_score_frame_and_orch_arch() -> None:
+    sizes = ["~450", "approx. 300", "c. 1,200", "+/- 300", "300-400", "2k-3k", "450 FTE",
+             "450 (incl. contractors)", "1.200", "12.500", "400-300"]
+    budgets = ["500 T€", "500 TEUR", "2 Mio. €", "2 MM", "1 Mrd. €", "1.200.000 €",
+               "€500k/month", "€1M per quarter", "€3M p.a.", "1.250M", "$500k/month"]
+    assert_entry_points_agree([(s, "POC", "Medium", None, None) for s in sizes]
+                              + [(300, "POC", "Medium", b, None) for b in budgets])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from values_agree import assert_entry_points_agree
 
 from decider import DeciderInputError, recommend
 
@@ -70,3 +71,9 @@ def test_an_unknown_word_is_refused_short() -> None:
                                             ("yes (DE, FR)", True)])
 def test_a_yes_or_no_with_an_explanation(text: str, yes: bool) -> None:
     assert several(text) == yes
+
+
+def test_every_form_reads_alike_in_score_frame_and_orch_arch() -> None:
+    forms = ["global", "EMEA", "Nordics", "domestic", "UK only", "only Germany", "DE, FR, IT",
+             "US & CA", "Trinidad and Tobago", "Nordics (4)", "Yes (EU)", "Atlantis, DE", "NO"]
+    assert_entry_points_agree([(40, "POC", "Light", None, form) for form in forms])

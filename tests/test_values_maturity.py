@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from values_agree import assert_entry_points_agree
 
 from decider import DeciderInputError, recommend
 from decider.context import ColumnContext, Formatted
@@ -269,3 +270,9 @@ def test_a_range_of_months_within_one_vote_is_its_middle(text: str, rule: str) -
 @pytest.mark.parametrize("text", ["3-9 months", "1-2 years"])
 def test_a_range_of_months_across_two_votes_is_refused(text: str) -> None:
     assert "across two votes" in refusal(text)
+
+
+def test_every_form_reads_alike_in_score_frame_and_orch_arch() -> None:
+    forms = [w for w, _ in WORDS + LEVELS] + ["Level 3", "L3", "3/5", "Stage 2 of 4", "Tier 2",
+                                             "Phase 4", "Managed", "85%", "Mar 2024"]
+    assert_entry_points_agree([(300, form, "Medium", None, None) for form in forms])

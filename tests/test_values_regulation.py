@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from values_agree import assert_entry_points_agree
 
 from decider import DeciderInputError, recommend
 
@@ -133,3 +134,9 @@ def test_an_unknown_value_is_short_with_a_suggestion_and_the_full_list() -> None
     message = refusal("HIPPAA")
     assert "did you mean" in message and "decider policy show" in message
     assert len(message) < 400
+
+
+def test_every_form_reads_alike_in_score_frame_and_orch_arch() -> None:
+    forms = [w for words in LEVEL_WORDS.values() for w in words] + [r[0] for r in REGIMES]
+    forms += ["ISO 27001", "AI Act", "Retail - no health data", "DORA, GDPR"]
+    assert_entry_points_agree([(300, "Scale-up", form, None, None) for form in forms])
