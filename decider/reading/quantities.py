@@ -119,10 +119,11 @@ def _number(digits: str, has_multiplier: bool) -> Decimal:
         if re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", text):
             if text.count(".") == 1 and has_multiplier:
                 head, tail = text.split(".")
+                short = f"{head}.{tail.rstrip('0')}".rstrip(".")
                 raise NotANumber(
-                    f"could be {head}.{tail} or {head}{tail} (a dot before three digits "
-                    f"groups thousands in much of Europe): write {head}.{tail.rstrip('0')} "
-                    f"or {head}{tail} with no dot")
+                    f"could be {short} or {head}{tail} before its multiplier (a dot before "
+                    f"three digits groups thousands in much of Europe): write {short} or "
+                    f"{head}{tail}")
             return Decimal(text.replace(".", ""))
         if re.fullmatch(r"\d+\.\d+", text):
             return Decimal(text)
