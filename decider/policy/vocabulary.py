@@ -100,12 +100,23 @@ class PhraseMatcher:
                 end = start + len(phrase.words)
                 if tuple(words[start:end]) == phrase.words:
                     found.append(Found(phrase, start, end))
-        found = [f for f in found if not any(
-            o is not f and o.start <= f.start and f.end <= o.end
-            and (o.end - o.start) > (f.end - f.start) for o in found)]
+        found = _outermost(found)
         return [f for f in found
                 if not negated[f.start]
                 and not (f.end < len(words) and words[f.end] in self._after)]
+
+
+def _outermost(found: list[Found]) -> list[Found]:
+    """The phrases not inside a longer one found, in the order of the text: one sweep by
+    start (a longer phrase first), so a hostile cell of thousands of words stays cheap."""
+    kept: list[Found] = []
+    reach = -1
+    for one in sorted(found, key=lambda f: (f.start, -f.end)):
+        if one.end <= reach:
+            continue
+        kept.append(one)
+        reach = one.end
+    return kept
 
 
 def _words_and_negation(text: str, negations: frozenset[str], prefixes: frozenset[str]
