@@ -87,3 +87,11 @@ def test_the_same_text_reads_the_same_in_every_input_twice(text: str) -> None:
 def test_dates_and_datetimes_are_maturity_only() -> None:
     assert read(POLICY, "maturity", date(2020, 1, 1)).rule is not None
     assert read(POLICY, "size", datetime(2020, 1, 1)).error is not None
+
+
+def test_a_cell_of_thousands_of_words_is_read() -> None:
+    text = "bank retail no health data, " * 1200
+    assert read(POLICY, "regulation", text).rule is not None
+    for name in ("size", "maturity", "budget", "multi_country"):
+        reading = read(POLICY, name, text)
+        assert reading.error is not None and len(reading.error) < 600
