@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, Reading, read, show
 from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
@@ -92,16 +94,20 @@ def recommend(
     multi_country: Any = None,
     *,
     policy: Policy | None = None,
+    as_of: date | None = None,
 ) -> Result:
     """Recommend an architecture for one business unit.
 
     Each input may be text as a user types it, a number, a boolean or blank (None, "",
-    NaN): blank means unknown. Raises `DeciderInputError` for a value that cannot be
-    read, or when too little is known to decide.
+    NaN): blank means unknown. A maturity given as a start date ("2024-03") counts its
+    months to `as_of` (default: today). Raises `DeciderInputError` for a value that
+    cannot be read, or when too little is known to decide.
     """
     policy = policy or default_policy()
     values = (size, maturity, regulation, budget, multi_country)
-    readings = [read(policy, name, value) for name, value in zip(INPUTS, values, strict=True)]
+    dated = NO_CONTEXT if as_of is None else ColumnContext(as_of=as_of)
+    readings = [read(policy, name, value, dated if name == "maturity" else NO_CONTEXT)
+                for name, value in zip(INPUTS, values, strict=True)]
     problems = [r.error for r in readings if r.error]
     if problems:
         raise DeciderInputError(problems)

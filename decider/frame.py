@@ -21,6 +21,7 @@ from decider.engine import decide
 from decider.errors import DeciderInputError
 from decider.parsing import Reading, read
 from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
+from decider.reading.maturity import YEARS
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
                   "issues")
@@ -239,6 +240,9 @@ def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.nd
     left unknown, the rest read one at a time (zero, negatives, infinities)."""
     rules = np.full(len(numbers), -1, np.int16)
     good = np.isfinite(numbers) & (numbers > 0)
+    if name == "maturity":  # a whole number that may be a year is the reader's to refuse
+        good &= ~((numbers >= YEARS[0]) & (numbers <= YEARS[1])
+                  & (numbers == np.floor(numbers)))
     conditions = [
         (numbers <= b.limit) if b.inclusive else (numbers < b.limit)
         for b in scale.bounds[:-1] if b.limit is not None

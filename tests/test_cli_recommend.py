@@ -65,7 +65,8 @@ def test_a_bad_value_is_one_line_and_exit_1() -> None:
     assert out == ""
     assert err.strip().splitlines() == [
         "Error: size '$3M' is not recognised; accepted: a positive number of employees "
-        "(4200, 4 200, 4,200, 4.2k) or a band (<100, 100-500, 500-5k, 5k+)"]
+        "(4200, 4 200, 4,200, 4.2k, ~450) or a band (<100, 100-500, 500-5k, 5k+); "
+        "all forms: decider policy show"]
 
 
 def test_too_little_information_names_what_is_missing() -> None:

@@ -22,14 +22,23 @@ def policy_group() -> None:
 @json_option
 @click.option("--sectors", is_flag=True,
               help="Only the sector table: each sector's level, forms and source.")
-def show_command(policy: Policy, as_json: bool, sectors: bool) -> None:
+@click.option("--words", is_flag=True,
+              help="Only the words decider reads: maturity words and model levels, "
+                   "regulation words and regimes, countries, multipliers and periods.")
+def show_command(policy: Policy, as_json: bool, sectors: bool, words: bool) -> None:
     """Print the policy in force (the default, or --policy FILE merged over it)."""
+    if words:
+        vocabulary = word_table(policy)
+        click.echo(json.dumps(vocabulary, indent=2, ensure_ascii=False) if as_json
+                   else render_words(vocabulary))
+        return
     if sectors:
         table = sector_table(policy)
         click.echo(json.dumps(table, indent=2, ensure_ascii=False) if as_json
                    else render_sectors(table))
         return
-    click.echo(policy.to_json() if as_json else render_policy(policy))
+    click.echo(policy.to_json() if as_json
+               else f"{render_policy(policy)}\n\n{render_words(word_table(policy))}")
 
 
 def sector_table(policy: Policy) -> list[dict[str, Any]]:
@@ -71,3 +80,74 @@ def render_policy(policy: Policy) -> str:
             flag = " (mandatory: Centralized)" if rule.mandatory else ""
             lines.append(f"  {rule.label:<34} vote {float(rule.vote):>5g}{flag}   {rule.source}")
     return "\n".join(lines)
+
+
+def word_table(policy: Policy) -> dict[str, Any]:
+    """The vocabulary of section 9, from the policy data, grouped as a reader looks for it."""
+    data = policy.data
+    maturity, regulation = data["maturity"], data["regulation"]
+    by_phase: dict[str, list[str]] = {
+        phase: list(entry.get("forms", [])) for phase, entry in maturity["phases"].items()}
+    for word, phase in maturity.get("words", {}).items():
+        by_phase.setdefault(phase, []).append(word)
+    by_level: dict[str, list[str]] = {
+        level: list(entry.get("forms", [])) for level, entry in regulation["levels"].items()}
+    for word, level in regulation.get("words", {}).items():
+        by_level.setdefault(level, []).append(word)
+    return {
+        "maturity words": by_phase,
+        "maturity models": {name: {"levels": model.get("levels", {}),
+                                   "source": model.get("source", "")}
+                            for name, model in maturity.get("models", {}).items()},
+        "maturity refused as ambiguous": dict(maturity.get("ambiguous", {})),
+        "maturity scales": (f"Level n, Ln, Lvl n, n/N, n of N, Stage n of N, Tier n: phase "
+                            f"1 + floor(4(n-1)/N); N = {maturity.get('default_levels', 5)} "
+                            f"when not given; Phase n is the article's phase n; a score or "
+                            f"n% below {maturity.get('score_bounds', [])} is phase 1, 2, 3, "
+                            "else 4; a date is when practice started"),
+        "regulation words": by_level,
+        "regulation regimes": {name: {"reads as": regime.get("reads_as"),
+                                      "forms": regime.get("forms", []),
+                                      "source": regime.get("source", "")}
+                               for name, regime in regulation.get("regimes", {}).items()},
+        "regulation refused": dict(regulation.get("not_regulations", {})),
+        "sectors": "decider policy show --sectors",
+        "negations": {"before": data.get("reading", {}).get("negations", []),
+                      "after": data.get("reading", {}).get("negations_after", [])},
+        "multi-country yes": data["multi_country"]["yes"],
+        "multi-country no": data["multi_country"]["no"],
+        "countries": "ISO 3166 names and codes (pycountry), and: " + ", ".join(
+            f"{name} = {code}" for name, code in data["multi_country"].get("aliases", {})
+            .items()),
+        "multipliers": data["numbers"]["multipliers"],
+        "approximate": data["numbers"].get("approximate", []),
+        "periods (how many in a year)": {**{w: 1 for w in data["budget"].get(
+            "period_words", [])}, **data["budget"].get("periods", {})},
+    }
+
+
+def render_words(table: dict[str, Any]) -> str:
+    lines = ["words decider reads (section 9 of the policy):"]
+    for title, entry in table.items():
+        lines.append("")
+        lines.append(f"{title}:")
+        if isinstance(entry, str):
+            lines.append(f"  {entry}")
+        elif isinstance(entry, list):
+            lines.append(f"  {', '.join(map(str, entry))}")
+        else:
+            for key, value in entry.items():
+                if isinstance(value, dict):
+                    shown = "; ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+                else:
+                    shown = _flat(value)
+                lines.append(f"  {key}: {shown}")
+    return "\n".join(lines)
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k} = {v}" for k, v in value.items())
+    return str(value)

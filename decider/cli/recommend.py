@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import click
 
@@ -13,10 +14,12 @@ from decider.policy import Policy
 
 _INPUT_HELP = {
     "size": "Employees: 4200, 4 200, 4,200, 4.2k, or a band <100, 100-500, 500-5k, 5k+.",
-    "maturity": "AI maturity: POC, Scale-up, Mature, Enterprise, or months (9, 18m, 2 years).",
-    "regulation": "Light, Medium, Strong, Critical, or a sector (Finance, Healthcare, ...).",
-    "budget": 'Yearly AI budget in euros: 2500000, 2.5M, "2,5 M€", 800k, "EUR 3M".',
-    "multi-country": "yes/no, TRUE/FALSE, or a number of countries.",
+    "maturity": "AI maturity: POC, Scale-up, Mature, Enterprise (also pilot, production, "
+                "BAU, Level 3, 3/5, 85%), months (9, 18m, 2 years) or a start date (2024-03).",
+    "regulation": "Light, Medium, Strong, Critical, a sector (Finance, Healthcare, ...) or a "
+                  "regulation (DORA, HIPAA, NIS2, GDPR, ...).",
+    "budget": 'Yearly AI budget in euros: 2500000, 2.5M, "2,5 M€", 800k, "€500k/month".',
+    "multi-country": "yes/no, a number of countries, a list (DE, FR, IT) or a region (EMEA).",
 }
 
 
@@ -26,6 +29,8 @@ _INPUT_HELP = {
 @click.option("--regulation", help=_INPUT_HELP["regulation"])
 @click.option("--budget", help=_INPUT_HELP["budget"])
 @click.option("--multi-country", "multi_country", help=_INPUT_HELP["multi-country"])
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DATE",
+              help="The day a maturity start date is counted to (YYYY-MM-DD). Default: today.")
 @policy_option
 @rate_option
 @json_option
@@ -35,6 +40,7 @@ def recommend_command(
     regulation: str | None,
     budget: str | None,
     multi_country: str | None,
+    as_of: datetime | None,
     policy: Policy,
     as_json: bool,
 ) -> None:
@@ -45,7 +51,8 @@ def recommend_command(
         decider recommend --size 300 --maturity Scale-up --regulation Medium --budget "2,5 M€"
     """
     try:
-        result = recommend(size, maturity, regulation, budget, multi_country, policy=policy)
+        result = recommend(size, maturity, regulation, budget, multi_country, policy=policy,
+                           as_of=None if as_of is None else as_of.date())
     except DeciderInputError as error:
         raise click.ClickException(error.one_line) from None
     if as_json:

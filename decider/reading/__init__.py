@@ -1,0 +1,83 @@
+"""Reading one input value: what a user typed (or a cell holds) -> the rule it falls under.
+
+Every reader takes any value (text, number, boolean, blank, a `Formatted` number cell)
+and returns a `Reading`: the index of the policy rule that votes, what the value was read
+as, or an error message that names the input, repeats the value and says what is
+accepted. Readers never raise for a user's value. One reader serves every entry point
+(`recommend`, the Excel functions, `score_frame`, `decider score`).
+
+- `base`: the `Reading`, blanks, refusals; `quantities`: numbers in text;
+- `amounts`: size and budget; `maturity`; `regulation`; `countries`: multi-country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from decider.context import NO_CONTEXT, ColumnContext, Formatted
+from decider.policy import Policy
+from decider.reading.amounts import read_budget, read_size
+from decider.reading.base import (
+    DISPLAY_NAMES,
+    EXCEL_ERRORS,
+    NOT_KNOWN,
+    UNKNOWN,
+    Reading,
+    is_blank,
+    refuse,
+    show,
+)
+from decider.reading.countries import read_multi_country
+from decider.reading.maturity import read_maturity
+from decider.reading.regulation import read_regulation
+
+__all__ = ["DISPLAY_NAMES", "EXCEL_ERRORS", "NOT_KNOWN", "UNKNOWN", "Reading", "is_blank",
+           "read", "show"]
+
+# Where the memo of readings is cleared, so that a long Excel session stays small.
+_MEMO_LIMIT = 250_000
+
+
+def read(policy: Policy, input_name: str, value: Any,
+         context: ColumnContext = NO_CONTEXT) -> Reading:
+    """The reading of one input's value under `policy`, in its column's `context`
+    (memoised per policy). `value` may be a `Formatted` number cell."""
+    if is_blank(value) or (isinstance(value, Formatted) and is_blank(value.value)):
+        return UNKNOWN
+    try:
+        key = (input_name, type(value), value, context)
+        memo = policy.memo
+        found: Reading | None = memo.get(key)
+    except TypeError:  # an unhashable value: read it without the memo
+        return _read_value(policy, input_name, value, context)
+    if found is None:
+        found = _read_value(policy, input_name, value, context)
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()  # the compiled patterns go too; they are rebuilt on demand
+        memo[key] = found
+    return found
+
+
+def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnContext
+                ) -> Reading:
+    """A value not blank, read afresh: an Excel error value by its text, else by the
+    input's reader."""
+    if isinstance(value, str) and (code := value.strip().upper()) in EXCEL_ERRORS:
+        return Reading(None, "", f"{DISPLAY_NAMES[input_name]} holds the Excel error {code}: "
+                                 "correct or clear that cell")
+    if isinstance(value, Decimal) and value.is_nan():  # a signaling NaN raises in arithmetic
+        return refuse(policy, input_name, "NaN", "is not a number")
+    return _READERS[input_name](policy, value, context)
+
+
+_READERS: dict[str, Callable[[Policy, Any, ColumnContext], Reading]] = {
+    "size": read_size,
+    "maturity": read_maturity,
+    "regulation": lambda policy, value, _context: read_regulation(
+        policy, value.value if isinstance(value, Formatted) else value),
+    "budget": read_budget,
+    "multi_country": lambda policy, value, _context: read_multi_country(
+        policy, value.value if isinstance(value, Formatted) else value),
+}
