@@ -26,9 +26,15 @@ from decider.frame import score_frame
 from decider.palette import REPORT_ORDER
 from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
-from decider.workbook.edits import PackageEdit
+from decider.workbook.answers.plan import plan_cells, refuse_conflicts
+from decider.workbook.answers.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.errors import WorkbookError
-from decider.workbook.layout import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.opening import Package, open_package
+from decider.workbook.package.shared import SharedStrings
+from decider.workbook.package.strings import read_shared_strings, read_shared_table
+from decider.workbook.package.writer import SheetEdit
+from decider.workbook.portfolio.layout import (
     FIELDS,
     HEADER_SEARCH_ROWS,
     REQUIRED,
@@ -42,16 +48,10 @@ from decider.workbook.layout import (
     refuse_ambiguous,
     show_headers,
 )
-from decider.workbook.package import Package, open_package
-from decider.workbook.plan import plan_cells, refuse_conflicts
-from decider.workbook.reader import Scan, scan
-from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
-from decider.workbook.shared import SharedStrings
-from decider.workbook.strings import read_shared_strings, read_shared_table
-from decider.workbook.summary import add_summary, check_sheet_name
-from decider.workbook.summary_facts import SummaryFacts, summary_facts, unit_names
-from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
-from decider.workbook.writer import SheetEdit
+from decider.workbook.portfolio.reader import Scan, scan
+from decider.workbook.portfolio.totals import describe, label_rows_of_table, table_totals_rows
+from decider.workbook.summary.add import add_summary, check_sheet_name
+from decider.workbook.summary.facts import SummaryFacts, summary_facts, unit_names
 
 ARCHITECTURES = REPORT_ORDER
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")

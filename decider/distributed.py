@@ -29,7 +29,7 @@ from decider.batch import ARCHITECTURES, ScoreSummary
 from decider.errors import DeciderInputError
 from decider.frame import RESULT_COLUMNS, score_frame
 from decider.policy import Policy, default_policy
-from decider.workbook.layout import (
+from decider.workbook.portfolio.layout import (
     FIELDS,
     REQUIRED,
     best_header_row,

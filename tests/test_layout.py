@@ -26,7 +26,7 @@ from decider import recommend, score_rows, score_workbook
 from decider.batch import ScoreSummary
 from decider.cli import cli
 from decider.errors import DeciderInputError
-from decider.workbook.layout import FIELD_WORDS
+from decider.workbook.portfolio.layout import FIELD_WORDS
 
 RESULTS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
            "Decider issues")

@@ -35,7 +35,7 @@ from test_lossless import (
 )
 
 from decider.batch import score_workbook
-from decider.workbook.scored import HIGHLIGHTS
+from decider.workbook.answers.scored import HIGHLIGHTS
 
 RECOMMENDATION_VALUES = ("Centralized", "Hybrid", "Decentralized")
 

@@ -24,7 +24,7 @@ from decider.batch import (
 from decider.cli.options import policy_option, rate_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
-from decider.workbook.layout import FIELDS
+from decider.workbook.portfolio.layout import FIELDS
 
 
 class FileProblem(click.ClickException):

@@ -17,9 +17,9 @@ from typing import IO
 import numpy as np
 
 from decider.palette import ARCHITECTURE_COLOURS
-from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
-from decider.workbook.manifest import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.manifest import (
     SHARED_STRINGS_REL,
     SHARED_STRINGS_TYPE,
     STYLES_REL,
@@ -29,14 +29,14 @@ from decider.workbook.manifest import (
     relative_target,
     rels_part,
 )
-from decider.workbook.package import Package, relationships
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.shared import MAIN_NS, SharedStrings, appended, new_part
-from decider.workbook.sheet import split
-from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
-from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_styles
-from decider.workbook.tables import TableArea, grow_table, growth_note, sheet_tables
-from decider.workbook.writer import RewriteStats, SheetEdit, rewrite
+from decider.workbook.package.opening import Package, relationships
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.shared import MAIN_NS, SharedStrings, appended, new_part
+from decider.workbook.package.sheet import split
+from decider.workbook.package.sheetformat import column_styles, with_highlights, with_widths
+from decider.workbook.package.styles import CellLook, Highlight, StylesResult, extend_styles
+from decider.workbook.package.tables import TableArea, grow_table, growth_note, sheet_tables
+from decider.workbook.package.writer import RewriteStats, SheetEdit, rewrite
 
 # The template's palette: fill, font.
 HIGHLIGHTS = {name: Highlight(fill.lstrip("#"), font.lstrip("#"))

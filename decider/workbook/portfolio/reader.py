@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from decider.workbook.package import Package
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.sheet import (
+from decider.workbook.package.opening import Package
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.sheet import (
     ROWS,
     Cell,
     Syntax,
@@ -29,7 +29,7 @@ from decider.workbook.sheet import (
     row_number,
     split,
 )
-from decider.workbook.totals import LabelFinder, is_aggregate
+from decider.workbook.portfolio.totals import LabelFinder, is_aggregate
 
 _CACHE_LIMIT = 100_000
 
@@ -44,7 +44,7 @@ class Scan:
     last_column: int = 0  # the rightmost column holding anything, over the whole sheet
     merges: list[str] = field(default_factory=list)
     dimension: str | None = None
-    # Totals rows (see decider.workbook.totals): rows whose filled input cells are all
+    # Totals rows (see decider.workbook.portfolio.totals): rows whose filled input cells are all
     # formulas, one an aggregate; rows whose first text cell in `labels` is "Total"...
     aggregate_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     label_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.sheet import (
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.sheet import (
     ROWS,
     SheetParts,
     Syntax,

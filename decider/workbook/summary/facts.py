@@ -14,8 +14,8 @@ import pandas as pd
 from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
 from decider.parsing import read
 from decider.policy import Policy
-from decider.workbook.package import Package
-from decider.workbook.sheet import cells_of, decode_cell, numbered_rows, split
+from decider.workbook.package.opening import Package
+from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split
 
 SHEET_NAME = "Decider summary"
 ARCHITECTURES = REPORT_ORDER

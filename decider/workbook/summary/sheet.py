@@ -14,9 +14,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from decider.workbook.package import safe_parser
-from decider.workbook.stylemerge import MAIN
-from decider.workbook.summary_facts import (
+from decider.workbook.package.opening import safe_parser
+from decider.workbook.package.stylemerge import MAIN
+from decider.workbook.summary.facts import (
     ARCHITECTURES,
     COLOURS,
     SHEET_NAME,

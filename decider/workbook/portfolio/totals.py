@@ -25,9 +25,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from decider.workbook.package import Package
-from decider.workbook.sheet import Syntax, cells_of, decode_cell, row_number
-from decider.workbook.tables import sheet_tables
+from decider.workbook.package.opening import Package
+from decider.workbook.package.sheet import Syntax, cells_of, decode_cell, row_number
+from decider.workbook.package.tables import sheet_tables
 
 _WORDS = r"(?:sub-?\s?totals?|grand\s+totals?|totals?|sum|average|mean)\b"
 TOTALS_LABEL = re.compile(r"\s*" + _WORDS, re.IGNORECASE)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.package import Package, SheetEntry
-from decider.workbook.reader import first_rows
-from decider.workbook.refs import column_letters, column_number, is_column_letters
-from decider.workbook.sheet import cells_of, numbered_rows, split, style_of
+from decider.workbook.package.opening import Package, SheetEntry
+from decider.workbook.package.refs import column_letters, column_number, is_column_letters
+from decider.workbook.package.sheet import cells_of, numbered_rows, split, style_of
+from decider.workbook.portfolio.reader import first_rows
 
 FIELDS = ("size", "maturity", "regulation", "budget", "multi_country")
 REQUIRED = ("size", "maturity", "regulation", "budget")
