@@ -28,8 +28,8 @@ from decider.cli import cli
 from decider.errors import DeciderInputError
 from decider.workbook.portfolio.layout import FIELD_WORDS
 
-RESULTS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
-           "Decider issues")
+RESULTS = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
+           "Rationale")
 FIELD_OPTION = {"size": "size", "maturity": "maturity", "regulation": "regulation",
                 "budget": "budget", "multi_country": "multi-country"}
 # A value each input reads, for a header-word test row.

@@ -25,29 +25,62 @@ MAX_LISTED = 1000  # rows listed per list; the rest are counted ("and 12 more")
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """A row of the scored sheet named on the summary: its number, the unit's name (the
+    """A row of a scored sheet named on the summary: its number, the unit's name (the
     first other column's text) and what is said."""
 
     row: int
     text: str
     unit: str = ""
+    sheet: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class SummaryFacts:
-    """Everything the summary sheet shows, worked out from one run's answers."""
+class SheetPart:
+    """One scored sheet's answers, as `summary_facts` takes them."""
 
-    file: str
     sheet: str
     header_row: int
-    date: str
-    version: str
-    policy: str
+    columns: dict[str, str]  # result name -> column letters
+    results: pd.DataFrame  # score_frame's answers indexed by sheet row
+    sizes: pd.Series  # the size cells as read (same index)
+    totals_rows: Sequence[int] = ()
+    example_rows: Sequence[int] = ()
+    no_input_rows: Sequence[int] = ()
+    units: Callable[[list[int]], dict[int, str]] | None = None  # names of listed rows
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFacts:
+    """One scored sheet on the summary: its cells (for the count formulas) and counts."""
+
+    name: str
+    header_row: int
     recommendation: str  # the Recommendation column's cells, e.g. 'Portfolio'!$F$4:$F$13
     issues_range: str  # the Decider issues column's cells
     counts: dict[str, int]
     issues: int
     totals_rows: tuple[int, ...]
+    example_rows: tuple[int, ...]
+    no_input_rows: tuple[int, ...]
+    first_column: str = "A"  # where a row link lands on the scored sheet
+
+    @property
+    def scored(self) -> int:
+        return sum(self.counts.values()) + self.issues
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFacts:
+    """Everything the summary sheet shows, worked out from one run's answers: per sheet
+    and in total."""
+
+    file: str
+    sheets: tuple[SheetFacts, ...]
+    date: str
+    version: str
+    policy: str
+    counts: dict[str, int]
+    issues: int
     group_index: float | None
     group_basis: str
     group_architecture: str | None
@@ -56,11 +89,23 @@ class SummaryFacts:
     mandatory: tuple[Listed, ...]
     mandatory_count: int
     issue_rows: tuple[Listed, ...]
-    first_column: str = "A"  # where a row link lands on the scored sheet
+    no_input_rows: tuple[Listed, ...] = ()
     scored: int = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scored", sum(self.counts.values()) + self.issues)
+
+    @property
+    def totals_count(self) -> int:
+        return sum(len(s.totals_rows) for s in self.sheets)
+
+    @property
+    def examples_count(self) -> int:
+        return sum(len(s.example_rows) for s in self.sheets)
+
+    @property
+    def no_inputs_count(self) -> int:
+        return sum(len(s.no_input_rows) for s in self.sheets)
 
 
 def quoted(sheet: str) -> str:
@@ -68,52 +113,81 @@ def quoted(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def summary_facts(*, file: str, sheet: str, header_row: int, columns: dict[str, str],
-                  results: pd.DataFrame, sizes: pd.Series, policy: Policy, version: str,
-                  totals_rows: Sequence[int] = (), today: dt.date | None = None,
-                  units: Callable[[list[int]], dict[int, str]] | None = None
-                  ) -> SummaryFacts:
-    """The facts of one run. `results` is `score_frame`'s answer indexed by sheet row,
-    `sizes` the size cells as read (same index), `columns` the result columns' letters;
-    `units(rows)` names the units of the rows listed."""
-    rows = results.index.to_numpy(np.int64)
-    last = int(rows.max()) if len(rows) else header_row + 1
-    first = header_row + 1
+MANDATORY_WORDS = "mandatory: Centralized whatever the index"
 
-    def cells(letter: str) -> str:
-        return f"{quoted(sheet)}!${letter}${first}:${letter}${last}"
 
-    architecture = results["architecture"]
-    counts = architecture.value_counts()
-    issues = results["issues"]
+def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, version: str,
+                  today: dt.date | None = None) -> SummaryFacts:
+    """The facts of one run over one or more scored sheets."""
+    sheets = []
+    mandatory: list[Listed] = []
+    issue_rows: list[Listed] = []
+    no_inputs: list[Listed] = []
+    for part in parts:
+        sheet_facts, listed = _sheet_facts(part)
+        sheets.append(sheet_facts)
+        mandatory.extend(listed[0])
+        issue_rows.extend(listed[1])
+        no_inputs.extend(listed[2])
+    results = pd.concat([p.results for p in parts], ignore_index=True)
+    sizes = pd.concat([p.sizes.reindex(p.results.index) for p in parts], ignore_index=True)
+    counts = {a: sum(s.counts[a] for s in sheets) for a in ARCHITECTURES}
+    issues = sum(s.issues for s in sheets)
     index, basis = _group_index(results, sizes, policy)
-    mandatory = results["mandatory"].dropna()
-    issue_rows = issues.dropna()
-    listed = sorted({*mandatory.index[:MAX_LISTED].tolist(), *issue_rows.index[:MAX_LISTED]
-                     .tolist()})
-    names = units(listed) if units is not None and listed else {}
     return SummaryFacts(
-        file=file, sheet=sheet, header_row=header_row,
-        date=(today or dt.date.today()).isoformat(), version=version, policy=policy.name,
-        recommendation=cells(columns["Recommendation"]),
-        issues_range=cells(columns["Decider issues"]),
-        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-        issues=int(issues.notna().sum()), totals_rows=tuple(sorted(totals_rows)),
+        file=file, sheets=tuple(sheets), date=(today or dt.date.today()).isoformat(),
+        version=version, policy=policy.name, counts=counts, issues=issues,
         group_index=index, group_basis=basis,
         group_architecture=None if index is None else _architecture(index, policy),
         thresholds=(f"below {float(policy.decentralized_below):.1f} Decentralized, above "
                     f"{float(policy.centralized_above):.1f} Centralized, Hybrid between"),
         article=policy.hybrid_source,
-        mandatory=_listed(mandatory, names), mandatory_count=len(mandatory),
-        issue_rows=_listed(issue_rows, names),
+        mandatory=tuple(mandatory[:MAX_LISTED]),
+        mandatory_count=int(results["mandatory"].notna().sum()),
+        issue_rows=tuple(issue_rows[:MAX_LISTED]), no_input_rows=tuple(no_inputs[:MAX_LISTED]),
     )
 
 
-def _listed(texts: pd.Series, names: dict[int, str]) -> tuple[Listed, ...]:
+def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]:
+    results = part.results
+    rows = results.index.to_numpy(np.int64)
+    last = int(rows.max()) if len(rows) else part.header_row + 1
+    first = part.header_row + 1
+
+    def cells(letter: str) -> str:
+        return f"{quoted(part.sheet)}!${letter}${first}:${letter}${last}"
+
+    counts = results["architecture"].value_counts()
+    issues = results["issues"]
+    mandatory = results["mandatory"].dropna()
+    index = results["index"]
+    mandatory = pd.Series([f"{MANDATORY_WORDS} ({index.get(row, np.nan):.1f}); {text}"
+                           for row, text in mandatory.items()], index=mandatory.index,
+                          dtype=object)
+    issue_rows = issues.dropna()
+    no_input = list(part.no_input_rows)[:MAX_LISTED]
+    listed = sorted({*mandatory.index[:MAX_LISTED].tolist(),
+                     *issue_rows.index[:MAX_LISTED].tolist(), *no_input})
+    names = part.units(listed) if part.units is not None and listed else {}
+    facts = SheetFacts(
+        name=part.sheet, header_row=part.header_row,
+        recommendation=cells(part.columns["Recommendation"]),
+        issues_range=cells(part.columns["Decider issues"]),
+        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
+        issues=int(issues.notna().sum()), totals_rows=tuple(sorted(part.totals_rows)),
+        example_rows=tuple(sorted(part.example_rows)),
+        no_input_rows=tuple(sorted(part.no_input_rows)))
+    no_input_listed = [Listed(row, "no input given", names.get(row, ""), part.sheet)
+                       for row in sorted(no_input)]
+    return facts, (_listed(mandatory, names, part.sheet), _listed(issue_rows, names, part.sheet),
+                   no_input_listed)
+
+
+def _listed(texts: pd.Series, names: dict[int, str], sheet: str) -> list[Listed]:
     head = texts.iloc[:MAX_LISTED]
-    return tuple(Listed(row, str(text), names.get(row, ""))
-                 for row, text in zip(head.index.to_numpy(np.int64).tolist(), head.tolist(),
-                                      strict=True))
+    return [Listed(row, str(text), names.get(row, ""), sheet)
+            for row, text in zip(head.index.to_numpy(np.int64).tolist(), head.tolist(),
+                                 strict=True)]
 
 
 def unit_names(package: Package, part: str, strings: list[str], column: int,
