@@ -255,8 +255,9 @@ def score_workbook(
         parts: list[SheetPart] = []
         for score in scores:
             layout = score.layout
-            rows = score.results.index.to_numpy(np.int64)
-            edit, letters = plan_cells(layout, score.found, score.results, rows, shared)
+            results = _with_cleared_rows(score)
+            rows = results.index.to_numpy(np.int64)
+            edit, letters = plan_cells(layout, score.found, results, rows, shared)
             if not overwrite:
                 refuse_conflicts(package, layout, score.found, edit)
             scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,
@@ -268,8 +269,8 @@ def score_workbook(
                 notes.append(table_note if len(scores) == 1
                              else f"sheet '{layout.sheet.name}': {table_note}")
             if summary:
-                parts.append(_summary_part(package, strings, score, letters, edit.rows,
-                                           edit.payloads))
+                parts.append(_summary_part(package, strings, score, results, letters,
+                                           edit.rows, edit.payloads))
         backup = None
         if in_place:
             backup = _backup_path(source)
@@ -279,6 +280,19 @@ def score_workbook(
         _write(package, outputs, target, source, facts)
     return _summary_of(source, target, backup, written, scores, skipped,
                        "; ".join(notes) or None)
+
+
+def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
+    """The answers to write: on a sheet scored before, a row that now has no input gets
+    its old answer cleared (empty cells), never left standing."""
+    no_inputs = score.kinds.no_inputs
+    if not score.layout.owned or not len(no_inputs):
+        return score.results
+    blank = pd.DataFrame({name: pd.Series(np.nan if name in ("index", "confidence")
+                                          else None, index=no_inputs,
+                                          dtype=score.results[name].dtype)
+                          for name in score.results.columns}, index=no_inputs)
+    return pd.concat([score.results, blank]).sort_index()
 
 
 def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:
@@ -460,17 +474,18 @@ def _backup_path(source: Path) -> Path:
 
 
 def _summary_part(package: Package, strings: list[str], score: SheetScore,
-                  written: dict[str, str], rows: np.ndarray, payloads: dict[int, np.ndarray]
-                  ) -> SheetPart:
-    """One sheet's answers for the summary. Rows scored but then left with no cell at all
-    are a table's totals row: skipped too, not answers."""
-    layout, results, frame = score.layout, score.results, score.frame
+                  results: pd.DataFrame, written: dict[str, str], rows: np.ndarray,
+                  payloads: dict[int, np.ndarray]) -> SheetPart:
+    """One sheet's answers for the summary (`results`: as written, cleared rows included).
+    Rows scored but then left with no cell at all are a table's totals row: skipped too,
+    not answers."""
+    layout, frame = score.layout, score.frame
     blank = np.ones(len(rows), bool)
     for column_payloads in payloads.values():
         blank &= column_payloads == b""
     dropped = rows[blank & (results["architecture"].notna()
                             | results["issues"].notna()).to_numpy(bool)]
-    kept = ~results.index.isin(dropped)
+    kept = ~results.index.isin(dropped) & ~results.index.isin(score.kinds.no_inputs)
     sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
                                                              dtype=object)
     # A unit's name: the first header column that is neither an input nor an answer.
@@ -484,7 +499,7 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
         return unit_names(package, layout.sheet.part, strings, name_column, listed)
 
     return SheetPart(sheet=layout.sheet.name, header_row=layout.header_row, columns=written,
-                     results=results[kept], sizes=sizes[kept],
+                     results=results[kept], sizes=sizes.reindex(results.index)[kept],
                      totals_rows=sorted({*dropped.tolist(), *score.kinds.totals.tolist()}),
                      example_rows=score.kinds.examples.tolist(),
                      no_input_rows=score.kinds.no_inputs.tolist(), units=units)
