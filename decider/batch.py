@@ -283,10 +283,11 @@ def score_workbook(
 
 
 def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
-    """The answers to write: on a sheet scored before, a row that now has no input gets
-    its old answer cleared (empty cells), never left standing."""
+    """The answers to write, rows with no inputs included as empty cells: on a sheet
+    scored before, such a row's old answer is cleared, never left standing (and a first
+    run writes those rows as a second one does, so that scoring again changes nothing)."""
     no_inputs = score.kinds.no_inputs
-    if not score.layout.owned or not len(no_inputs):
+    if not len(no_inputs):
         return score.results
     blank = pd.DataFrame({name: pd.Series(np.nan if name in ("index", "confidence")
                                           else None, index=no_inputs,

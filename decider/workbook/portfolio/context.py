@@ -163,8 +163,9 @@ def _stricter(policy: Policy, regulation: Any, industry: Any, headers: tuple[str
     else:
         pick, other, used = regulation, industry, headers[0]
     left = headers[1] if used == headers[0] else headers[0]
-    note = (f"regulation: '{show(pick)}' ({used}) is at least as strict as "
-            f"'{show(other)}' ({left}): the stricter is read")
+    how = "as strict as" if strong_i[:2] == strong_r[:2] else "stricter than"
+    note = (f"regulation: '{show(pick)}' ({used}) is {how} '{show(other)}' ({left}): "
+            "both read, the stricter counts")
     return pick, note
 
 

@@ -185,8 +185,10 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
                header_row: int | None, wanted: dict[str, str]) -> Located:
     """Every sheet whose header row names at least two inputs and every required one
     (section 10), or the `sheets` chosen; sheets named like instructions are skipped unless
-    chosen. A sheet naming two inputs but lacking one is skipped, and said, when another
-    sheet is whole; when none is, its problem is the error."""
+    chosen. A header row or columns given (and no sheet) describe one sheet: the first
+    that fits them is the one scored. A sheet naming two inputs but lacking one is
+    skipped, and said, when another sheet is whole; when none is, its problem is the
+    error."""
     name = package.path.name
     if not package.sheets:
         raise WorkbookError(f"{name} has no worksheet")
@@ -203,6 +205,8 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
         found = _layout_of(package, entry, strings, header_row, wanted, name)
         if isinstance(found, Layout):
             layouts.append(found)
+            if not chosen and (header_row or wanted):
+                break  # --header-row and --column describe one sheet: the first that fits
         elif isinstance(found, WorkbookError):
             problems.append((entry.name, found))
         else:
@@ -210,8 +214,10 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
     if chosen and problems:
         raise problems[0][1]
     if layouts:
-        skipped = [f"sheet '{sheet_name}' ({_reason(problem)})" for sheet_name, problem
-                   in problems]
+        skipped = [f"sheet '{n}' (its name says instructions or examples; choose it with "
+                   f"--sheet \"{n}\")" for n in by_name]
+        skipped += [f"sheet '{sheet_name}' ({_reason(problem)})" for sheet_name, problem
+                    in problems]
         return Located(layouts, skipped)
     if problems:
         raise problems[0][1]
