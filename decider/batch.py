@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,6 +43,7 @@ from decider.workbook.portfolio.numformats import style_meanings
 from decider.workbook.portfolio.scoring import SheetScore, score_sheet
 from decider.workbook.portfolio.tablefile import score_table_file
 from decider.workbook.portfolio.totals import SHOWN_ROWS
+from decider.workbook.recalculate import recalculated
 from decider.workbook.summary.add import add_summary, check_sheet_name
 from decider.workbook.summary.facts import SheetPart, SummaryFacts, summary_facts, unit_names
 
@@ -227,7 +225,7 @@ def score_workbook(
     if in_place:
         _backup_path(source)  # refused before any work
     policy = policy or default_policy()
-    with open_package(source) as package, _recalculated(source, recalculate) as values:
+    with open_package(source) as package, recalculated(source, recalculate) as values:
         if package.is_macro_enabled and target.suffix.lower() != ".xlsm":
             raise WorkbookError(f"{source.name} holds macros: name the output .xlsm "
                                 f"(not {target.name}) so Excel keeps them")
@@ -374,7 +372,7 @@ def score_rows(
         out = _rows_frame(None, units, results)
         _note_kinds(out, [kinds.totals], [kinds.examples], [kinds.no_inputs])
         return out
-    with open_package(source) as package, _recalculated(source, recalculate) as values:
+    with open_package(source) as package, recalculated(source, recalculate) as values:
         strings = read_shared_strings(package)
         located = locate_all(package, strings, _sheet_names(sheet), header_row, wanted)
         scores, _skipped = _score_sheets(package, strings, located, policy, as_of, values)
@@ -408,39 +406,6 @@ def _plain_value(value: Any) -> Any:
     from decider.context import Formatted
 
     return value.value if isinstance(value, Formatted) else value
-
-
-# -- recalculating with LibreOffice ------------------------------------------------------
-
-
-@contextmanager
-def _recalculated(source: Path, recalculate: bool) -> Iterator[Package | None]:
-    """A copy of the workbook recalculated and saved by LibreOffice, headless (None when
-    not asked): its saved values are read, the original is what is written."""
-    if not recalculate:
-        yield None
-        return
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise WorkbookError("--recalculate needs LibreOffice: install it (soffice must be on "
-                            "the PATH), or open and save the workbook in Excel first")
-    with tempfile.TemporaryDirectory(prefix="decider-recalc-") as folder:
-        copy = Path(folder) / f"in{source.suffix.lower()}"
-        shutil.copyfile(source, copy)
-        out = Path(folder) / "out"
-        command = [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                   "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
-                   str(out), str(copy)]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=600)
-        except (subprocess.SubprocessError, OSError) as error:
-            raise WorkbookError(f"--recalculate: LibreOffice could not recalculate "
-                                f"{source.name} ({type(error).__name__})") from None
-        result = out / "in.xlsx"
-        if not result.exists():
-            raise WorkbookError(f"--recalculate: LibreOffice wrote no copy of {source.name}")
-        with open_package(result) as values:
-            yield values
 
 
 # -- output ------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
             value, target_formula = read[entry.part].get((row, column), (None, None))
             here = f"{entry.name}!{cell_name(row, column)}"
             del pending[start]
-            if target_formula is None or value is not None:
+            if target_formula is None or value not in (None, ""):
                 values[start] = value  # a value, or an empty cell: blank
                 continue
             formula = target_formula
@@ -112,7 +112,7 @@ def _cells(package: Package, part: str, strings: list[str], formats: dict[bytes,
             if (number, column) not in wanted or not cell_body:
                 continue
             cell = decode_cell(parts.syntax, attributes, cell_body, strings)
-            value = cell.value
+            value = None if cell.value == "" else cell.value
             style = style_of(attributes)
             meaning = formats.get(style) if style is not None else None
             if meaning is not None and isinstance(value, float):

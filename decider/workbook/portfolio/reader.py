@@ -167,7 +167,7 @@ class _Collector:
         inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
         is_input = np.isin(chosen_columns, inputs)
         if formulas.any():
-            unsaved = np.array([cell.formula and cell.value is None for cell in cells],
+            unsaved = np.array([cell.formula and cell.value in (None, "") for cell in cells],
                                dtype=bool)
             for pair in np.flatnonzero(unsaved).tolist():
                 body = body_uniques[pairs[pair] // width]
@@ -238,7 +238,7 @@ class _Collector:
                         self.syntax, attributes, body, self.strings))
                     if cell.formula and column in self.watched:
                         self.formulas.append((number, column))
-                    if column in self.wanted and cell.formula and cell.value is None:
+                    if column in self.wanted and cell.formula and cell.value in (None, ""):
                         self.unsaved.append((number, column, formula_text(body)))
                     if column in self.wanted:
                         plain |= not cell.formula
