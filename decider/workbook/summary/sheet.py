@@ -144,14 +144,16 @@ def _counts(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> None
         sheet.write_string(row, 0, label)
         per_sheet = [(s.name, getattr(s, name)) for s in facts.sheets]
         sheet.write_number(row, 1, sum(len(rows) for _n, rows in per_sheet))
-        shown = "; ".join(f"{n}: rows {_rows_text(rows)}" if len(per_sheet) > 1
-                          else f"rows {_rows_text(rows)}" for n, rows in per_sheet if rows)
+        shown = "; ".join(f"{n}: {_rows_text(rows)}" if len(per_sheet) > 1
+                          else _rows_text(rows) for n, rows in per_sheet if rows)
         if shown:
             sheet.write_string(row, 3, shown, f["note"])
 
 
 def _rows_text(rows: Sequence[int]) -> str:
-    return ", ".join(map(str, rows[:50])) + (" ..." if len(rows) > 50 else "")
+    """ "row 14", "rows 14, 30" (the first fifty)."""
+    shown = ", ".join(map(str, rows[:50])) + (" ..." if len(rows) > 50 else "")
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown}"
 
 
 def _chart(book: Workbook, sheet: Worksheet) -> None:
