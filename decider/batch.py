@@ -13,18 +13,24 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from decider import __version__
+from decider.context import Formatted
 from decider.files import replaced_whole
-from decider.palette import REPORT_ORDER
 from decider.policy import Policy, default_policy
+from decider.score_summary import (
+    ARCHITECTURES,
+    EXAMPLE_ROWS,
+    NO_INPUT_ROWS,
+    TOTALS_ROWS,
+    ScoreSummary,
+    SheetCount,
+)
 from decider.workbook.answers.plan import plan_cells, refuse_conflicts
 from decider.workbook.answers.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.errors import WorkbookError
@@ -42,150 +48,14 @@ from decider.workbook.portfolio.layout import (
 from decider.workbook.portfolio.numformats import style_meanings
 from decider.workbook.portfolio.scoring import SheetScore, score_sheet
 from decider.workbook.portfolio.tablefile import score_table_file
-from decider.workbook.portfolio.totals import SHOWN_ROWS
 from decider.workbook.recalculate import recalculated
 from decider.workbook.summary.add import add_summary, check_sheet_name
 from decider.workbook.summary.facts import SheetPart, SummaryFacts, summary_facts, unit_names
 
-ARCHITECTURES = REPORT_ORDER
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
-TOTALS_ROWS = "totals_rows"  # score_rows' frame.attrs key: the rows skipped as totals
-EXAMPLE_ROWS = "example_rows"
-NO_INPUT_ROWS = "no_input_rows"
-
-
-def counted(number: int, noun: str) -> str:
-    """ "1 row", "2 rows", "1 totals row", "3 totals rows"."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-@dataclass(frozen=True)
-class SheetCount:
-    """One scored sheet's counts, for the terminal."""
-
-    name: str
-    header_row: int
-    counts: dict[str, int]
-    issues: int
-    totals_rows: tuple[int, ...] = ()
-    example_rows: tuple[int, ...] = ()
-    no_input_rows: tuple[int, ...] = ()
-
-
-def rows_line(counts: Mapping[str, int], issues: int, no_inputs: int, totals: int,
-              examples: int) -> str:
-    """`12 rows: 9 answered (Centralized 5, Hybrid 3, Decentralized 1), 2 with issues,
-    1 with no inputs; 3 totals rows skipped`: counts that add up, in words (section 11)."""
-    answered = sum(counts.values())
-    rows = answered + issues + no_inputs
-    shown = ", ".join(f"{a} {counts.get(a, 0)}" for a in ARCHITECTURES if counts.get(a, 0))
-    line = f"{counted(rows, 'row')}: {answered} answered" + (f" ({shown})" if shown else "")
-    line += f", {issues} with issues"
-    if no_inputs:
-        line += f", {no_inputs} with no inputs"
-    skipped = [f"{counted(n, noun)} skipped" for n, noun in
-               ((totals, "totals row"), (examples, "example row")) if n]
-    return line + ("; " + ", ".join(skipped) if skipped else "")
-
-
-def _rows_listed(label: str, rows: Sequence[int]) -> str:
-    shown = ", ".join(map(str, rows[:SHOWN_ROWS]))
-    more = len(rows) - SHOWN_ROWS
-    return f"{label} {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-@dataclass(frozen=True)
-class ScoreSummary:
-    """What one `score_workbook` run did (over every sheet it scored)."""
-
-    input: Path
-    output: Path | None
-    sheet: str | None  # the first sheet scored
-    header_row: int | None
-    columns: dict[str, str]  # field -> "Header (F)", on the first sheet scored
-    rows: int  # business units scored: answered plus with issues
-    counts: dict[str, int]  # architecture -> rows
-    issues: int  # rows decider could not decide
-    backup: Path | None = None
-    written: dict[str, str] = field(default_factory=dict)  # result -> column letter
-    totals_rows: tuple[int, ...] = ()  # sheet rows skipped as totals, not business units
-    table: str | None = None  # how an Excel table around the header took the answers
-    example_rows: tuple[int, ...] = ()  # rows skipped as examples
-    no_input_rows: tuple[int, ...] = ()  # rows with a label or a note and no input at all
-    sheets: tuple[SheetCount, ...] = ()  # per sheet, when the run scored sheets
-    skipped_sheets: tuple[str, ...] = ()  # sheets naming inputs but left out, and why
-
-    def share(self, architecture: str) -> float:
-        return self.counts.get(architecture, 0) / self.rows if self.rows else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": str(self.input),
-            "output": None if self.output is None else str(self.output),
-            "backup": None if self.backup is None else str(self.backup),
-            "sheet": self.sheet,
-            "header_row": self.header_row,
-            "columns": dict(self.columns),
-            "written": dict(self.written),
-            "rows": self.rows,
-            "counts": dict(self.counts),
-            "shares": {a: self.share(a) for a in self.counts},
-            "issues": self.issues,
-            "totals_rows": list(self.totals_rows),
-            "example_rows": list(self.example_rows),
-            "no_input_rows": list(self.no_input_rows),
-            "sheets": [{"sheet": s.name, "header_row": s.header_row, "counts": s.counts,
-                        "issues": s.issues, "totals_rows": list(s.totals_rows),
-                        "example_rows": list(s.example_rows),
-                        "no_input_rows": list(s.no_input_rows)} for s in self.sheets],
-            "skipped_sheets": list(self.skipped_sheets),
-            "table": self.table,
-        }
-
-    @classmethod
-    def of_rows(cls, input: Path, rows: pd.DataFrame) -> ScoreSummary:
-        """The summary of per-row results (`score_rows`' frame), nothing written."""
-        counts = rows["architecture"].value_counts()
-        return cls(input=input, output=None, sheet=None, header_row=None, columns={},
-                   rows=len(rows), counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-                   issues=int(rows["issues"].notna().sum()),
-                   totals_rows=tuple(rows.attrs.get(TOTALS_ROWS, ())),
-                   example_rows=tuple(rows.attrs.get(EXAMPLE_ROWS, ())),
-                   no_input_rows=tuple(rows.attrs.get(NO_INPUT_ROWS, ())))
-
-    def line(self) -> str:
-        return rows_line(self.counts, self.issues, len(self.no_input_rows),
-                         len(self.totals_rows), len(self.example_rows))
-
-    def lines(self) -> list[str]:
-        target = f" ➜ {self.output}" if self.output else ""
-        if len(self.sheets) > 1:
-            lines = [f"{self.input}{target}"]
-            for item in self.sheets:
-                lines.append(f"  sheet '{item.name}', header row {item.header_row}: "
-                             + rows_line(item.counts, item.issues, len(item.no_input_rows),
-                                         len(item.totals_rows), len(item.example_rows)))
-            lines.append(f"  in total, {len(self.sheets)} sheets: {self.line()}")
-        else:
-            where = f"sheet '{self.sheet}', header row {self.header_row}" if self.sheet else ""
-            lines = [f"{self.input}{target}" + (f" ({where})" if where else ""),
-                     f"  {self.line()}"]
-        lines.extend(f"  {text}" for text in self.details())
-        lines.extend(f"  {text} skipped" for text in self.skipped_sheets)
-        if self.table:
-            lines.append(f"  {self.table}")
-        return lines
-
-    def details(self) -> list[str]:
-        """Which rows were skipped or had no inputs (on one sheet: their numbers)."""
-        found = []
-        for label, rows in (("totals rows:", self.totals_rows),
-                            ("example rows:", self.example_rows),
-                            ("rows with no inputs:", self.no_input_rows)):
-            if rows and len(self.sheets) <= 1:
-                found.append(_rows_listed(label, list(rows)))
-        return found
+__all__ = ["ARCHITECTURES", "EXAMPLE_ROWS", "NO_INPUT_ROWS", "TABLE_SUFFIXES", "TOTALS_ROWS",
+           "WORKBOOK_SUFFIXES", "ScoreSummary", "SheetCount", "score_rows", "score_workbook"]
 
 
 def score_workbook(
@@ -287,11 +157,9 @@ def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
     no_inputs = score.kinds.no_inputs
     if not len(no_inputs):
         return score.results
-    blank = pd.DataFrame({name: pd.Series(np.nan if name in ("index", "confidence")
-                                          else None, index=no_inputs,
-                                          dtype=score.results[name].dtype)
-                          for name in score.results.columns}, index=no_inputs)
-    return pd.concat([score.results, blank]).sort_index()
+    # Reindexed: the new rows hold NaN, which the cell plan writes as empty cells.
+    return score.results.reindex(np.union1d(score.results.index.to_numpy(np.int64),
+                                            no_inputs))
 
 
 def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:
@@ -394,18 +262,22 @@ def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame
                 ) -> pd.DataFrame:
     out = pd.DataFrame({"sheet": sheet, "row": frame.index.to_numpy(np.int64)})
     for name in FIELDS:
-        out[name] = (frame[name].map(_plain_value).to_numpy(object) if name in frame
-                     else None)
+        out[name] = _plain_values(frame[name].to_numpy(object)) if name in frame else None
     for name in results.columns:
         out[name] = results[name].to_numpy()
     return out
 
 
-def _plain_value(value: Any) -> Any:
-    """A cell as its row shows it on stdout: a formatted number is its number."""
-    from decider.context import Formatted
-
-    return value.value if isinstance(value, Formatted) else value
+def _plain_values(values: np.ndarray) -> np.ndarray:
+    """Cells as their rows show them on stdout: a formatted number is its number (each
+    distinct value looked at once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not any(isinstance(u, Formatted) for u in uniques):
+        return values
+    plain = np.empty(len(uniques) + 1, dtype=object)
+    plain[:-1] = [u.value if isinstance(u, Formatted) else u for u in uniques]
+    plain[-1] = None
+    return plain[np.where(codes < 0, len(uniques), codes)]
 
 
 # -- output ------------------------------------------------------------------------------

@@ -442,3 +442,54 @@ def test_scored_multi_sheet_workbooks_are_valid(tmp_path: Path, ooxml_validator:
     again = score_workbook(out, tmp_path / "again.xlsx").output  # scoring a scored book
     assert again is not None
     assert_valid(ooxml_validator, again, source)
+
+
+# -- gaps in sections 10-11, decided as a user would expect -----------------------------------
+
+
+def test_a_labelled_row_of_not_known_words_is_a_unit_with_an_issue(tmp_path: Path) -> None:
+    """"n/a" typed in every input is a unit whose inputs are unknown (an issue says so),
+    not a heading: only empty input cells make a row with no inputs."""
+    path = openpyxl_book(tmp_path / "n.xlsx", {"Units": [
+        HEADERS, UNIT_A, ["Unknown BU", "n/a", "n/a", "n/a", "n/a"], ["EMEA"]]})
+    summary = score_workbook(path, tmp_path / "o.xlsx")
+    assert summary.no_input_rows == (4,)
+    assert "not enough information" in answers(summary.output, "Units")["Unknown BU"][
+        "Decider issues"]
+
+
+def test_header_row_or_column_options_describe_one_sheet(tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "o.xlsx", {"EMEA": [HEADERS, UNIT_A],
+                                               "APAC": [HEADERS, UNIT_B]})
+    assert [s.name for s in score_workbook(path).sheets] == ["EMEA", "APAC"]
+    assert [s.name for s in score_workbook(path, header_row=1).sheets] == ["EMEA"]
+    assert [s.name for s in score_workbook(path, columns={"size": "B"}).sheets] == ["EMEA"]
+    both = score_workbook(path, sheet=["EMEA", "APAC"], columns={"size": "B"})
+    assert [s.name for s in both.sheets] == ["EMEA", "APAC"]
+
+
+def test_only_a_sheet_named_wholly_like_instructions_is_skipped(tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "t.xlsx", {"Portfolio template": [HEADERS, UNIT_A],
+                                               "How to use": [HEADERS, UNIT_B],
+                                               "Cover": [HEADERS, UNIT_C]})
+    summary = score_workbook(path)
+    assert [s.name for s in summary.sheets] == ["Portfolio template"]
+    assert len(summary.skipped_sheets) == 2
+
+
+def test_a_reference_to_an_empty_cell_is_blank_not_zero(tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "e.xlsx", {"Units": [
+        HEADERS, ["Retail", 4200, "Mature", "Finance", "=Z99"]]})
+    rows = score_rows(path)
+    assert rows["architecture"][0] == recommend(4200, "Mature", "Finance").architecture
+    assert rows["issues"][0] is None
+
+
+def test_a_dot_and_three_digits_is_no_fraction_of_an_employee(tmp_path: Path) -> None:
+    """"1.200" groups thousands (section 9.3): 1,200 employees, no implausible value."""
+    path = openpyxl_book(tmp_path / "d.xlsx", {"Units": [
+        HEADERS, ["Retail", "1.200", "Mature", "Finance", 2_500_000],
+        ["Lab", "5,5", "POC", "Pure tech", 300_000]]})
+    issues = score_rows(path)["issues"].tolist()
+    assert not isinstance(issues[0], str)  # no issue (None or NaN)
+    assert issues[1].startswith("size 5,5 (cell B3) is a fraction of an employee")

@@ -354,7 +354,7 @@ def test_a_tables_totals_row_is_skipped_not_counted(tmp_path: Path) -> None:
     run(source, "-o", output)
     values = summary_values(output)
     assert values["Totals rows skipped"][0] == 1
-    assert values["Totals rows skipped"][2] == f"rows {FIRST_ROW + len(UNITS)}"
+    assert values["Totals rows skipped"][2] == f"row {FIRST_ROW + len(UNITS)}"  # "1 row"
     assert values["Units scored"][0] == len(UNITS)
     answers = expected_answers()
     assert values["Rows with issues"][0] == answers.count(None)

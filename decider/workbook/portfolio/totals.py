@@ -62,6 +62,16 @@ def is_aggregate(cell_body: bytes) -> bool:
     return _AGGREGATE.search(cell_body) is not None
 
 
+_LABEL_WORDS = (b"total", b"sum", b"average", b"mean", b"example", b"e.g", b"sample")
+
+
+def _may_hold_a_label(block: bytes) -> bool:
+    """Whether a block holds one of the words at all (a fast search over its bytes in
+    lower case): most blocks do not, and skip the slower pattern."""
+    lower = block.lower()
+    return any(word in lower for word in _LABEL_WORDS)
+
+
 def _text_label_pattern(prefix: bytes) -> re.Pattern[bytes]:
     """An inline string, or a formula's cached text, that holds a totals word or starts
     with an example word."""
@@ -98,7 +108,7 @@ class LabelFinder:
         hits: list[int] = []
         if self._shared is not None:
             hits.extend(m.start() for m in self._shared.finditer(block))
-        if b"inlineStr" in block or b't="str"' in block:
+        if (b"inlineStr" in block or b't="str"' in block) and _may_hold_a_label(block):
             hits.extend(m.start() for m in self._text.finditer(block))
         seen: set[int] = set()
         for at in sorted(hits):

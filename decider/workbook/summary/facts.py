@@ -21,6 +21,7 @@ SHEET_NAME = "Decider summary"
 ARCHITECTURES = REPORT_ORDER
 COLOURS = {name: fill for name, (fill, _font) in ARCHITECTURE_COLOURS.items()}
 MAX_LISTED = 1000  # rows listed per list; the rest are counted ("and 12 more")
+NAMED_REACH = 10_000  # rows with no inputs are named down to here (or the lists' last row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,12 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
         mandatory.extend(listed[0])
         issue_rows.extend(listed[1])
         no_inputs.extend(listed[2])
-    results = pd.concat([p.results for p in parts], ignore_index=True)
-    sizes = pd.concat([p.sizes.reindex(p.results.index) for p in parts], ignore_index=True)
+    if len(parts) == 1:  # no copy of a million rows for the usual one sheet
+        results, sizes = parts[0].results, parts[0].sizes
+    else:
+        results = pd.concat([p.results for p in parts], ignore_index=True)
+        sizes = pd.concat([p.sizes.reindex(p.results.index) for p in parts],
+                          ignore_index=True)
     counts = {a: sum(s.counts[a] for s in sheets) for a in ARCHITECTURES}
     issues = sum(s.issues for s in sheets)
     index, basis = _group_index(results, sizes, policy)
@@ -159,15 +164,19 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
 
     counts = results["architecture"].value_counts()
     issues = results["issues"]
-    mandatory = results["mandatory"].dropna()
-    index = results["index"]
-    mandatory = pd.Series([f"{MANDATORY_WORDS} ({index.get(row, np.nan):.1f}); {text}"
-                           for row, text in mandatory.items()], index=mandatory.index,
-                          dtype=object)
+    mandatory = results["mandatory"].dropna().iloc[:MAX_LISTED]  # only these are listed
+    indexes = results["index"].reindex(mandatory.index).tolist()
+    mandatory = pd.Series([f"{MANDATORY_WORDS} ({index:.1f}); {text}" for index, text
+                           in zip(indexes, mandatory.tolist(), strict=True)],
+                          index=mandatory.index, dtype=object)
     issue_rows = issues.dropna()
     no_input = list(part.no_input_rows)[:MAX_LISTED]
     listed = sorted({*mandatory.index[:MAX_LISTED].tolist(),
-                     *issue_rows.index[:MAX_LISTED].tolist(), *no_input})
+                     *issue_rows.index[:MAX_LISTED].tolist()})
+    # Names are read in one pass that stops at the last row named: a row with no inputs
+    # far below the others is listed without its name rather than cost a whole pass.
+    reach = max([*listed, part.header_row + NAMED_REACH])
+    listed = sorted({*listed, *(row for row in no_input if row <= reach)})
     names = part.units(listed) if part.units is not None and listed else {}
     facts = SheetFacts(
         name=part.sheet, header_row=part.header_row,
