@@ -123,7 +123,8 @@ def score_workbook(
         parts: list[SheetPart] = []
         for score in scores:
             layout = score.layout
-            results = _with_cleared_rows(score)
+            # One copy alive: the rows to clear join the answers (they count as neither).
+            results = score.results = _with_cleared_rows(score)
             rows = results.index.to_numpy(np.int64)
             edit, letters = plan_cells(layout, score.found, results, rows, shared)
             if not overwrite:
@@ -151,11 +152,11 @@ def score_workbook(
 
 
 def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
-    """The answers to write, rows with no inputs included as empty cells: on a sheet
-    scored before, such a row's old answer is cleared, never left standing (and a first
-    run writes those rows as a second one does, so that scoring again changes nothing)."""
+    """The answers to write; on a sheet scored before, rows with no inputs too, as empty
+    cells: such a row's old answer is cleared, never left standing (a row that had none
+    is left as it is, so that scoring again changes nothing)."""
     no_inputs = score.kinds.no_inputs
-    if not len(no_inputs):
+    if not len(no_inputs) or not score.layout.owned:  # no earlier answer to clear
         return score.results
     # Reindexed: the new rows hold NaN, which the cell plan writes as empty cells.
     return score.results.reindex(np.union1d(score.results.index.to_numpy(np.int64),
@@ -210,7 +211,7 @@ def _summary_of(source: Path, target: Path, backup: Path | None, written: dict[s
     first = scores[0].layout
     return ScoreSummary(
         input=source, output=target, sheet=first.sheet.name, header_row=first.header_row,
-        columns=describe_inputs(first), rows=sum(len(s.results) for s in scores),
+        columns=describe_inputs(first), rows=sum(s.scored for s in sheets),
         counts=counts, issues=sum(s.issues for s in sheets), backup=backup, written=written,
         totals_rows=tuple(r for s in sheets for r in s.totals_rows), table=table,
         example_rows=tuple(r for s in sheets for r in s.example_rows),
@@ -337,7 +338,9 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
         return unit_names(package, layout.sheet.part, strings, name_column, listed)
 
     return SheetPart(sheet=layout.sheet.name, header_row=layout.header_row, columns=written,
-                     results=results[kept], sizes=sizes.reindex(results.index)[kept],
+                     results=results[kept],
+                     sizes=(sizes if sizes.index.equals(results.index)
+                            else sizes.reindex(results.index))[kept],
                      totals_rows=sorted({*dropped.tolist(), *score.kinds.totals.tolist()}),
                      example_rows=score.kinds.examples.tolist(),
                      no_input_rows=score.kinds.no_inputs.tolist(), units=units)

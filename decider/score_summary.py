@@ -38,6 +38,11 @@ class SheetCount:
     example_rows: tuple[int, ...] = ()
     no_input_rows: tuple[int, ...] = ()
 
+    @property
+    def scored(self) -> int:
+        """Units scored: the answered plus those with issues."""
+        return sum(self.counts.values()) + self.issues
+
 
 def rows_line(counts: Mapping[str, int], issues: int, no_inputs: int, totals: int,
               examples: int) -> str:

@@ -86,7 +86,10 @@ def scored_sheet(package: Package, part: str, header_row: int, inputs: set[int],
             shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
                                      and p.startswith(b' t="s"'))
             payloads[totals] = b""
-    answered = rows[~totals]
+    filled = np.zeros(len(rows), bool)
+    for payloads in edit.payloads.values():
+        filled |= payloads != b""
+    answered = rows[~totals & filled]  # a cleared row gives the colours no reach
     scored = ScoredSheet(part, edit, columns, set(edit.header), header_row + 1,
                          int(answered.max()) if len(answered) else header_row + 1, shared)
     table, note = _growing_table(tables, header_row, inputs, last_column, sorted(edit.header))

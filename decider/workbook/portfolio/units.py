@@ -36,18 +36,22 @@ class RowKinds:
         return len(self.totals) + len(self.examples) + len(self.no_inputs)
 
 
-def _column_flags(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: something typed at all; something that is no "not known" word; text that
-    is not blank. Each distinct value is judged once."""
+_TYPED, _KNOWN, _TEXT = 1, 2, 4
+
+
+def _column_flags(values: np.ndarray) -> np.ndarray:
+    """Per row, bits: something typed at all; something that is no "not known" word; text
+    that is not blank. Each distinct value is judged once, and one take spreads them."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    typed = [not (u is None or (isinstance(u, str) and not u.strip())
-                  or (isinstance(u, float) and u != u)) for u in uniques]
-    known = [t and not is_blank(u) for t, u in zip(typed, uniques, strict=True)]
-    text = [k and isinstance(u, str) for k, u in zip(known, uniques, strict=True)]
-    pick = np.where(codes < 0, len(uniques), codes)
-    typed_rows, known_rows, text_rows = (np.array([*flags, False], bool)[pick]
-                                         for flags in (typed, known, text))
-    return typed_rows, known_rows, text_rows
+    bits = np.zeros(len(uniques) + 1, np.int8)  # the last: a blank cell
+    for position, value in enumerate(uniques.tolist()):
+        if value is None or (isinstance(value, str) and not value.strip()) or (
+                isinstance(value, float) and value != value):
+            continue
+        known = not is_blank(value)
+        bits[position] = _TYPED | (_KNOWN if known else 0) | (
+            _TEXT if known and isinstance(value, str) else 0)
+    return bits[codes]  # -1, a blank, takes the last entry
 
 
 def classify_rows(frame: pd.DataFrame, present: np.ndarray, label_totals: np.ndarray,
@@ -59,15 +63,15 @@ def classify_rows(frame: pd.DataFrame, present: np.ndarray, label_totals: np.nda
     empty = np.empty(0, np.int64)
     if frame.empty:
         return RowKinds(frame, empty, empty, empty)
-    typed = np.zeros(len(frame), bool)
-    known = np.zeros(len(frame), bool)
-    text_given = np.zeros(len(frame), bool)
+    bits = np.zeros(len(frame), np.int8)
+    text_bits = np.zeros(len(frame), np.int8)
     for name in frame.columns:
-        column_typed, column_known, column_text = _column_flags(frame[name].to_numpy(object))
-        typed |= column_typed
-        known |= column_known
+        column = _column_flags(frame[name].to_numpy(object))
+        bits |= column
         if name in _TEXT_INPUTS:
-            text_given |= column_text
+            text_bits |= column
+    typed, known = (bits & _TYPED) != 0, (bits & _KNOWN) != 0
+    text_given = (text_bits & _TEXT) != 0
     index = frame.index
     looked_at = known | (index.isin(present) if len(present) else False)
     totals = (index.isin(label_totals) & ~text_given) | index.isin(other_totals)

@@ -214,25 +214,26 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
 
 
 def _by_sheet(sheet: Worksheet, row: int, facts: SummaryFacts, f: dict[str, Format]) -> None:
-    """One line per scored sheet, then the total: the group view over all of them."""
+    """One line per scored sheet, then the total (the group view above is over all of
+    them): the units scored, and the rows in words that add up."""
+    from decider.score_summary import rows_line
+
     sheet.write_string(row, 0, "By sheet", f["section"])
     row += 1
-    heads = ("Sheet", *ARCHITECTURES, "With issues", "No inputs", "Totals skipped",
-             "Examples skipped")
-    sheet.write_row(row, 0, heads, f["header"])
-    for item in facts.sheets:
+    sheet.write_row(row, 0, ("Sheet", "Units scored", None, "Rows"), f["header"])
+    lines = [(item.name, item.scored,
+              rows_line(item.counts, item.issues, len(item.no_input_rows),
+                        len(item.totals_rows), len(item.example_rows)), f["top"])
+             for item in facts.sheets]
+    lines.append(("In total", facts.scored,
+                  rows_line(facts.counts, facts.issues, facts.no_inputs_count,
+                            facts.totals_count, facts.examples_count), f["bold"]))
+    for name, scored, text, look in lines:
         row += 1
-        sheet.write_string(row, 0, item.name)
-        values = (*(item.counts[a] for a in ARCHITECTURES), item.issues,
-                  len(item.no_input_rows), len(item.totals_rows), len(item.example_rows))
-        for offset, value in enumerate(values, start=1):
-            sheet.write_number(row, offset, value, f["left"])
-    row += 1
-    sheet.write_string(row, 0, "In total", f["bold"])
-    totals = (*(facts.counts[a] for a in ARCHITECTURES), facts.issues, facts.no_inputs_count,
-              facts.totals_count, facts.examples_count)
-    for offset, value in enumerate(totals, start=1):
-        sheet.write_number(row, offset, value, f["bold"])
+        sheet.write_string(row, 0, name, look)
+        sheet.write_number(row, 1, scored, f["left"])
+        sheet.write_string(row, 3, text, f["note_wrap"])
+        _fit_height(sheet, row, text)
 
 
 _WRAP_CHARACTERS = 80  # about what column D (width 70) holds on one line
