@@ -493,3 +493,23 @@ def test_a_dot_and_three_digits_is_no_fraction_of_an_employee(tmp_path: Path) ->
     issues = score_rows(path)["issues"].tolist()
     assert not isinstance(issues[0], str)  # no issue (None or NaN)
     assert issues[1].startswith("size 5,5 (cell B3) is a fraction of an employee")
+
+
+def test_a_csv_portfolio_is_read_by_the_same_rules(tmp_path: Path) -> None:
+    """`--format json|csv` on a CSV: header units, headings, examples and totals alike."""
+    csv = tmp_path / "p.csv"
+    csv.write_text("Business unit,Headcount,AI maturity,Sector,AI budget (bitcoin)\n"
+                   "Retail,4200,Mature,Finance,5\n", "utf-8")
+    with pytest.raises(DeciderInputError, match=r"'AI budget \(bitcoin\)': 'bitcoin'"):
+        score_rows(csv)
+    csv.write_text("Business unit,Headcount,AI maturity,Sector,AI budget\n"
+                   "EMEA,,,,\nRetail,4200,Mature,Finance,2500000\n"
+                   "Example unit,1,POC,Retail,1\nEMEA total,4200,,,2500000\n", "utf-8")
+    rows = score_rows(csv)
+    assert rows["row"].tolist() == [3]
+    assert (rows.attrs["no_input_rows"], rows.attrs["example_rows"],
+            rows.attrs["totals_rows"]) == ([2], [4], [5])
+    result = run(csv, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert ("2 rows: 1 answered (Centralized 1), 0 with issues, 1 with no inputs; 1 totals "
+            "row skipped, 1 example row skipped") in result.stderr
