@@ -174,13 +174,6 @@ class Located:
     skipped: list[str]  # "sheet 'Lookup' (no size / budget column)": told, never silent
 
 
-def locate(package: Package, strings: list[str], sheet: str | None, header_row: int | None,
-           wanted: dict[str, str]) -> Layout:
-    """The first portfolio sheet (see `locate_all`)."""
-    return locate_all(package, strings, [sheet] if sheet else [], header_row,
-                      wanted).layouts[0]
-
-
 def locate_all(package: Package, strings: list[str], sheets: list[str],
                header_row: int | None, wanted: dict[str, str]) -> Located:
     """Every sheet whose header row names at least two inputs and every required one
