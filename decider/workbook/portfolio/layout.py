@@ -303,10 +303,12 @@ def _likeliest_header(rows: dict[int, dict[int, Any]], header_row: int | None) -
         return "no header-like row"
     texts = header_texts(rows.get(best, {}))
     named = {f: t for t in texts.values() for f in fields_of(t)}
-    hint = " ".join(f"--column {display(f)}=\"{t}\"" for f, t in named.items())
-    example = next(iter(texts.values()), "HEADER")
-    hint = hint or f"--column size=\"{example}\" ..."
-    return f"row {best} looks most like a header: {show_headers(texts)}; e.g. {hint}"
+    given = " ".join(f"--column {display(f)}=\"{t}\"" for f, t in named.items())
+    others = " ".join(f"--column {display(f)}=HEADER" for f in REQUIRED if f not in named)
+    hint = " ".join(part for part in (given, others) if part)
+    return (f"row {best} looks most like a header: {show_headers(texts)}; say which of its "
+            f"columns holds each input: --header-row {best} {hint} (HEADER: its text or "
+            "its column letter)")
 
 
 def _pick_sheet(package: Package, sheet: str) -> SheetEntry:
