@@ -513,3 +513,16 @@ def test_a_csv_portfolio_is_read_by_the_same_rules(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert ("2 rows: 1 answered (Centralized 1), 0 with issues, 1 with no inputs; 1 totals "
             "row skipped, 1 example row skipped") in result.stderr
+
+
+def test_a_sheet_with_a_header_and_no_unit_is_skipped_and_said(tmp_path: Path) -> None:
+    """"Holds at least one unit" (section 10): an empty region sheet is left out, said;
+    when no sheet holds one, that is the error."""
+    path = openpyxl_book(tmp_path / "e.xlsx", {"EMEA": [HEADERS, UNIT_A],
+                                               "LATAM": [HEADERS, ["LATAM total", 0]]})
+    summary = score_workbook(path)
+    assert [s.name for s in summary.sheets] == ["EMEA"]
+    assert summary.skipped_sheets == ("sheet 'LATAM' (no business-unit rows)",)
+    empty = openpyxl_book(tmp_path / "n.xlsx", {"LATAM": [HEADERS, ["LATAM total", 0]]})
+    with pytest.raises(DeciderInputError, match="no business-unit rows"):
+        score_workbook(empty)
