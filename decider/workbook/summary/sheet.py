@@ -79,6 +79,8 @@ def _formats(book: Workbook) -> dict[str, Format]:
         "bold": {"bold": True},
         "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
         "top": {"valign": "top"},
+        "count_top": {"align": "left", "valign": "top"},
+        "bold_top": {"bold": True, "align": "left", "valign": "top"},
     }
     return {name: book.add_format(spec) for name, spec in specs.items()}
 
@@ -223,15 +225,15 @@ def _by_sheet(sheet: Worksheet, row: int, facts: SummaryFacts, f: dict[str, Form
     sheet.write_row(row, 0, ("Sheet", "Units scored", None, "Rows"), f["header"])
     lines = [(item.name, item.scored,
               rows_line(item.counts, item.issues, len(item.no_input_rows),
-                        len(item.totals_rows), len(item.example_rows)), f["top"])
+                        len(item.totals_rows), len(item.example_rows)), f["count_top"])
              for item in facts.sheets]
     lines.append(("In total", facts.scored,
                   rows_line(facts.counts, facts.issues, facts.no_inputs_count,
-                            facts.totals_count, facts.examples_count), f["bold"]))
+                            facts.totals_count, facts.examples_count), f["bold_top"]))
     for name, scored, text, look in lines:
         row += 1
         sheet.write_string(row, 0, name, look)
-        sheet.write_number(row, 1, scored, f["left"])
+        sheet.write_number(row, 1, scored, look)
         sheet.write_string(row, 3, text, f["note_wrap"])
         _fit_height(sheet, row, text)
 
