@@ -100,6 +100,7 @@ _SYMBOLS = {"€": None, "euro": None, "euros": None, "eur": None, "$": "USD", "
             "£": "GBP", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY"}
 _AMBIGUOUS = {"¥": "JPY or CNY", "kr": "SEK, NOK, DKK or ISK", "dollar": "USD, CAD, AUD...",
               "dollars": "USD, CAD, AUD...", "pound": "GBP, EGP...", "pounds": "GBP, EGP..."}
+AMBIGUOUS_SYMBOLS = tuple(_AMBIGUOUS)
 _PERIODS = ((re.compile(r"\bper\s+month\b|\bmonthly\b|(?<![a-z])p\.\s?m\.|/\s*(?:month|mo|mth)\b",
                         re.I), 12),
             (re.compile(r"\bper\s+quarter\b|\bquarterly\b|/\s*(?:quarter|qtr|q)\b", re.I), 4),

@@ -165,6 +165,15 @@ def test_a_format_that_says_nothing_more_leaves_a_bare_number(code: str) -> None
     assert format_meaning(code) is None
 
 
+@pytest.mark.parametrize("code,symbol", [('#,##0 "kr"', "kr"), ("#,##0 [$¥-804]", "¥"),
+                                         ('#,##0" dollars"', "dollars")])
+def test_a_symbol_several_currencies_share_is_shown_never_read_as_euros(code: str,
+                                                                        symbol: str) -> None:
+    meaning = format_meaning(code)
+    assert meaning is not None and meaning.ambiguous == symbol
+    assert meaning.wrap(6000.0) == f"6000 {symbol}"  # the reader refuses it, asking the code
+
+
 @pytest.mark.parametrize("code,percent,date", [
     ("0%", True, False), ("0.00%", True, False), ("yyyy-mm-dd", False, True),
     ("d-mmm-yy", False, True), ("[$-409]mmmm d, yyyy", False, True), ("h:mm", False, True)])
@@ -176,7 +185,8 @@ def test_percent_and_date_formats(code: str, percent: bool, date: bool) -> None:
 @given(st.text(max_size=40))
 def test_any_format_code_is_read_or_left_alone_never_a_crash(code: str) -> None:
     meaning = format_meaning(code)
-    assert meaning is None or meaning.unit is not None or meaning.percent or meaning.date
+    assert (meaning is None or meaning.unit is not None or meaning.percent or meaning.date
+            or meaning.ambiguous is not None)
 
 
 @given(st.text(max_size=40))

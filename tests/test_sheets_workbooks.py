@@ -356,6 +356,19 @@ def test_number_formats_wrap_cells_as_formatted_values(tmp_path: Path) -> None:
     assert values[3] == 2_500_000.0 and type(values[3]) is float  # the fast path stays
 
 
+def test_a_budget_formatted_in_kroner_is_refused_asking_for_the_code(tmp_path: Path) -> None:
+    path = tmp_path / "kr.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Units")
+    sheet.write_row(0, 0, HEADERS)
+    sheet.write_row(1, 0, ["Oslo", 300, "Mature", "Finance"])
+    sheet.write_number(1, 4, 6000, book.add_format({"num_format": '#,##0 "kr"'}))
+    book.close()
+    rows = score_rows(path)
+    assert rows["architecture"][0] is None
+    assert "'kr', which stands for SEK, NOK, DKK or ISK" in rows["issues"][0]
+
+
 # -- what the reader will do with it (issue 13) ------------------------------------------------
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from decider.context import Formatted, Unit
 from decider.errors import DeciderInputError
-from decider.headers import header_unit
+from decider.headers import AMBIGUOUS_SYMBOLS, header_unit
+from decider.parsing import show
 from decider.workbook.package.opening import Package, relationships
 
 # Excel's built-in format ids a workbook may use without writing their code.
@@ -38,8 +39,13 @@ class Meaning:
     unit: Unit | None = None
     percent: bool = False
     date: bool = False
+    # A symbol several currencies share (`#,##0 "kr"`): the cell is handed on as it
+    # shows ("6000 kr"), which the reader refuses asking for the code; never euros.
+    ambiguous: str | None = None
 
-    def wrap(self, value: float) -> Formatted:
+    def wrap(self, value: float) -> Formatted | str:
+        if self.ambiguous is not None:
+            return f"{show(value)} {self.ambiguous}"
         return Formatted(value, self.format_code, self.unit, self.percent, self.date)
 
 
@@ -90,7 +96,10 @@ def format_meaning(code: str) -> Meaning | None:
     try:
         unit = header_unit("budget", text)
     except DeciderInputError:
-        return None  # a symbol several currencies share: left for the reader's own checks
+        shared = next((symbol for symbol in AMBIGUOUS_SYMBOLS
+                       if re.search(r"(?<![a-z])" + re.escape(symbol) + r"(?![a-z])",
+                                    text.lower())), None)
+        return Meaning(code, ambiguous=shared) if shared else None
     if unit is None:
         return None
     seen = unit.origin.split(" from the header ", 1)[0]
