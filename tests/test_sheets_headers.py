@@ -198,3 +198,18 @@ def test_any_header_gives_a_context_or_a_one_line_refusal(header: str) -> None:
             assert "\n" not in error.one_line and header in error.one_line
         else:
             assert isinstance(context, ColumnContext)
+
+
+def test_a_datasets_column_names_give_the_contexts_once_on_the_client() -> None:
+    """`--format parquet` (Dask): the column names are the headers; maturity is judged by
+    its name only, a partition's values not being the column's."""
+    from decider.distributed import header_contexts
+
+    contexts = header_contexts({"size": "Headcount ('000)", "budget": "AI budget (k€)",
+                                "maturity": "AI maturity (1-5)", "regulation": "Sector",
+                                "multi_country": None})
+    assert set(contexts) == {"size", "budget", "maturity"}
+    assert contexts["budget"].unit is not None and contexts["budget"].unit.multiplier == K
+    assert contexts["maturity"].levels == 5
+    with pytest.raises(DeciderInputError, match="bitcoin"):
+        header_contexts({"budget": "AI budget (bitcoin)"})
