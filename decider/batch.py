@@ -1,132 +1,68 @@
 """`score_workbook`: fill a whole portfolio workbook with recommendations.
 
-Finds the sheet, its header row and the input columns by their header words, reads
-those columns in one streaming pass, scores every business-unit row with `score_frame`,
-and writes the answers into the one sheet by rewriting only its XML, appending the styles
-and shared strings they use: every other part of the package is copied byte for byte
-(see `decider.workbook`).
+Finds the portfolio sheets (every sheet whose header names the inputs, or those chosen),
+their header rows and input columns by their header words, reads those columns in one
+streaming pass per sheet, scores every business-unit row with `score_frame` (see
+`decider.workbook.portfolio`), and writes the answers into those sheets by rewriting only
+their XML, appending the styles and shared strings they use: every other part of the
+package is copied byte for byte (see `decider.workbook.package`).
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from decider import __version__
+from decider.context import Formatted
 from decider.files import refuse_if_open, replaced_whole
-from decider.frame import score_frame
-from decider.palette import REPORT_ORDER
-from decider.parsing import is_blank
 from decider.policy import Policy, default_policy
-from decider.workbook.edits import PackageEdit
+from decider.score_summary import (
+    ARCHITECTURES,
+    EXAMPLE_ROWS,
+    NO_INPUT_ROWS,
+    TOTALS_ROWS,
+    ScoreSummary,
+    SheetCount,
+)
+from decider.workbook.answers.plan import plan_cells, refuse_conflicts
+from decider.workbook.answers.scored import ScoredSheet, add_scored_edits, scored_sheet
 from decider.workbook.errors import WorkbookError
-from decider.workbook.layout import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.opening import Package, open_package
+from decider.workbook.package.shared import SharedStrings
+from decider.workbook.package.strings import read_shared_strings, read_shared_table
+from decider.workbook.portfolio.layout import (
     FIELDS,
-    HEADER_SEARCH_ROWS,
-    REQUIRED,
-    Layout,
-    best_header_row,
+    Located,
     check_columns,
     describe_inputs,
-    display,
-    header_texts,
-    locate,
-    refuse_ambiguous,
-    show_headers,
+    locate_all,
 )
-from decider.workbook.package import Package, open_package
-from decider.workbook.plan import plan_cells, refuse_conflicts
-from decider.workbook.reader import Scan, scan
-from decider.workbook.scored import ScoredSheet, add_scored_edits, scored_sheet
-from decider.workbook.shared import SharedStrings
-from decider.workbook.strings import read_shared_strings, read_shared_table
-from decider.workbook.summary import add_summary, check_sheet_name
-from decider.workbook.summary_facts import SummaryFacts, summary_facts, unit_names
-from decider.workbook.totals import describe, label_rows_of_table, table_totals_rows
-from decider.workbook.writer import SheetEdit
+from decider.workbook.portfolio.numformats import style_meanings
+from decider.workbook.portfolio.scoring import SheetScore, score_sheet
+from decider.workbook.portfolio.tablefile import score_table_file
+from decider.workbook.recalculate import recalculated
+from decider.workbook.summary.add import add_summary, check_sheet_name
+from decider.workbook.summary.facts import SheetPart, SummaryFacts, summary_facts, unit_names
 
-ARCHITECTURES = REPORT_ORDER
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
-TOTALS_ROWS = "totals_rows"  # score_rows' frame.attrs key: the rows skipped as totals
-
-
-@dataclass(frozen=True)
-class ScoreSummary:
-    """What one `score_workbook` run did."""
-
-    input: Path
-    output: Path | None
-    sheet: str | None
-    header_row: int | None
-    columns: dict[str, str]  # field -> "Header (F)"
-    rows: int  # business-unit rows scored
-    counts: dict[str, int]  # architecture -> rows
-    issues: int  # rows decider could not decide
-    backup: Path | None = None
-    written: dict[str, str] = field(default_factory=dict)  # result -> column letter
-    totals_rows: tuple[int, ...] = ()  # sheet rows skipped as totals, not business units
-    table: str | None = None  # how an Excel table around the header took the answers
-
-    def share(self, architecture: str) -> float:
-        return self.counts.get(architecture, 0) / self.rows if self.rows else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": str(self.input),
-            "output": None if self.output is None else str(self.output),
-            "backup": None if self.backup is None else str(self.backup),
-            "sheet": self.sheet,
-            "header_row": self.header_row,
-            "columns": dict(self.columns),
-            "written": dict(self.written),
-            "rows": self.rows,
-            "counts": dict(self.counts),
-            "shares": {a: self.share(a) for a in self.counts},
-            "issues": self.issues,
-            "totals_rows": list(self.totals_rows),
-            "table": self.table,
-        }
-
-    @classmethod
-    def of_rows(cls, input: Path, rows: pd.DataFrame) -> ScoreSummary:
-        """The summary of per-row results (`score_rows`' frame), nothing written."""
-        counts = rows["architecture"].value_counts()
-        return cls(input=input, output=None, sheet=None, header_row=None, columns={},
-                   rows=len(rows), counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-                   issues=int(rows["issues"].notna().sum()),
-                   totals_rows=tuple(rows.attrs.get(TOTALS_ROWS, ())))
-
-    def lines(self) -> list[str]:
-        where = f"sheet '{self.sheet}', header row {self.header_row}" if self.sheet else ""
-        target = f" ➜ {self.output}" if self.output else ""
-        parts = [f"{a} {self.counts.get(a, 0)} ({self.share(a):.1%})" for a in ARCHITECTURES]
-        issue_share = self.issues / self.rows if self.rows else 0.0
-        lines = [
-            f"{self.input}{target}" + (f" ({where})" if where else ""),
-            f"  {self.rows} rows scored: " + ", ".join(parts),
-            f"  {self.issues} rows with issues ({issue_share:.1%})",
-        ]
-        if self.totals_rows:
-            lines.append(f"  {describe(self.totals_rows)}")
-        if self.table:
-            lines.append(f"  {self.table}")
-        return lines
+__all__ = ["ARCHITECTURES", "EXAMPLE_ROWS", "NO_INPUT_ROWS", "TABLE_SUFFIXES", "TOTALS_ROWS",
+           "WORKBOOK_SUFFIXES", "ScoreSummary", "SheetCount", "score_rows", "score_workbook"]
 
 
 def score_workbook(
     input: str | os.PathLike[str],
     output: str | os.PathLike[str] | None = None,
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     columns: Mapping[str, str] | None = None,
     in_place: bool = False,
@@ -134,13 +70,19 @@ def score_workbook(
     policy: Policy | None = None,
     progress: Callable[[int, int], None] | None = None,
     summary: bool = True,
+    as_of: date | None = None,
+    recalculate: bool = False,
 ) -> ScoreSummary:
     """Score every business unit of a workbook and write the answers beside them.
 
-    Output: `output`, else `NAME.scored.xlsx` beside the input; `in_place` writes over the
-    input after keeping `NAME.bak.xlsx`. `progress(done, total)` is told as the sheet is
-    read and written. `summary`: replace the "Decider summary" sheet (counts, a chart,
-    the group view; see `decider.workbook.summary`); False leaves any there alone.
+    Every sheet whose header names the inputs is scored (`sheet`: the name, or names, of
+    the sheets to score instead). Output: `output`, else `NAME.scored.xlsx` beside the
+    input; `in_place` writes over the input after keeping `NAME.bak.xlsx`.
+    `progress(done, total)` is told as the sheets are read and written. `summary`: replace
+    the "Decider summary" sheet (counts per sheet and in total, a chart, the group view;
+    see `decider.workbook.summary`); False leaves any there alone. `as_of`: the day a
+    maturity start date is counted to (default today). `recalculate`: have LibreOffice
+    recalculate a copy first and read its saved values (the original is what is written).
     Raises `DeciderInputError` (a `WorkbookError` for files and options) with a one-line
     message; nothing is written then.
     """
@@ -154,7 +96,7 @@ def score_workbook(
     if in_place:
         _backup_path(source)  # refused before any work
     policy = policy or default_policy()
-    with open_package(source) as package:
+    with open_package(source) as package, recalculated(source, recalculate) as values:
         if package.is_macro_enabled and target.suffix.lower() != ".xlsm":
             raise WorkbookError(f"{source.name} holds macros: name the output .xlsm "
                                 f"(not {target.name}) so Excel keeps them")
@@ -164,178 +106,180 @@ def score_workbook(
                                 "that is not macro-enabled")
         shared_table = read_shared_table(package)
         strings = shared_table.strings
-        layout = locate(package, strings, sheet, header_row, check_columns(columns))
+        located = locate_all(package, strings, _sheet_names(sheet), header_row,
+                             check_columns(columns))
         if summary:
-            check_sheet_name(package, layout.sheet.name)
+            for layout in located.layouts:
+                check_sheet_name(package, layout.sheet.name)
         if progress is not None:
-            # The sheet is inflated twice: once to read it, once to rewrite it.
+            # Each sheet is inflated twice: once to read it, once to rewrite it.
             package.progress, package.inflated = progress, 0
-            package.expected = 2 * package.zip.getinfo(layout.sheet.part).file_size
-        found, results, frame, totals = _score(package, strings, layout, policy)
+            package.expected = 2 * sum(package.zip.getinfo(layout.sheet.part).file_size
+                                       for layout in located.layouts)
+        scores, skipped = _score_sheets(package, strings, located, policy, as_of, values)
         shared = SharedStrings(shared_table)
-        edit, written = plan_cells(layout, found, results, frame.index.to_numpy(np.int64), shared)
-        if not overwrite:
-            refuse_conflicts(package, layout, found, edit)
-        scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,
-                                          set(layout.inputs.values()), found.last_column,
-                                          edit, written, shared)
+        outputs: list[ScoredSheet] = []
+        written: dict[str, str] = {}
+        notes: list[str] = []
+        parts: list[SheetPart] = []
+        for score in scores:
+            layout = score.layout
+            # One copy alive: the rows to clear join the answers (they count as neither).
+            results = score.results = _with_cleared_rows(score)
+            rows = results.index.to_numpy(np.int64)
+            edit, letters = plan_cells(layout, score.found, results, rows, shared)
+            if not overwrite:
+                refuse_conflicts(package, layout, score.found, edit)
+            scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,
+                                              set(layout.inputs.values()),
+                                              score.found.last_column, edit, letters, shared)
+            outputs.append(scored)
+            written = written or letters
+            if table_note:
+                notes.append(table_note if len(scores) == 1
+                             else f"sheet '{layout.sheet.name}': {table_note}")
+            if summary:
+                parts.append(_summary_part(package, strings, score, results, letters,
+                                           edit.rows, edit.payloads))
         backup = None
         if in_place:
             backup = _backup_path(source)
             shutil.copy2(source, backup)
-        facts = (_summary_facts(package, strings, layout, written, results, frame, edit,
-                                policy, totals.tolist()) if summary else None)
-        _write(package, scored, target, source, facts)
-    counts = results["architecture"].value_counts()
+        facts = (summary_facts(file=source.name, parts=parts, policy=policy,
+                               version=__version__) if summary else None)
+        _write(package, outputs, target, source, facts)
+    return _summary_of(source, target, backup, written, scores, skipped,
+                       "; ".join(notes) or None)
+
+
+def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
+    """The answers to write; on a sheet scored before, rows with no inputs too, as empty
+    cells: such a row's old answer is cleared, never left standing (a row that had none
+    is left as it is, so that scoring again changes nothing)."""
+    no_inputs = score.kinds.no_inputs
+    if not len(no_inputs) or not score.layout.owned:  # no earlier answer to clear
+        return score.results
+    # Reindexed: the new rows hold NaN, which the cell plan writes as empty cells.
+    return score.results.reindex(np.union1d(score.results.index.to_numpy(np.int64),
+                                            no_inputs))
+
+
+def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:
+    if sheet is None:
+        return []
+    return [sheet] if isinstance(sheet, str) else list(sheet)
+
+
+def _score_sheets(package: Package, strings: list[str], located: Located, policy: Policy,
+                  as_of: date | None, values: Package | None
+                  ) -> tuple[list[SheetScore], list[str]]:
+    """Every located sheet scored; a sheet with no unit is skipped (and said) when another
+    has some, else its problem is the error."""
+    formats = style_meanings(package)
+    scores: list[SheetScore] = []
+    skipped = list(located.skipped)
+    first_problem: WorkbookError | None = None
+    for layout in located.layouts:
+        try:
+            scores.append(score_sheet(package, strings, formats, layout, policy, as_of,
+                                      values))
+        except WorkbookError as error:
+            if "no business-unit rows" not in str(error):
+                raise
+            first_problem = first_problem or error
+            skipped.append(f"sheet '{layout.sheet.name}' (no business-unit rows)")
+    if not scores:
+        assert first_problem is not None
+        raise first_problem
+    return scores, skipped
+
+
+def _summary_of(source: Path, target: Path, backup: Path | None, written: dict[str, str],
+                scores: list[SheetScore], skipped: list[str], table: str | None
+                ) -> ScoreSummary:
+    counts = {a: 0 for a in ARCHITECTURES}
+    sheets = []
+    for score in scores:
+        found = score.results["architecture"].value_counts()
+        sheet_counts = {a: int(found.get(a, 0)) for a in ARCHITECTURES}
+        for a in ARCHITECTURES:
+            counts[a] += sheet_counts[a]
+        sheets.append(SheetCount(score.layout.sheet.name, score.layout.header_row,
+                                 sheet_counts, int(score.results["issues"].notna().sum()),
+                                 tuple(score.kinds.totals.tolist()),
+                                 tuple(score.kinds.examples.tolist()),
+                                 tuple(score.kinds.no_inputs.tolist())))
+    first = scores[0].layout
     return ScoreSummary(
-        input=source, output=target, sheet=layout.sheet.name, header_row=layout.header_row,
-        columns=describe_inputs(layout), rows=len(results),
-        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-        issues=int(results["issues"].notna().sum()), backup=backup, written=written,
-        totals_rows=tuple(totals.tolist()), table=table_note)
+        input=source, output=target, sheet=first.sheet.name, header_row=first.header_row,
+        columns=describe_inputs(first), rows=sum(s.scored for s in sheets),
+        counts=counts, issues=sum(s.issues for s in sheets), backup=backup, written=written,
+        totals_rows=tuple(r for s in sheets for r in s.totals_rows), table=table,
+        example_rows=tuple(r for s in sheets for r in s.example_rows),
+        no_input_rows=tuple(r for s in sheets for r in s.no_input_rows),
+        sheets=tuple(sheets), skipped_sheets=tuple(skipped))
 
 
 def score_rows(
     input: str | os.PathLike[str],
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     header_row: int | None = None,
     columns: Mapping[str, str] | None = None,
     policy: Policy | None = None,
+    as_of: date | None = None,
+    recalculate: bool = False,
 ) -> pd.DataFrame:
-    """The per-row answers for a workbook, CSV or Parquet file, nothing written: one row per
-    business unit with its sheet row number, the inputs as read and `score_frame`'s columns."""
+    """The per-row answers for a workbook (every portfolio sheet), CSV or Parquet file,
+    nothing written: one row per business unit with its sheet, sheet row number, the
+    inputs as read and `score_frame`'s columns. `frame.attrs` lists the rows skipped
+    (totals, examples) and the rows with no inputs."""
     source = Path(input)
     policy = policy or default_policy()
     wanted = check_columns(columns)
     if source.suffix.lower() in TABLE_SUFFIXES:
-        return _score_table_file(source, header_row, wanted, policy)
-    with open_package(source) as package:
+        units, results, kinds = score_table_file(source, header_row, wanted, policy)
+        out = _rows_frame(None, units, results)
+        _note_kinds(out, [kinds.totals], [kinds.examples], [kinds.no_inputs])
+        return out
+    with open_package(source) as package, recalculated(source, recalculate) as values:
         strings = read_shared_strings(package)
-        layout = locate(package, strings, sheet, header_row, wanted)
-        _found, results, frame, totals = _score(package, strings, layout, policy)
-    return _rows_frame(layout.sheet.name, frame, results, totals)
+        located = locate_all(package, strings, _sheet_names(sheet), header_row, wanted)
+        scores, _skipped = _score_sheets(package, strings, located, policy, as_of, values)
+    out = pd.concat([_rows_frame(s.layout.sheet.name, s.frame, s.results) for s in scores],
+                    ignore_index=True)
+    _note_kinds(out, [s.kinds.totals for s in scores], [s.kinds.examples for s in scores],
+                [s.kinds.no_inputs for s in scores])
+    return out
 
 
-def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame,
-                totals: np.ndarray) -> pd.DataFrame:
+def _note_kinds(out: pd.DataFrame, totals: list[np.ndarray], examples: list[np.ndarray],
+                no_inputs: list[np.ndarray]) -> None:
+    for key, arrays in ((TOTALS_ROWS, totals), (EXAMPLE_ROWS, examples),
+                        (NO_INPUT_ROWS, no_inputs)):
+        out.attrs[key] = [int(r) for array in arrays for r in array.tolist()]
+
+
+def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame
+                ) -> pd.DataFrame:
     out = pd.DataFrame({"sheet": sheet, "row": frame.index.to_numpy(np.int64)})
-    out.attrs[TOTALS_ROWS] = totals.tolist()
     for name in FIELDS:
-        out[name] = frame[name].to_numpy(object) if name in frame else None
+        out[name] = _plain_values(frame[name].to_numpy(object)) if name in frame else None
     for name in results.columns:
         out[name] = results[name].to_numpy()
     return out
 
 
-# -- reading and scoring -----------------------------------------------------------------
-
-
-def _score(package: Package, strings: list[str], layout: Layout, policy: Policy
-           ) -> tuple[Scan, pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """The scan, the answers, the business units' inputs and the totals rows skipped."""
-    wanted = set(layout.inputs.values())
-    owned = set(layout.owned.values())
-    # A row with anything under the table's other headers (a unit's name, say) is a
-    # business unit too: one with no input gets its reason in Decider issues.
-    present = set(layout.headers) - wanted - owned
-    found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
-                 present, set(layout.headers) - owned)
-    index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
-    source = found.frame.reindex(index)
-    frame = pd.DataFrame({name: source[column] if column in source
-                          else pd.Series(None, index=index, dtype=object)
-                          for name, column in layout.inputs.items()}, index=index)
-    totals = np.union1d(np.union1d(found.label_rows, found.aggregate_rows),
-                        table_totals_rows(package, layout.sheet.part, set(layout.headers)))
-    frame, skipped = _business_units(frame, found.present, totals)
-    if frame.empty:
-        also = f" ({describe(skipped)})" if len(skipped) else ""
-        raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no business-unit "
-                            f"rows below its header row {layout.header_row}{also}: "
-                            "nothing to score")
-    return found, _score_inputs(frame, policy), frame, skipped
-
-
-def _score_inputs(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """The engine's answers for a frame whose columns are named by input field."""
-    columns: dict[str, Any] = {f: (f if f in frame else None) for f in FIELDS}
-    return score_frame(frame, **columns, policy=policy)
-
-
-def _business_units(frame: pd.DataFrame, present: np.ndarray, totals: np.ndarray
-                    ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows with an input given or anything else in the table, but not totals rows (blank
-    rows are skipped); and the totals rows so skipped. Each column's distinct values are
-    judged once."""
-    if frame.empty:
-        return frame, np.empty(0, np.int64)
-    given = np.zeros(len(frame), bool)
-    if len(present):
-        given |= frame.index.isin(present)
-    for name in frame.columns:
-        codes, uniques = pd.factorize(frame[name].to_numpy(object), use_na_sentinel=True)
-        blank = np.array([isinstance(u, str) and is_blank(u) for u in uniques] + [True],
-                         dtype=bool)
-        given |= ~blank[codes]
-    total = frame.index.isin(totals)
-    return frame[given & ~total], frame.index[given & total].to_numpy(np.int64)
-
-
-def _read_csv(source: Path) -> pd.DataFrame:
-    """Every line as text, ragged lines padded (title lines above a table are normal)."""
-    with source.open(newline="", encoding="utf-8-sig") as stream:
-        sample = stream.read(64 * 1024)
-        stream.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-        lines = list(csv.reader(stream, dialect))
-    width = max(map(len, lines), default=0)
-    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype=object)
-
-
-def _score_table_file(source: Path, header_row: int | None, wanted: dict[str, str],
-                      policy: Policy) -> pd.DataFrame:
-    try:
-        if source.suffix.lower() == ".csv":
-            raw = _read_csv(source)
-            rows = {i + 1: dict(enumerate(values, start=1))
-                    for i, values in enumerate(raw.head(max(header_row or 0,
-                                                            HEADER_SEARCH_ROWS)).values.tolist())}
-            body_start = 0
-        else:
-            table = pd.read_parquet(source)
-            raw = pd.concat([pd.DataFrame([list(map(str, table.columns))]),
-                             pd.DataFrame(table.to_numpy(object))], ignore_index=True)
-            rows = {1: dict(enumerate(map(str, table.columns), start=1))}
-            body_start = 0
-    except (OSError, ValueError, UnicodeDecodeError, ImportError, csv.Error) as error:
-        raise WorkbookError(f"{source.name} cannot be read as "
-                            f"{source.suffix.lstrip('.').upper()}: {error}") from None
-    best = best_header_row(rows, header_row, wanted)
-    if best is None:
-        raise WorkbookError(f"{source.name}: no header row naming the inputs (size, "
-                            "maturity, regulation, budget); use --header-row or --column")
-    number, inputs = best.number, best.inputs
-    headers = header_texts(rows.get(number, {}))
-    refuse_ambiguous(best, headers, source.name)
-    missing = [f for f in REQUIRED if f not in inputs and wanted.get(f) != ""]
-    if missing:
-        raise WorkbookError(f"{source.name}: no {' / '.join(map(display, missing))} column; "
-                            f"headers seen: {show_headers(headers)}")
-    data = raw.iloc[body_start + number:]
-    data.index = np.arange(number + 1, number + 1 + len(data))
-    frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
-                          if column - 1 < data.shape[1] else None
-                          for name, column in inputs.items()}, index=data.index)
-    table_columns = [c - 1 for c in headers if c - 1 < data.shape[1]]
-    others = [c for c in table_columns if c + 1 not in inputs.values()]
-    filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
-    frame, totals = _business_units(frame, data.index[filled.any(axis=1).to_numpy(bool)]
-                                    .to_numpy(), label_rows_of_table(data, table_columns))
-    return _rows_frame(None, frame, _score_inputs(frame, policy), totals)
+def _plain_values(values: np.ndarray) -> np.ndarray:
+    """Cells as their rows show them on stdout: a formatted number is its number (each
+    distinct value looked at once)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not any(isinstance(u, Formatted) for u in uniques):
+        return values
+    plain = np.empty(len(uniques) + 1, dtype=object)
+    plain[:-1] = [u.value if isinstance(u, Formatted) else u for u in uniques]
+    plain[-1] = None
+    return plain[np.where(codes < 0, len(uniques), codes)]
 
 
 # -- output ------------------------------------------------------------------------------
@@ -369,37 +313,41 @@ def _backup_path(source: Path) -> Path:
     return backup
 
 
-def _summary_facts(package: Package, strings: list[str], layout: Layout,
-                   written: dict[str, str], results: pd.DataFrame, frame: pd.DataFrame,
-                   edit: SheetEdit, policy: Policy, totals_rows: Sequence[int] = ()
-                   ) -> SummaryFacts:
-    """`totals_rows`: rows skipped before scoring, as totals. Rows scored but then left
-    with no cell at all are a table's totals row: skipped too, not answers."""
-    blank = np.ones(len(edit.rows), bool)
-    for payloads in edit.payloads.values():
-        blank &= payloads == b""
-    skipped = edit.rows[blank & (results["architecture"].notna()
-                                 | results["issues"].notna()).to_numpy(bool)]
-    kept = ~results.index.isin(skipped)
+def _summary_part(package: Package, strings: list[str], score: SheetScore,
+                  results: pd.DataFrame, written: dict[str, str], rows: np.ndarray,
+                  payloads: dict[int, np.ndarray]) -> SheetPart:
+    """One sheet's answers for the summary (`results`: as written, cleared rows included).
+    Rows scored but then left with no cell at all are a table's totals row: skipped too,
+    not answers."""
+    layout, frame = score.layout, score.frame
+    blank = np.ones(len(rows), bool)
+    for column_payloads in payloads.values():
+        blank &= column_payloads == b""
+    dropped = rows[blank & (results["architecture"].notna()
+                            | results["issues"].notna()).to_numpy(bool)]
+    kept = ~results.index.isin(dropped) & ~results.index.isin(score.kinds.no_inputs)
     sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
                                                              dtype=object)
     # A unit's name: the first header column that is neither an input nor an answer.
-    used = {*layout.inputs.values(), *layout.owned.values()}
+    used = {*layout.inputs.values(), *layout.owned.values(),
+            *([layout.industry] if layout.industry else [])}
     name_column = min((c for c in layout.headers if c not in used), default=None)
 
-    def units(rows: list[int]) -> dict[int, str]:
+    def units(listed: list[int]) -> dict[int, str]:
         if name_column is None:
             return {}
-        return unit_names(package, layout.sheet.part, strings, name_column, rows)
+        return unit_names(package, layout.sheet.part, strings, name_column, listed)
 
-    return summary_facts(file=layout.file, sheet=layout.sheet.name,
-                         header_row=layout.header_row, columns=written,
-                         results=results[kept], sizes=sizes[kept], policy=policy,
-                         version=__version__,
-                         totals_rows=sorted({*skipped.tolist(), *totals_rows}), units=units)
+    return SheetPart(sheet=layout.sheet.name, header_row=layout.header_row, columns=written,
+                     results=results[kept],
+                     sizes=(sizes if sizes.index.equals(results.index)
+                            else sizes.reindex(results.index))[kept],
+                     totals_rows=sorted({*dropped.tolist(), *score.kinds.totals.tolist()}),
+                     example_rows=score.kinds.examples.tolist(),
+                     no_input_rows=score.kinds.no_inputs.tolist(), units=units)
 
 
-def _write(package: Package, scored: ScoredSheet, target: Path, source: Path,
+def _write(package: Package, scored: list[ScoredSheet], target: Path, source: Path,
            facts: SummaryFacts | None = None) -> None:
     """Into a temporary file beside the target, renamed over it only when complete."""
     if not target.parent.is_dir():

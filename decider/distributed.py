@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from decider.batch import ARCHITECTURES, ScoreSummary
+from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.frame import RESULT_COLUMNS, score_frame
+from decider.headers import column_context
 from decider.policy import Policy, default_policy
-from decider.workbook.layout import (
+from decider.workbook.portfolio.layout import (
     FIELDS,
     REQUIRED,
     best_header_row,
@@ -176,10 +178,11 @@ def score_dask_frame(frame: dd.DataFrame, *, columns: Mapping[str, str] | None =
     policy = shippable(policy or default_policy())
     names = [str(c) for c in frame.columns]
     inputs = find_inputs(names, columns or {}, what="the frame")
+    contexts = header_contexts(inputs)
     kept = _kept_columns(names)
-    meta = _scored(frame._meta[kept], inputs, policy)
-    scored: dd.DataFrame = frame[kept].map_partitions(_scored, inputs, policy, meta=meta,
-                                                      align_dataframes=False)
+    meta = _scored(frame._meta[kept], inputs, policy, contexts)
+    scored: dd.DataFrame = frame[kept].map_partitions(_scored, inputs, policy, contexts,
+                                                      meta=meta, align_dataframes=False)
     return scored
 
 
@@ -216,10 +219,24 @@ def _kept_columns(names: list[str]) -> list[str]:
     return [n for n in names if n not in RESULT_COLUMNS]
 
 
-def _scored(part: pd.DataFrame, inputs: dict[str, str | None], policy: Policy) -> pd.DataFrame:
+def header_contexts(inputs: Mapping[str, str | None]) -> dict[str, ColumnContext]:
+    """What each input column's name says about its numbers ("AI budget (k€)"), decided
+    once on the client: a dataset's partitions are read alike (section 10). Maturity is
+    judged by its header only (a partition's values are not the column's)."""
+    contexts = {}
+    for name, header in inputs.items():
+        if header:
+            context = column_context(name, header)
+            if context != NO_CONTEXT:
+                contexts[name] = context
+    return contexts
+
+
+def _scored(part: pd.DataFrame, inputs: dict[str, str | None], policy: Policy,
+            contexts: dict[str, ColumnContext] | None = None) -> pd.DataFrame:
     """One partition, its own columns then the results (runs on a worker)."""
     columns: dict[str, Any] = dict(inputs)
-    results = score_frame(part, **columns, policy=policy)
+    results = score_frame(part, **columns, policy=policy, contexts=contexts)
     out = part.copy(deep=False)
     for name in RESULT_COLUMNS:
         values = results[name]

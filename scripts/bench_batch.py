@@ -66,11 +66,11 @@ result = score_frame(frame, size="size", maturity="maturity", regulation="regula
                      budget="budget", multi_country="countries")
 first = sheet.max_column + 1
 for offset, header in enumerate(("Recommendation", "Centralization index", "Confidence",
-                                 "Rationale", "Decider issues")):
+                                 "Decider issues", "Rationale")):
     sheet.cell(1, first + offset, header)
 for row, record in enumerate(result.itertuples(index=False), start=2):
-    values = (record.architecture, record.index, record.confidence, record.rationale,
-              record.issues)
+    values = (record.architecture, record.index, record.confidence, record.issues,
+              record.rationale)
     for offset, value in enumerate(values):
         if value is not None and value == value:  # skip None and NaN
             sheet.cell(row, first + offset, value)

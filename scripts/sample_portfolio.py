@@ -6,8 +6,14 @@ people use ("4,200", "2,5 M€", "€800k", "18 months", "banking", TRUE), indus
 than regulation levels ("Telco", "Food Retail", "Power & Utilities"), "N/A" and "TBD" for
 what is not known, a totals row under the table, and the three
 mistakes real sheets have (a budget in dollars, a typo in a maturity, a business unit
-with only its name filled in). Decider must score every other row and say what is
-wrong with those three.
+with only its name filled in). Decider must score every other row, say what is wrong
+with the first two and count the third as a row with no inputs.
+
+Kept as offices keep them (decision policy, section 10): a "Read me" sheet first, with
+an example row (skipped: it is instructions); and a second region sheet, "APAC", whose
+budgets are typed in thousands under "AI budget (k€)", with an industry column beside a
+regulation column (the stricter is read), a section heading with no inputs and an
+"APAC total" row of sums (skipped).
 
 The build is deterministic (fixed creation date; XlsxWriter stamps every zip member
 with the same date), so the committed file can be compared with a fresh build.
@@ -23,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "xlsx_templates" / "sample_portfolio.xlsx"
@@ -86,6 +93,32 @@ UNITS: tuple[tuple[object, ...], ...] = (
 )
 WIDTHS = (32, 12, 14, 14, 12, 11, 14, 34)
 
+APAC_SUBTITLE = "APAC region, Q3 2026. Budgets in thousands of euros a year."
+APAC_HEADERS = ("Business unit", "Headcount", "AI maturity", "Industry",
+                "Regulatory exposure", "AI budget (k€)", "Countries", "Owner")
+APAC_WIDTHS = (30, 12, 14, 22, 20, 15, 11, 14)
+# (business unit, headcount, maturity, industry, regulation, budget in k€, countries,
+# owner); a row of one text is a section heading (no inputs).
+APAC_UNITS: tuple[tuple[object, ...], ...] = (
+    ("North Asia",),
+    ("Japan Robotics", 1400, "Mature", "Industrial machinery", "Strong", 2400, 1,
+     "K. Sato"),
+    ("Korea Telco Services", 3100, "Enterprise", "Telco", "Medium", 7500, 1, "J. Park"),
+    ("South-East Asia",),
+    ("Singapore Wealth", 320, "Scale-up", "Wealth management", "Medium", 6000, 3,
+     "T. Lim"),
+    ("Jakarta Retail", 900, "POC", "Retail", "Light", 300, 1, "A. Wijaya"),
+    ("Manila Shared Services", 2600, "12 months", "Shared services", "Light", 850, 1,
+     "R. Santos"),
+)
+README_LINES = (
+    "How to fill in the portfolio",
+    "One row per business unit on the Portfolio and APAC sheets. Headcount in employees;",
+    "AI maturity as a phase (POC, Scale-up, Mature, Enterprise) or months of practice;",
+    "Sector or regulation in your words; AI budget a year (say the unit: 2.5M, 800k).",
+)
+README_EXAMPLE = ("Example: Retail Banking France", 4200, "Mature", "banking", "2,5 M€")
+
 
 def build_sample_portfolio(path: Path) -> None:
     """Write the sample portfolio to `path` (deterministically)."""
@@ -96,6 +129,7 @@ def build_sample_portfolio(path: Path) -> None:
         "company": "Example Group",
         "created": CREATED,
     })
+    _read_me(workbook)
     sheet = workbook.add_worksheet("Portfolio")
     title = workbook.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})
     subtitle = workbook.add_format({"italic": True, "font_color": "#595959"})
@@ -140,14 +174,59 @@ def build_sample_portfolio(path: Path) -> None:
         "input_title": "AI maturity",
         "input_message": "POC, Scale-up, Mature, Enterprise, or months practising AI",
     })
+    _apac(workbook, title, subtitle, header, text, number, total)
     workbook.close()
+
+
+def _read_me(workbook: xlsxwriter.Workbook) -> None:
+    """Instructions with an example row: a sheet decider skips by its name."""
+    sheet = workbook.add_worksheet("Read me")
+    bold = workbook.add_format({"bold": True})
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 4, 14)
+    for row, line in enumerate(README_LINES):
+        sheet.write_string(row, 0, line, bold if row == 0 else None)
+    sheet.write_row(len(README_LINES) + 1, 0, HEADERS[:5], bold)
+    sheet.write_row(len(README_LINES) + 2, 0, README_EXAMPLE)
+
+
+def _apac(workbook: xlsxwriter.Workbook, *formats: Format) -> None:
+    """The second region: budgets in k€ by the header, industry and regulation columns,
+    section headings and a totals row with the word at its end."""
+    title, subtitle, header, text, number, total = formats
+    sheet = workbook.add_worksheet("APAC")
+    sheet.write(0, 0, TITLE, title)
+    sheet.write(1, 0, APAC_SUBTITLE, subtitle)
+    sheet.set_row(HEADER_ROW, 30)
+    for column, (heading, width) in enumerate(zip(APAC_HEADERS, APAC_WIDTHS, strict=True)):
+        sheet.write(HEADER_ROW, column, heading, header)
+        sheet.set_column(column, column, width)
+    heading = workbook.add_format({"bold": True, "italic": True})
+    for offset, unit in enumerate(APAC_UNITS):
+        row = FIRST_DATA_ROW + offset
+        if len(unit) == 1:
+            sheet.write_string(row, 0, str(unit[0]), heading)
+            continue
+        for column, value in enumerate(unit):
+            if isinstance(value, int | float):
+                sheet.write_number(row, column, value, number)
+            else:
+                sheet.write_string(row, column, str(value), text)
+    last = FIRST_DATA_ROW + len(APAC_UNITS)  # zero-based: the totals row
+    sheet.write_string(last, 0, "APAC total", total)
+    for column, letter in ((1, "B"), (5, "F")):
+        cached = sum(u[column] for u in APAC_UNITS if len(u) > 1
+                     and isinstance(u[column], int | float))
+        sheet.write_formula(last, column, f"=SUM({letter}{FIRST_DATA_ROW + 1}:{letter}{last})",
+                            total, cached)
 
 
 def main(argv: list[str]) -> None:
     output = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUTPUT
     output.parent.mkdir(parents=True, exist_ok=True)
     build_sample_portfolio(output)
-    print(f"wrote {output} ({len(UNITS)} business units)")
+    units = len(UNITS) + sum(1 for unit in APAC_UNITS if len(unit) > 1)
+    print(f"wrote {output} ({units} business units on two region sheets)")
 
 
 if __name__ == "__main__":

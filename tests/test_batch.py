@@ -18,8 +18,8 @@ import xlsxwriter
 from decider import recommend, score_rows, score_workbook
 from decider.errors import DeciderInputError
 
-RESULTS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
-           "Decider issues")
+RESULTS = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
+           "Rationale")
 UNITS = [
     ("Retail", 4200, "Mature", "banking", "2,5 M€"),
     ("Lab", 40, "POC", "Light", "300k"),
@@ -69,18 +69,18 @@ def test_finds_header_below_titles_and_columns_by_their_words(tmp_path: Path) ->
         assert row[5] == expected.architecture
         assert row[6] == pytest.approx(expected.index, abs=0.05)
         assert row[7] == pytest.approx(expected.confidence, abs=0.005)
-        assert row[8] == expected.explanation
-        assert row[9] is None
-    assert summary.rows == 5 and summary.issues == 2
+        assert row[9] == expected.explanation
+        assert row[8] is None
+    # "Named only" has a label and no input at all: no answer, no issue, counted (§10).
+    assert summary.rows == 4 and summary.issues == 1 and summary.no_input_rows == (8,)
     assert summary.counts == {"Centralized": 1, "Hybrid": 1, "Decentralized": 1}
 
 
 def test_an_undecidable_row_gets_its_reason_and_no_recommendation(tmp_path: Path) -> None:
     table = cells(score_workbook(portfolio(tmp_path / "p.xlsx")).output)
     typo, named_only = table[6], table[7]
-    assert typo[5] is None and "Scael-up" in typo[9]
-    assert named_only[0] == "Named only" and named_only[5] is None
-    assert "not enough information" in named_only[9]
+    assert typo[5] is None and "Scael-up" in typo[8]
+    assert named_only[0] == "Named only" and named_only[5:10] == (None,) * 5
 
 
 def test_first_recognised_sheet_is_chosen_and_sheet_option_must_exist(tmp_path: Path) -> None:
@@ -218,8 +218,8 @@ def test_text_starting_with_equals_is_written_as_text(tmp_path: Path) -> None:
     assert output is not None
     with zipfile.ZipFile(output) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml")
-    assert b"<f>" not in xml and re.search(rb'<c r="J4"[^>]*? t="s">', xml)
-    assert "HYPERLINK" in cells(output)[3][9]
+    assert b"<f>" not in xml and re.search(rb'<c r="I4"[^>]*? t="s">', xml)
+    assert "HYPERLINK" in cells(output)[3][8]
 
 
 def test_score_rows_reads_workbooks_and_csv_alike(tmp_path: Path) -> None:
@@ -229,7 +229,8 @@ def test_score_rows_reads_workbooks_and_csv_alike(tmp_path: Path) -> None:
                    'Retail,4200,Mature,banking,"2,5 M€"\nLab,40,POC,Light,300k\n'
                    "Ops,300,Scale-up,Medium,2500000\n\n", "utf-8")
     from_csv = score_rows(csv)
-    assert from_workbook["row"].tolist() == [4, 5, 6, 7, 8]
+    assert from_workbook["row"].tolist() == [4, 5, 6, 7]
+    assert from_workbook.attrs["no_input_rows"] == [8]
     assert from_csv["row"].tolist() == [3, 4, 5]
     assert (from_csv["architecture"].tolist()
             == from_workbook["architecture"].tolist()[:3]
@@ -248,7 +249,7 @@ def test_libreoffice_reads_what_decider_wrote(tmp_path: Path, lo_convert: Any) -
     table = list(csv.reader(lines))
     assert table[2][5:10] == list(RESULTS)
     assert [row[5] for row in table[3:6]] == ["Centralized", "Decentralized", "Hybrid"]
-    assert table[7][9].startswith("not enough information")
+    assert "Scael-up" in table[6][8] and table[7][8] == ""
 
 
 def test_progress_is_told_up_to_the_whole_sheet_read_twice(tmp_path: Path) -> None:

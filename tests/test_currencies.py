@@ -133,11 +133,11 @@ def test_score_converts_at_the_rates_given(tmp_path: Path) -> None:
     source = portfolio(tmp_path / "p.xlsx")
     refused = CliRunner().invoke(cli, ["score", str(source), "-o", str(tmp_path / "a.xlsx")])
     assert refused.exit_code == 0, refused.output
-    assert "2 rows with issues" in refused.stdout
+    assert ", 2 with issues" in refused.stdout
     result = CliRunner().invoke(cli, ["score", str(source), "-o", str(tmp_path / "b.xlsx"),
                                       "--rate", "GBP=1.17", "--rate", "usd=0.92"])
     assert result.exit_code == 0, result.output
-    assert "0 rows with issues" in result.stdout
+    assert ", 0 with issues" in result.stdout
     sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["Units"]
     header = [c.value for c in sheet[1]]
     rationale = header.index("Rationale") + 1

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from decider.workbook.edits import PackageEdit
-from decider.workbook.manifest import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.manifest import (
     add_default,
     add_override,
     add_relationship,
@@ -22,7 +22,7 @@ from decider.workbook.manifest import (
     relative_target,
     rels_part,
 )
-from decider.workbook.package import open_package
+from decider.workbook.package.opening import open_package
 
 
 def _package(tmp_path: Path) -> Path:

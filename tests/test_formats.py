@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from decider.workbook.shared import SharedStrings, appended, stored_text
-from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
-from decider.workbook.strings import SharedTable
-from decider.workbook.styles import MINIMAL_STYLES, CellLook, Highlight, extend_styles
-from decider.workbook.tables import grow_table
+from decider.workbook.package.shared import SharedStrings, appended, stored_text
+from decider.workbook.package.sheetformat import column_styles, with_highlights, with_widths
+from decider.workbook.package.strings import SharedTable
+from decider.workbook.package.styles import MINIMAL_STYLES, CellLook, Highlight, extend_styles
+from decider.workbook.package.tables import grow_table
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 LOOKS = {"index": CellLook("0.0"), "confidence": CellLook("0%"),

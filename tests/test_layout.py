@@ -26,10 +26,10 @@ from decider import recommend, score_rows, score_workbook
 from decider.batch import ScoreSummary
 from decider.cli import cli
 from decider.errors import DeciderInputError
-from decider.workbook.layout import FIELD_WORDS
+from decider.workbook.portfolio.layout import FIELD_WORDS
 
-RESULTS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
-           "Decider issues")
+RESULTS = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
+           "Rationale")
 FIELD_OPTION = {"size": "size", "maturity": "maturity", "regulation": "regulation",
                 "budget": "budget", "multi_country": "multi-country"}
 # A value each input reads, for a header-word test row.
@@ -50,6 +50,12 @@ def book(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]] = (),
                 sheet.write(offset, column, value)
     workbook.close()
     return path
+
+
+def cells_of(path: Path | None) -> list[tuple[Any, ...]]:
+    assert path is not None
+    return [tuple(row) for row in openpyxl.load_workbook(path)["Portfolio"]
+            .iter_rows(values_only=True)]
 
 
 def columns_found(path: Path) -> dict[str, str]:
@@ -239,8 +245,8 @@ def assert_answer(found: tuple[Any, ...], expected: Any) -> None:
     assert found[0] == expected.architecture
     assert found[1] == pytest.approx(expected.index, abs=0.05)
     assert found[2] == pytest.approx(expected.confidence, abs=0.005)
-    assert found[3] == expected.explanation
-    assert found[4] is None
+    assert found[4] == expected.explanation  # the Rationale is the last column (§11)
+    assert found[3] is None
 
 
 def test_an_excel_portfolio_is_answered_and_its_totals_rows_skipped(tmp_path: Path) -> None:
@@ -250,8 +256,13 @@ def test_an_excel_portfolio_is_answered_and_its_totals_rows_skipped(tmp_path: Pa
     result = CliRunner().invoke(cli, ["score", str(source), "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert sha256(source) == digest
-    assert "2 totals rows skipped: rows 11, 12" in result.stdout
-    assert "8 rows scored" in result.stdout
+    # Both sheets name the inputs: both are scored (§10), each counted, then the total.
+    assert ("sheet 'Portfolio', header row 3: 8 rows: 7 answered (Centralized 5, "
+            "Decentralized 2), 1 with issues; 2 totals rows skipped") in result.stdout
+    assert ("sheet 'Table', header row 3: 2 rows: 2 answered (Centralized 1, "
+            "Decentralized 1), 0 with issues; 1 totals row skipped") in result.stdout
+    assert ("in total, 2 sheets: 10 rows: 9 answered (Centralized 6, Decentralized 3), "
+            "1 with issues; 3 totals rows skipped") in result.stdout
     cells = result_cells(output, "Portfolio", len(PORTFOLIO_HEADERS))
     assert cells[TITLE_ROWS + 1] == RESULTS
     for row in UNITS:
@@ -260,9 +271,13 @@ def test_an_excel_portfolio_is_answered_and_its_totals_rows_skipped(tmp_path: Pa
     for row in (LABEL_TOTALS_ROW, FORMULA_TOTALS_ROW):
         assert cells[row] == (None,) * 5, f"totals row {row} was written to"
     assert cells[BELOW_ROW][0] == recommend(60, "POC", "Pure tech", 150_000, 1).architecture
-    assert ERROR_ROW in cells and cells[ERROR_ROW][0] is None and cells[ERROR_ROW][4]
-    # Everything else is as it was: the totals rows' formulas and cached values included.
-    assert_lossless(source, output, "Portfolio")
+    assert ERROR_ROW in cells and cells[ERROR_ROW][0] is None and cells[ERROR_ROW][3]
+    # Everything else is as it was: the totals rows' formulas and cached values included
+    # (the Portfolio sheet alone chosen, so that only its part may change).
+    alone = tmp_path / "alone.xlsx"
+    assert CliRunner().invoke(cli, ["score", str(source), "--sheet", "Portfolio", "-o",
+                                    str(alone)]).exit_code == 0
+    assert_lossless(source, alone, "Portfolio")
 
 
 def test_not_known_words_and_excel_errors_in_an_excel_portfolio(tmp_path: Path) -> None:
@@ -273,8 +288,8 @@ def test_not_known_words_and_excel_errors_in_an_excel_portfolio(tmp_path: Path) 
     assert_answer(cells[NOT_KNOWN_ROW], recommend(300, "Scale-up", "Public sector", None,
                                                   None))
     error = cells[ERROR_ROW]
-    assert error[:4] == (None, None, None, None)
-    assert "budget" in error[4] and "#REF!" in error[4] and "Excel error" in error[4]
+    assert error[:3] == (None, None, None) and error[4] is None
+    assert "budget" in error[3] and "#REF!" in error[3] and "Excel error" in error[3]
 
 
 def test_json_leaves_totals_rows_out_and_counts_them(tmp_path: Path) -> None:
@@ -282,12 +297,13 @@ def test_json_leaves_totals_rows_out_and_counts_them(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["score", str(source), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     records = json.loads(result.stdout)
-    rows = [record["row"] for record in records]
+    rows = [record["row"] for record in records if record["sheet"] == "Portfolio"]
     assert rows == [*UNITS, NOT_KNOWN_ROW, ERROR_ROW, LOOKUP_ROW, BELOW_ROW]
-    assert "2 totals rows skipped: rows 11, 12" in result.stderr
+    assert [record["row"] for record in records if record["sheet"] == "Table"] == [4, 5]
+    assert "3 totals rows skipped" in result.stderr
     csv_result = CliRunner().invoke(cli, ["score", str(source), "--format", "csv", "-q"])
     assert csv_result.exit_code == 0
-    assert len(csv_result.stdout.strip().splitlines()) == 1 + len(rows)
+    assert len(csv_result.stdout.strip().splitlines()) == 1 + len(records)
 
 
 def test_an_excel_table_s_totals_row_is_not_a_unit(tmp_path: Path) -> None:
@@ -307,17 +323,34 @@ def test_an_excel_table_s_totals_row_is_not_a_unit(tmp_path: Path) -> None:
 @pytest.mark.parametrize("label,totals", [
     ("Total", True), ("TOTALS", True), ("Subtotal EMEA", True), ("Sub-total", True),
     ("Grand total", True), ("Sum:", True), ("Average", True), ("Mean", True),
-    ("  total", True), ("Summit BU", False), ("Totally new", False), ("Summary desk", False),
-    ("Meantime Ops", False), ("Subtotaling", False)])
-def test_a_totals_word_starts_the_first_text_cell(tmp_path: Path, label: str, totals: bool
-                                                  ) -> None:
+    ("  total", True), ("Americas total", True), ("APAC - subtotal", True),
+    ("EMEA (sum)", True), ("Summit BU", False), ("Totally new", False),
+    ("Summary desk", False), ("Meantime Ops", False), ("Subtotaling", False),
+    ("Non-total unit", False)])
+def test_a_totals_word_anywhere_in_the_first_text_cell(tmp_path: Path, label: str,
+                                                       totals: bool) -> None:
+    """Section 10: the word, whole, anywhere in the label, and no maturity or regulation
+    text in the row (the row below gives typed numbers only)."""
     path = book(tmp_path / "p.xlsx",
                 ["Business unit", "Headcount", "Maturity", "Sector", "Budget"],
                 [["Retail", 4200, "Mature", "Finance", 2_500_000],
-                 [label, 300, "POC", "Pure tech", 100_000]])
+                 [label, 300, None, None, 6_000_000]])
     summary = score_workbook(path)
     assert summary.totals_rows == ((3,) if totals else ())
     assert summary.rows == (1 if totals else 2)
+
+
+@pytest.mark.parametrize("label", ["Total Gas & Power", "Americas total"])
+def test_a_totals_label_with_a_phase_and_a_sector_is_a_unit(tmp_path: Path, label: str
+                                                            ) -> None:
+    path = book(tmp_path / "p.xlsx",
+                ["Business unit", "Headcount", "Maturity", "Sector", "Budget"],
+                [["Retail", 4200, "Mature", "Finance", 2_500_000],
+                 [label, 300, "POC", "Energy", 100_000]])
+    summary = score_workbook(path)
+    assert (summary.totals_rows, summary.rows) == ((), 2)
+    assert cells_of(summary.output)[2][5] == recommend(300, "POC", "Energy",
+                                                        100_000).architecture
 
 
 def test_only_the_first_text_cell_counts(tmp_path: Path) -> None:
@@ -355,11 +388,13 @@ def test_the_summary_line_counts_totals_rows() -> None:
                             columns={}, rows=3, counts={"Hybrid": 3}, issues=0,
                             totals_rows=totals)
 
-    assert summary(()).lines()[-1] == "  0 rows with issues (0.0%)"
-    assert summary((14,)).lines()[-1] == "  1 totals row skipped: row 14"
-    assert summary((14, 30)).lines()[-1] == "  2 totals rows skipped: rows 14, 30"
+    assert summary(()).lines()[-1] == "  3 rows: 3 answered (Hybrid 3), 0 with issues"
+    assert summary((14,)).lines()[-2:] == [
+        "  3 rows: 3 answered (Hybrid 3), 0 with issues; 1 totals row skipped",
+        "  totals rows: 14"]
+    assert summary((14, 30)).lines()[-1] == "  totals rows: 14, 30"
     many = summary(tuple(range(100, 125))).lines()[-1]
-    assert many.startswith("  25 totals rows skipped: rows 100, 101,")
+    assert many.startswith("  totals rows: 100, 101,")
     assert many.endswith("109 and 15 more")
     assert summary((14,)).to_dict()["totals_rows"] == [14]
 
@@ -452,7 +487,7 @@ def test_totals_rows_are_found_alike_when_cells_are_read_one_by_one(tmp_path: Pa
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"<c r=", b"<c  r=")
             copy.writestr(info, data)
-    plain, odd = score_rows(source), score_rows(spaced)
+    plain, odd = score_rows(source, sheet="Portfolio"), score_rows(spaced, sheet="Portfolio")
     assert odd["row"].tolist() == plain["row"].tolist()
     assert odd.attrs["totals_rows"] == plain.attrs["totals_rows"] == [LABEL_TOTALS_ROW,
                                                                       FORMULA_TOTALS_ROW]

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -217,7 +217,8 @@ class Written:
         return None if cell is None else cell_text(cell, self.strings)
 
 
-def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
+def assert_lossless(before: Path, after: Path, sheet_name: str,
+                    also: Sequence[str] = ()) -> Written:
     """Assert that `after` is `before` plus decider's cells on `sheet_name`, nothing else.
 
     The parts allowed to change, each checked for the change it may have: the sheet's own
@@ -227,7 +228,8 @@ def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
     the workbook's rels (entries added). A workbook without styles or shared strings gets
     the part, added last. The summary sheet's parts are added after them (an earlier
     summary's replaced), and workbook.xml gains its <sheet>. Every other part is byte for
-    byte the same, in order."""
+    byte the same, in order. `also`: other sheets decider scored in the same run (their
+    parts and tables may change too; check each with its own call)."""
     old_parts, new_parts = members(before), members(after)
     # The summary sheet's parts (see summary_parts) come last, replaced on every run.
     old_summary, new_summary = summary_parts(old_parts), summary_parts(new_parts)
@@ -242,6 +244,9 @@ def assert_lossless(before: Path, after: Path, sheet_name: str) -> Written:
     assert set(added) <= {package.styles, package.strings}, f"parts added: {added}"
     allowed = {target, package.styles, package.strings, package.content_types,
                package.workbook_rels, *package.tables}
+    for other in also:
+        other_part = sheet_part(old_parts, other)
+        allowed |= {other_part, *_package_parts(new_parts, other_part).tables}
     if new_summary:
         allowed.add(package.workbook)
     changed = [name for name in old_names

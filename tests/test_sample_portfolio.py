@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "xlsx_templates" / "sample_portfolio.xlsx"
 # The two rows whose values are wrong, and the word their issue must hold.
 MISTAKES = {"Energy Trading": "budget", "HR Shared Services": "maturity"}
-# A business unit someone added by its name only: nothing to decide on.
+# A business unit someone added by its name only (the third planted mistake): a row with
+# no inputs (section 10): no answer, no issue, counted and listed.
 NAME_ONLY = "New Ventures"
+SCORED_SHEETS = ("Portfolio", "APAC")
 
 
 def load_builder() -> ModuleType:
@@ -67,7 +69,8 @@ def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) 
     for architecture in ("Centralized", "Hybrid", "Decentralized"):
         assert architecture in completed.stdout, completed.stdout
     assert source.read_bytes() == COMMITTED.read_bytes(), "the input was modified"
-    written = assert_lossless(source, output, "Portfolio")
+    written = assert_lossless(source, output, "Portfolio", also=["APAC"])
+    assert_lossless(source, output, "APAC", also=["Portfolio"])
     assert written.header_row == builder.HEADER_ROW + 1
 
     issues = {}
@@ -86,8 +89,14 @@ def test_readme_main_job_scores_the_sample(builder: ModuleType, tmp_path: Path) 
     totals_row = builder.FIRST_DATA_ROW + 1 + len(builder.UNITS)
     assert written.value(totals_row, "Recommendation") is None
     assert written.value(totals_row, "Decider issues") is None
-    assert f"1 totals row skipped: row {totals_row}" in completed.stdout
-    assert "31 rows scored" in completed.stdout
+    assert f"totals rows: {totals_row}" not in completed.stdout  # two sheets: counts only
+    assert ("sheet 'Portfolio', header row 4: 31 rows: 28 answered (Centralized 16, "
+            "Hybrid 6, Decentralized 6), 2 with issues, 1 with no inputs; 1 totals row "
+            "skipped") in completed.stdout
+    assert ("sheet 'APAC', header row 4: 7 rows: 5 answered (Centralized 3, Hybrid 2), "
+            "0 with issues, 2 with no inputs; 1 totals row skipped") in completed.stdout
+    assert "in total, 2 sheets: 38 rows: 33 answered" in completed.stdout
+    assert "sheet 'Read me' (its name says instructions" in completed.stdout
     assert set(issues) == set(MISTAKES)
     for name, word in MISTAKES.items():
         assert word in issues[name], f"{name}: {issues[name]}"
@@ -106,16 +115,21 @@ def run_readme_command(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str]
 
 def test_a_business_unit_with_only_its_name_is_reported(builder: ModuleType,
                                                         tmp_path: Path) -> None:
-    """A unit named in the Business unit column with no input at all cannot be decided:
-    the issue says each business-unit row that cannot be decided gets its reason in
-    Decider issues, and a silently skipped unit is one the CTO office never hears of."""
-    _, output, source = run_readme_command(tmp_path)
-    written = assert_lossless(source, output, "Portfolio")
+    """A unit named in the Business unit column with no input at all is a row with no
+    inputs (section 10): no answer and no issue, but never silent: the terminal counts
+    it and the summary sheet lists it by row and name."""
+    completed, output, source = run_readme_command(tmp_path)
+    written = assert_lossless(source, output, "Portfolio", also=["APAC"])
     names = [unit[0] for unit in builder.UNITS]
     row = builder.FIRST_DATA_ROW + 1 + names.index(NAME_ONLY)
     assert written.value(row, "Recommendation") is None
-    assert "not enough" in (written.value(row, "Decider issues") or ""), (
-        f"{NAME_ONLY} (row {row}, a name and no input) has no issue")
+    assert written.value(row, "Decider issues") is None
+    assert "1 with no inputs" in completed.stdout
+    import openpyxl
+    summary = openpyxl.load_workbook(output)["Decider summary"]
+    listed = [(c.value, summary.cell(c.row, 2).value) for col in summary.iter_cols(1, 1)
+              for c in col if c.hyperlink]
+    assert (f"Portfolio row {row}", NAME_ONLY) in listed
 
 
 def test_strict_run_of_the_sample_exits_1_for_its_mistakes(tmp_path: Path) -> None:

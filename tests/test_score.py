@@ -23,9 +23,9 @@ def test_scores_a_workbook_and_prints_a_summary(tmp_path: Path) -> None:
     source = portfolio(tmp_path / "p.xlsx")
     result = run(source)
     assert result.exit_code == 0, result.output
-    assert "5 rows scored: Centralized 1 (20.0%), Hybrid 1 (20.0%), Decentralized 1 (20.0%)" \
-        in result.stdout
-    assert "2 rows with issues (40.0%)" in result.stdout
+    # §11: counts in words that add up (3 + 1 + 1 = 5 rows), the named-only row counted.
+    assert ("5 rows: 3 answered (Centralized 1, Hybrid 1, Decentralized 1), 1 with issues, "
+            "1 with no inputs") in result.stdout
     assert result.stderr == ""
     sheet = openpyxl.load_workbook(tmp_path / "p.scored.xlsx")["Portfolio"]
     assert sheet["F4"].value == "Centralized" and sheet["F3"].value == "Recommendation"
@@ -71,7 +71,7 @@ def test_several_inputs_go_to_a_folder_and_a_bad_one_stops_no_other(tmp_path: Pa
     assert result.exit_code == 2
     assert sorted(p.name for p in out.iterdir()) == ["unit0.xlsx", "unit1.xlsx", "unit2.xlsx"]
     assert "broken.xlsx" in result.stderr and result.stderr.count("\n") == 1
-    assert result.stdout.count("rows scored") == 3
+    assert result.stdout.count("5 rows: 3 answered") == 3
 
 
 def test_a_folder_input_scores_its_workbooks_only(tmp_path: Path) -> None:
@@ -100,10 +100,10 @@ def test_json_format_prints_rows_on_stdout_and_writes_nothing(tmp_path: Path) ->
     result = run(source, "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [r["row"] for r in rows] == [4, 5, 6, 7, 8]
+    assert [r["row"] for r in rows] == [4, 5, 6, 7]  # row 8 has a name and no input
     assert rows[0]["architecture"] == "Centralized" and rows[0]["file"] == str(source)
     assert rows[3]["architecture"] is None and "Scael-up" in rows[3]["issues"]
-    assert "5 rows scored" in result.stderr
+    assert "5 rows: 3 answered" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.xlsx"]
 
 
@@ -154,14 +154,17 @@ def _styled_units(path: Path, names_only: tuple[str, ...] = ("Beta",)) -> Path:
     return path
 
 
-def test_a_unit_with_only_its_name_gets_an_issue_among_styled_blank_cells(tmp_path: Path
-                                                                          ) -> None:
+def test_a_unit_with_only_its_name_is_a_row_with_no_inputs_among_styled_blank_cells(
+        tmp_path: Path) -> None:
+    """§10 (c): a label and no input at all (styled empty cells are no input): no answer,
+    no issue, counted as a row with no inputs (and "1 row", never "1 rows")."""
     result = run(_styled_units(tmp_path / "u.xlsx"), "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 0, result.output
-    assert "3 rows scored" in result.stdout and "1 rows with issues" in result.stdout
+    assert ("3 rows: 2 answered (Centralized 1, Hybrid 1), 0 with issues, 1 with no inputs"
+            in result.stdout) and "rows with no inputs: 3" in result.stdout
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["Units"]
     assert sheet["A3"].value == "Beta" and sheet["F3"].value is None
-    assert sheet["J3"].value.startswith("not enough information")
+    assert sheet["I3"].value is None and sheet["J3"].value is None
 
 
 def test_clearing_a_units_inputs_clears_its_old_answer(tmp_path: Path) -> None:
@@ -175,7 +178,7 @@ def test_clearing_a_units_inputs_clears_its_old_answer(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(tmp_path / "second.xlsx")["Units"]
     assert sheet["F2"].value is None, "Alpha kept its stale recommendation"
-    assert sheet["J2"].value.startswith("not enough information")
+    assert all(sheet[f"{c}2"].value is None for c in "GHIJ"), "Alpha kept its old answer"
 
 
 def test_a_second_in_place_run_keeps_the_original_backup(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from test_lossless import (
 )
 
 from decider.batch import score_workbook
-from decider.workbook.scored import HIGHLIGHTS
+from decider.workbook.answers.scored import HIGHLIGHTS
 
 RECOMMENDATION_VALUES = ("Centralized", "Hybrid", "Decentralized")
 
@@ -239,7 +239,7 @@ def test_a_table_with_a_totals_row_grows_to_hold_the_answers(tmp_path: Path) -> 
     assert table.find(q("autoFilter", table)).get("ref") == f"A{HEADER_ROW}:{last}{LAST_ROW}"
     names = [c.get("name") for c in table.find(q("tableColumns", table))]
     assert names == [*HEADERS, "Recommendation", "Centralization index", "Confidence",
-                     "Rationale", "Decider issues"]
+                     "Decider issues", "Rationale"]
     ids = [c.get("id") for c in table.find(q("tableColumns", table))]
     assert len(set(ids)) == len(ids)
     for column in written.columns.values():  # the new columns' totals cells stay empty
@@ -364,7 +364,7 @@ def test_libreoffice_reads_the_scored_texts_and_numbers(
     rows = list(csv.reader(exported.read_text("utf-8").splitlines()))
     first = len(HEADERS)
     assert rows[HEADER_ROW - 1][first:first + 5] == [
-        "Recommendation", "Centralization index", "Confidence", "Rationale", "Decider issues"]
+        "Recommendation", "Centralization index", "Confidence", "Decider issues", "Rationale"]
     body = [row for row in rows[HEADER_ROW:] if len(row) > first]
     assert {"Centralized", "Hybrid", "Decentralized"} <= {row[first] for row in body}
     assert any(re.fullmatch(r"\d+%", row[first + 2]) for row in body), body

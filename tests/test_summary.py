@@ -126,7 +126,7 @@ def test_the_counts_are_formulas_over_the_scored_sheet(scored: Path) -> None:
     assert formulas["Centralized"] == (
         f"=COUNTIF('Unit''s portfolio'!$F${FIRST_ROW}:$F${last},\"Centralized\")")
     assert formulas["Rows with issues"] == (
-        f"=COUNTIF('Unit''s portfolio'!$J${FIRST_ROW}:$J${last},\"?*\")")
+        f"=COUNTIF('Unit''s portfolio'!$I${FIRST_ROW}:$I${last},\"?*\")")
     assert structural_problems(scored) == []
 
 
@@ -238,8 +238,9 @@ def test_mandatory_units_and_rows_with_issues_are_listed_with_links(scored: Path
         if answer is None:
             assert links[location] == issues[FIRST_ROW + offset]
             assert UNITS[offset][2] in links[location]  # names the value it could not read
-        elif answer.mandatory:
-            assert links[location] == answer.mandatory
+        elif answer.mandatory:  # §11: the index shown with the words that explain it
+            assert links[location] == (f"mandatory: Centralized whatever the index "
+                                       f"({answer.index:.1f}); {answer.mandatory}")
         else:
             assert location not in links
     assert any("mandatory" in (text or "") for text in links.values())
@@ -353,7 +354,7 @@ def test_a_tables_totals_row_is_skipped_not_counted(tmp_path: Path) -> None:
     run(source, "-o", output)
     values = summary_values(output)
     assert values["Totals rows skipped"][0] == 1
-    assert values["Totals rows skipped"][2] == f"rows {FIRST_ROW + len(UNITS)}"
+    assert values["Totals rows skipped"][2] == f"row {FIRST_ROW + len(UNITS)}"  # "1 row"
     assert values["Units scored"][0] == len(UNITS)
     answers = expected_answers()
     assert values["Rows with issues"][0] == answers.count(None)

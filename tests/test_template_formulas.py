@@ -135,6 +135,14 @@ def expected(row: Row, policy: Policy) -> tuple[str | None, float | None]:
     return result.architecture, result.index
 
 
+def implausible_in_a_sheet(row: Row) -> bool:
+    size, budget = row[0], row[3]
+    fraction = isinstance(size, float) and not size.is_integer() and size > 0
+    small = (isinstance(budget, int | float) and not isinstance(budget, bool)
+             and 0 < budget < 1000)
+    return fraction or small
+
+
 def computed(path: Path, count: int) -> Iterator[tuple[Any, Any, Any]]:
     """Recommendation, index and rationale of each row, as the recalculated file holds them."""
     workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
@@ -335,6 +343,11 @@ def test_score_with_the_edited_policy_agrees_with_the_formulas(
     compared = free_text = 0
     for number, (row, score, formula) in enumerate(
             zip(CASES, by_score, by_formulas, strict=True), start=2):
+        if implausible_in_a_sheet(row):
+            # Section 10: decider score flags a fraction of an employee or a budget under
+            # €1,000 with no unit anywhere (the cell formulas answer them as typed).
+            assert score[0] is None, (number, row, score)
+            continue
         if formula[0] in {"Decentralized", "Hybrid", "Centralized"}:
             assert score[0] == formula[0], (number, row, score, formula)
             assert math.isclose(score[1], formula[1], abs_tol=1e-9), (number, row)

@@ -13,12 +13,12 @@ import pytest
 import xlsxwriter
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.package import open_package
-from decider.workbook.reader import first_rows, scan
-from decider.workbook.shared import SharedStrings, entries
-from decider.workbook.sheet import split
-from decider.workbook.strings import SharedTable, read_shared_strings
-from decider.workbook.zipcopy import copy_edited
+from decider.workbook.package.opening import open_package
+from decider.workbook.package.shared import SharedStrings, entries
+from decider.workbook.package.sheet import split
+from decider.workbook.package.strings import SharedTable, read_shared_strings
+from decider.workbook.package.zipcopy import copy_edited
+from decider.workbook.portfolio.reader import first_rows, scan
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 CONTENT_TYPES = (
@@ -229,7 +229,7 @@ def test_split_cuts_only_between_rows(tmp_path: Path) -> None:
 def test_a_row_without_end_is_refused_not_buffered_forever(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
-    import decider.workbook.sheet as sheet_module
+    import decider.workbook.package.sheet as sheet_module
 
     monkeypatch.setattr(sheet_module, "MAX_ROW_BYTES", 1 << 20)
     monkeypatch.setattr(sheet_module, "BLOCK_BYTES", 1 << 16)

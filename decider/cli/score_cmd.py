@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from decider.batch import (
 from decider.cli.options import policy_option, rate_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
-from decider.workbook.layout import FIELDS
+from decider.workbook.portfolio.layout import FIELDS
 
 
 class FileProblem(click.ClickException):
@@ -37,7 +38,7 @@ class FileProblem(click.ClickException):
 class _Job:
     input: Path
     output: Path | None
-    sheet: str | None
+    sheet: tuple[str, ...]
     header_row: int | None
     columns: dict[str, str]
     in_place: bool
@@ -45,6 +46,8 @@ class _Job:
     policy: Policy
     as_rows: bool
     summary: bool = True
+    as_of: date | None = None
+    recalculate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,9 @@ class _Outcome:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output workbook, or a folder for several inputs. "
                    "Default: NAME.scored.xlsx beside each input.")
-@click.option("--sheet", help="The sheet to score. Default: the first whose header names "
-                              "the inputs.")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help="A sheet to score (repeatable). Default: every sheet whose header names "
+                   "the inputs, less those named like instructions (Read me, Guide...).")
 @click.option("--header-row", type=click.IntRange(1, 1_048_576),
               help="The header row (1-based). Default: found within the first 20 rows.")
 @click.option("--column", "column_options", multiple=True, metavar="FIELD=HEADER",
@@ -74,6 +78,12 @@ class _Outcome:
                                                 "table headers in decider's columns.")
 @policy_option
 @rate_option
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day a maturity start date (AI since, go-live) is counted to. "
+                   "Default: today.")
+@click.option("--recalculate", is_flag=True,
+              help="Have LibreOffice (soffice) recalculate a copy first, for workbooks "
+                   "whose formulas have no saved values (written by scripts).")
 @click.option("--no-summary", is_flag=True, help="Write no \"Decider summary\" sheet (one "
                                                  "already there is left as it is).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
@@ -93,12 +103,14 @@ class _Outcome:
 def score_command(
     inputs: tuple[Path, ...],
     output: Path | None,
-    sheet: str | None,
+    sheets: tuple[str, ...],
     header_row: int | None,
     column_options: tuple[str, ...],
     in_place: bool,
     overwrite: bool,
     policy: Policy,
+    as_of: datetime | None,
+    recalculate: bool,
     no_summary: bool,
     strict: bool,
     quiet: bool,
@@ -122,7 +134,7 @@ def score_command(
     """
     columns = _parse_columns(column_options)
     if output_format == "parquet":
-        _check_dataset_options(output, in_place, overwrite, sheet, header_row)
+        _check_dataset_options(output, in_place, overwrite, sheets, header_row)
         _score_dataset(inputs, output, columns, policy, scheduler, strict, quiet)
         return
     as_rows = output_format != "xlsx"
@@ -132,8 +144,9 @@ def score_command(
         raise FileProblem("no .xlsx or .xlsm workbook found in the given folder(s)")
     several = len(sources) > 1 or any(p.is_dir() for p in inputs)
     outputs = _outputs(sources, output, several, as_rows or in_place)
-    jobs = [_Job(source, target, sheet, header_row, columns, in_place, overwrite, policy,
-                 as_rows, not no_summary)
+    day = as_of.date() if as_of is not None else None
+    jobs = [_Job(source, target, sheets, header_row, columns, in_place, overwrite, policy,
+                 as_rows, not no_summary, day, recalculate)
             for source, target in zip(sources, outputs, strict=True)]
     outcomes = _run(jobs) if scheduler is None else _run_on_cluster(jobs, scheduler)
     _report(outcomes, as_rows, output_format, quiet, several)
@@ -276,7 +289,7 @@ def _as_given(job: _Job, sent: _Job, result: _Outcome | BaseException, cwd: Path
 
 
 def _check_dataset_options(output: Path | None, in_place: bool, overwrite: bool,
-                           sheet: str | None, header_row: int | None) -> None:
+                           sheet: tuple[str, ...], header_row: int | None) -> None:
     if output is None:
         raise click.UsageError("--format parquet writes a Parquet folder: give it with -o")
     given = [name for name, value in (("--in-place", in_place), ("--overwrite", overwrite),
@@ -314,15 +327,17 @@ def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) ->
     """One file; every failure becomes a one-line message."""
     try:
         if job.as_rows:
-            rows = score_rows(job.input, sheet=job.sheet, header_row=job.header_row,
-                              columns=job.columns, policy=job.policy)
+            rows = score_rows(job.input, sheet=list(job.sheet), header_row=job.header_row,
+                              columns=job.columns, policy=job.policy, as_of=job.as_of,
+                              recalculate=job.recalculate)
             return _Outcome(job, rows=rows)
         if not job.input.exists():
             return _Outcome(job, error=f"{job.input} does not exist")
         summary = score_workbook(
-            job.input, job.output, sheet=job.sheet, header_row=job.header_row,
+            job.input, job.output, sheet=list(job.sheet), header_row=job.header_row,
             columns=job.columns, in_place=job.in_place, overwrite=job.overwrite,
-            policy=job.policy, progress=progress, summary=job.summary)
+            policy=job.policy, progress=progress, summary=job.summary, as_of=job.as_of,
+            recalculate=job.recalculate)
         return _Outcome(job, summary=summary)
     except DeciderInputError as error:
         return _Outcome(job, error=error.one_line)

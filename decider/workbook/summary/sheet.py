@@ -14,9 +14,9 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from decider.workbook.package import safe_parser
-from decider.workbook.stylemerge import MAIN
-from decider.workbook.summary_facts import (
+from decider.workbook.package.opening import safe_parser
+from decider.workbook.package.stylemerge import MAIN
+from decider.workbook.summary.facts import (
     ARCHITECTURES,
     COLOURS,
     SHEET_NAME,
@@ -28,7 +28,7 @@ from decider.workbook.summary_facts import (
 # Where things are on the summary sheet (0-based rows, as XlsxWriter counts).
 _COUNTS_HEADER = 11
 _FIRST_COUNT = _COUNTS_HEADER + 1  # Centralized, Hybrid, Decentralized, issues, total
-_GROUP = _FIRST_COUNT + 8
+_GROUP = _FIRST_COUNT + 10
 
 
 # -- the scratch workbook ---------------------------------------------------------------
@@ -79,6 +79,8 @@ def _formats(book: Workbook) -> dict[str, Format]:
         "bold": {"bold": True},
         "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
         "top": {"valign": "top"},
+        "count_top": {"align": "left", "valign": "top"},
+        "bold_top": {"bold": True, "align": "left", "valign": "top"},
     }
     return {name: book.add_format(spec) for name, spec in specs.items()}
 
@@ -92,11 +94,15 @@ def _write_sheet(book: Workbook, facts: SummaryFacts) -> None:
     for column, width in enumerate((34, 24, 12, 70)):
         sheet.set_column(column, column, width)
     sheet.write_string(0, 0, SHEET_NAME, f["title"])
-    sheet.write_string(1, 0, f"Counts are formulas over the sheet {facts.sheet}: they follow "
-                             "edits to the answers. Rewritten by every decider score run.",
-                       f["note"])
+    names = ", ".join(s.name for s in facts.sheets)
+    plural = "s" if len(facts.sheets) != 1 else ""
+    sheet.write_string(1, 0, f"Counts are formulas over the sheet{plural} {names}: they "
+                             "follow edits to the answers. Rewritten by every decider score "
+                             "run.", f["note"])
     sheet.write_string(3, 0, "What was scored", f["section"])
-    about = (("File", facts.file), ("Sheet", facts.sheet), ("Header row", facts.header_row),
+    header_rows: str | int = (facts.sheets[0].header_row if len(facts.sheets) == 1 else
+                              "; ".join(f"{s.name}: {s.header_row}" for s in facts.sheets))
+    about = (("File", facts.file), (f"Sheet{plural}", names), ("Header row", header_rows),
              ("Scored on", facts.date), ("Decider version", facts.version),
              ("Policy", facts.policy))
     for offset, (label, value) in enumerate(about):
@@ -118,10 +124,13 @@ def _counts(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> None
     for offset, name in enumerate((*ARCHITECTURES, "Rows with issues")):
         row = _FIRST_COUNT + offset
         if offset < len(ARCHITECTURES):
-            formula, value = f'=COUNTIF({facts.recommendation},"{name}")', facts.counts[name]
+            formula = "=" + "+".join(f'COUNTIF({s.recommendation},"{name}")'
+                                     for s in facts.sheets)
+            value = facts.counts[name]
         else:
             # "?*": any text of one character or more (an empty cell is no issue).
-            formula, value = f'=COUNTIF({facts.issues_range},"?*")', facts.issues
+            formula = "=" + "+".join(f'COUNTIF({s.issues_range},"?*")' for s in facts.sheets)
+            value = facts.issues
         sheet.write_string(row, 0, name)
         sheet.write_formula(row, 1, formula, None, value)
         sheet.write_formula(row, 2, f"=IF({total_cell}=0,0,B{row + 1}/{total_cell})",
@@ -129,13 +138,24 @@ def _counts(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> None
     sheet.write_string(total_row, 0, "Units scored", f["bold"])
     sheet.write_formula(total_row, 1, f"=SUM(B{_FIRST_COUNT + 1}:B{total_row})", f["bold"],
                         facts.scored)
-    skipped = total_row + 1
-    sheet.write_string(skipped, 0, "Totals rows skipped")
-    sheet.write_number(skipped, 1, len(facts.totals_rows))
-    if facts.totals_rows:
-        shown = ", ".join(map(str, facts.totals_rows[:50]))
-        sheet.write_string(skipped, 3, f"rows {shown}"
-                           + (" ..." if len(facts.totals_rows) > 50 else ""), f["note"])
+    sheet.write_string(total_row, 3, "the units answered plus those with issues", f["note"])
+    kinds = (("Rows with no inputs", "no_input_rows"), ("Totals rows skipped", "totals_rows"),
+             ("Example rows skipped", "example_rows"))
+    for offset, (label, name) in enumerate(kinds, start=1):
+        row = total_row + offset
+        sheet.write_string(row, 0, label)
+        per_sheet = [(s.name, getattr(s, name)) for s in facts.sheets]
+        sheet.write_number(row, 1, sum(len(rows) for _n, rows in per_sheet))
+        shown = "; ".join(f"{n}: {_rows_text(rows)}" if len(per_sheet) > 1
+                          else _rows_text(rows) for n, rows in per_sheet if rows)
+        if shown:
+            sheet.write_string(row, 3, shown, f["note"])
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    """ "row 14", "rows 14, 30" (the first fifty)."""
+    shown = ", ".join(map(str, rows[:50])) + (" ..." if len(rows) > 50 else "")
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown}"
 
 
 def _chart(book: Workbook, sheet: Worksheet) -> None:
@@ -182,7 +202,40 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
     row += 1
     sheet.write_string(row, 0, "Issues by row", f["section"])
     sheet.write_number(row, 1, facts.issues, f["left"])
-    _listing(sheet, row + 1, facts, facts.issue_rows, facts.issues, "Issue", f)
+    row = _listing(sheet, row + 1, facts, facts.issue_rows, facts.issues, "Issue", f)
+    if facts.no_inputs_count:
+        row += 1
+        sheet.write_string(row, 0, "Rows with no inputs", f["section"])
+        sheet.write_number(row, 1, facts.no_inputs_count, f["left"])
+        sheet.write_string(row, 3, "a label or a note and no input at all: no answer, no "
+                                   "issue", f["note"])
+        row = _listing(sheet, row + 1, facts, facts.no_input_rows, facts.no_inputs_count,
+                       "Note", f)
+    if len(facts.sheets) > 1:
+        _by_sheet(sheet, row + 1, facts, f)
+
+
+def _by_sheet(sheet: Worksheet, row: int, facts: SummaryFacts, f: dict[str, Format]) -> None:
+    """One line per scored sheet, then the total (the group view above is over all of
+    them): the units scored, and the rows in words that add up."""
+    from decider.score_summary import rows_line
+
+    sheet.write_string(row, 0, "By sheet", f["section"])
+    row += 1
+    sheet.write_row(row, 0, ("Sheet", "Units scored", None, "Rows"), f["header"])
+    lines = [(item.name, item.scored,
+              rows_line(item.counts, item.issues, len(item.no_input_rows),
+                        len(item.totals_rows), len(item.example_rows)), f["count_top"])
+             for item in facts.sheets]
+    lines.append(("In total", facts.scored,
+                  rows_line(facts.counts, facts.issues, facts.no_inputs_count,
+                            facts.totals_count, facts.examples_count), f["bold_top"]))
+    for name, scored, text, look in lines:
+        row += 1
+        sheet.write_string(row, 0, name, look)
+        sheet.write_number(row, 1, scored, look)
+        sheet.write_string(row, 3, text, f["note_wrap"])
+        _fit_height(sheet, row, text)
 
 
 _WRAP_CHARACTERS = 80  # about what column D (width 70) holds on one line
@@ -205,8 +258,8 @@ def _listing(sheet: Worksheet, row: int, facts: SummaryFacts, listed: Sequence[L
     sheet.write_row(row, 0, ("Row", "Unit", None, what), f["header"])
     for item in listed:
         row += 1
-        target = f"{quoted(facts.sheet)}!{facts.first_column}{item.row}"
-        sheet.write_url(row, 0, f"internal:{target}", f["link"], f"{facts.sheet} row {item.row}")
+        target = f"{quoted(item.sheet)}!A{item.row}"
+        sheet.write_url(row, 0, f"internal:{target}", f["link"], f"{item.sheet} row {item.row}")
         if item.unit:
             sheet.write_string(row, 1, item.unit, f["top"])
         sheet.write_string(row, 3, item.text, f["wrap"])

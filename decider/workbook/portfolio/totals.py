@@ -3,14 +3,20 @@ business units (decision policy, section 8): they get no answer, no issue, and a
 counted in the summary.
 
 A totals row is
-- a row whose first text cell (under the header's columns) starts with Total, Totals,
-  Subtotal, Sub-total, Grand total, Sum, Average or Mean, as a word: "Total EMEA" and
-  "Sum:" are totals rows, "Totally new" and "Summit BU" are not;
+- a row whose first text cell (under the header's columns) holds Total, Totals,
+  Subtotal, Sub-total, Grand total, Sum, Average or Mean as a whole word anywhere
+  ("Total EMEA", "Americas total", "APAC - subtotal", "Sum:"; not "Totally new" nor
+  "Summit BU"), unless the row gives a maturity or a regulation as text: "Total Gas &
+  Power" with a phase and a sector is a business unit (section 10; the caller checks
+  that part, on the values it read);
 - a row whose filled input cells are all formulas, one of them an aggregate
   (`=SUM(C5:C12)`, `=SUBTOTAL(109,...)`, `=AVERAGE(...)`...): a row of lookups from
   another sheet (`=VLOOKUP(...)` on every input) is a business unit whose inputs happen
   to be computed, not a total;
 - an Excel table's totals row (`totalsRowCount`).
+
+An example row (section 10) is a row whose first text cell starts with Example, e.g. or
+Sample: found the same way, and skipped the same way.
 
 Reading costs almost nothing when a sheet has no such row: the labels are looked for
 only as the shared strings (judged once each) or inline texts that start with one of the
@@ -25,23 +31,30 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from decider.workbook.package import Package
-from decider.workbook.sheet import Syntax, cells_of, decode_cell, row_number
-from decider.workbook.tables import sheet_tables
+from decider.workbook.package.opening import Package
+from decider.workbook.package.sheet import Syntax, cells_of, decode_cell, row_number
+from decider.workbook.package.tables import sheet_tables
 
 _WORDS = r"(?:sub-?\s?totals?|grand\s+totals?|totals?|sum|average|mean)\b"
-TOTALS_LABEL = re.compile(r"\s*" + _WORDS, re.IGNORECASE)
+TOTALS_LABEL = re.compile(r"(?<![\w-])" + _WORDS, re.IGNORECASE)
+_EXAMPLE_WORDS = r"(?:examples?\b|e\.\s?g\.|samples?\b)"
+EXAMPLE_LABEL = re.compile(r"\s*" + _EXAMPLE_WORDS, re.IGNORECASE)
 # An aggregate function called in a cell's formula; "_xlfn." prefixes the newer ones.
 _AGGREGATE = re.compile(
     rb"(?<![A-Za-z0-9_.])(?:_xlfn\.)?(?:SUM|SUMIFS?|SUMPRODUCT|SUBTOTAL|AGGREGATE|"
     rb"AVERAGEA?|AVERAGEIFS?|COUNTA?|COUNTIFS?|MIN|MAX|MEDIAN|PRODUCT)\s*\(", re.IGNORECASE)
-_LINE_LABEL = re.compile(r"^[ \t]*" + _WORDS, re.IGNORECASE | re.MULTILINE)
+_LINE_LABEL = re.compile(r"(?<![\w-])" + _WORDS + r"|^[ \t]*" + _EXAMPLE_WORDS,
+                         re.IGNORECASE | re.MULTILINE)
 _ROW_HAS_NUMBER = re.compile(rb"""\br\s*=\s*["']\d""")
 SHOWN_ROWS = 10
 
 
 def is_totals_label(text: str) -> bool:
-    return TOTALS_LABEL.match(text) is not None
+    return TOTALS_LABEL.search(text) is not None
+
+
+def is_example_label(text: str) -> bool:
+    return EXAMPLE_LABEL.match(text) is not None
 
 
 def is_aggregate(cell_body: bytes) -> bool:
@@ -49,11 +62,23 @@ def is_aggregate(cell_body: bytes) -> bool:
     return _AGGREGATE.search(cell_body) is not None
 
 
+_LABEL_WORDS = (b"total", b"sum", b"average", b"mean", b"example", b"e.g", b"sample")
+
+
+def _may_hold_a_label(block: bytes) -> bool:
+    """Whether a block holds one of the words at all (a fast search over its bytes in
+    lower case): most blocks do not, and skip the slower pattern."""
+    lower = block.lower()
+    return any(word in lower for word in _LABEL_WORDS)
+
+
 def _text_label_pattern(prefix: bytes) -> re.Pattern[bytes]:
-    """An inline string, or a formula's cached text, that starts with a totals word."""
+    """An inline string, or a formula's cached text, that holds a totals word or starts
+    with an example word."""
     p = re.escape(prefix)
-    return re.compile(rb"<" + p + rb"(?:t|v)(?:\s[^>]*)?>\s*(?:<!\[CDATA\[\s*)?"
-                      + _WORDS.encode(), re.IGNORECASE)
+    return re.compile(rb"<" + p + rb"(?:t|v)(?:\s[^>]*)?>(?:[^<]*?(?<![\w-])" + _WORDS.encode()
+                      + rb"|\s*(?:<!\[CDATA\[\s*)?" + _EXAMPLE_WORDS.encode() + rb")",
+                      re.IGNORECASE)
 
 
 class LabelFinder:
@@ -75,6 +100,7 @@ class LabelFinder:
         self._text = _text_label_pattern(syntax.prefix)
         self._row_start = b"<" + syntax.prefix + b"row"
         self.rows: list[int] = []
+        self.examples: list[int] = []
 
     def add_block(self, block: bytes) -> None:
         if not self.columns:
@@ -82,7 +108,7 @@ class LabelFinder:
         hits: list[int] = []
         if self._shared is not None:
             hits.extend(m.start() for m in self._shared.finditer(block))
-        if b"inlineStr" in block or b't="str"' in block:
+        if (b"inlineStr" in block or b't="str"' in block) and _may_hold_a_label(block):
             hits.extend(m.start() for m in self._text.finditer(block))
         seen: set[int] = set()
         for at in sorted(hits):
@@ -109,16 +135,22 @@ class LabelFinder:
                 continue
             value = decode_cell(self.syntax, attributes, body, self.strings).value
             if _is_text(value):
-                if is_totals_label(value):
+                if is_example_label(value):
+                    self.examples.append(number)
+                elif is_totals_label(value):
                     self.rows.append(number)
                 return
 
     def found(self) -> np.ndarray:
         return np.unique(np.array(self.rows, dtype=np.int64))
 
+    def found_examples(self) -> np.ndarray:
+        return np.unique(np.array(self.examples, dtype=np.int64))
+
 
 def _label_ids(strings: list[str]) -> list[int]:
-    """The shared strings that start with a totals word: one regex over them all."""
+    """The shared strings that hold a totals word or start with an example word: one regex
+    over them all."""
     joined = "\n".join(strings)
     positions = [m.start() for m in _LINE_LABEL.finditer(joined)]
     if not positions:
@@ -127,7 +159,8 @@ def _label_ids(strings: list[str]) -> list[int]:
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     found = set((np.searchsorted(starts, positions, side="right") - 1).tolist())
     # A line inside a string is no string's start: checked on the whole string.
-    return sorted(i for i in found if is_totals_label(strings[i]))
+    return sorted(i for i in found if is_totals_label(strings[i])
+                  or is_example_label(strings[i]))
 
 
 def table_totals_rows(package: Package, part: str, columns: set[int]) -> np.ndarray:
@@ -140,24 +173,29 @@ def table_totals_rows(package: Package, part: str, columns: set[int]) -> np.ndar
     return np.array(sorted(rows), dtype=np.int64)
 
 
-def label_rows_of_table(data: pd.DataFrame, columns: list[int]) -> np.ndarray:
+def label_rows_of_table(data: pd.DataFrame, columns: list[int]
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """For a CSV/Parquet table (every cell text or a plain value): the index labels of
-    rows whose first text cell among `columns` (positions) starts with a totals word.
-    Each column's distinct values are judged once; only rows holding a label are walked."""
+    rows whose first text cell among `columns` (positions) is a totals label, and of those
+    whose first text cell is an example label. Each column's distinct values are judged
+    once; only rows holding a label are walked."""
+    empty = np.empty(0, np.int64)
     if data.empty or not columns:
-        return np.empty(0, np.int64)
+        return empty, empty
     candidate = np.zeros(len(data), bool)
     for position in columns:
         codes, uniques = pd.factorize(data.iloc[:, position].to_numpy(object))
-        label = np.array([isinstance(u, str) and is_totals_label(u) for u in uniques]
-                         + [False], dtype=bool)
+        label = np.array([isinstance(u, str) and (is_totals_label(u) or is_example_label(u))
+                          for u in uniques] + [False], dtype=bool)
         candidate |= label[codes]
-    found = []
+    totals, examples = [], []
     for offset in np.flatnonzero(candidate).tolist():
         first = next((v for v in data.iloc[offset, columns].tolist() if _is_text(v)), None)
-        if first is not None and is_totals_label(first):
-            found.append(data.index[offset])
-    return np.array(found, dtype=np.int64)
+        if first is not None and is_example_label(first):
+            examples.append(data.index[offset])
+        elif first is not None and is_totals_label(first):
+            totals.append(data.index[offset])
+    return np.array(totals, dtype=np.int64), np.array(examples, dtype=np.int64)
 
 
 def _is_text(value: object) -> bool:

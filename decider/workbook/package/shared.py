@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.manifest import escape_text
-from decider.workbook.sheet import read_to_root
-from decider.workbook.strings import SharedTable
-from decider.workbook.writer import clean_text, shared_payload
+from decider.workbook.package.manifest import escape_text
+from decider.workbook.package.sheet import read_to_root
+from decider.workbook.package.strings import SharedTable
+from decider.workbook.package.writer import clean_text, shared_payload
 
 _SST = re.compile(rb"<([\w.-]+:)?sst\b[^>]*>")
 _DECLARED = re.compile(

@@ -13,8 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from decider.workbook.manifest import attributes, escape_text, set_attribute
-from decider.workbook.refs import column_letters, parse_range
+from decider.workbook.package.manifest import attributes, escape_text, set_attribute
+from decider.workbook.package.refs import column_letters, parse_range
 
 # CT_Worksheet's elements that follow <conditionalFormatting>.
 _AFTER_CONDITIONAL = (

@@ -8,6 +8,7 @@ attributes in another order, single quotes) is read cell by cell instead.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from decider.workbook.package import Package
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.sheet import (
+from decider.workbook.package.opening import Package
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.sheet import (
     ROWS,
     Cell,
     Syntax,
@@ -28,10 +29,21 @@ from decider.workbook.sheet import (
     peek,
     row_number,
     split,
+    style_of,
 )
-from decider.workbook.totals import LabelFinder, is_aggregate
+from decider.workbook.portfolio.numformats import Meaning
+from decider.workbook.portfolio.totals import LabelFinder, is_aggregate
 
 _CACHE_LIMIT = 100_000
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f\s*>)", re.S)
+
+
+def formula_text(body: bytes) -> str:
+    """A cell's formula as typed, without "=" ("" for a shared formula's other cells)."""
+    found = _FORMULA.search(body)
+    if found is None or not found.group(1):
+        return ""
+    return html.unescape(found.group(1).decode("utf-8", "replace"))
 
 
 @dataclass(slots=True)
@@ -44,11 +56,14 @@ class Scan:
     last_column: int = 0  # the rightmost column holding anything, over the whole sheet
     merges: list[str] = field(default_factory=list)
     dimension: str | None = None
-    # Totals rows (see decider.workbook.totals): rows whose filled input cells are all
+    # Totals rows (see decider.workbook.portfolio.totals): rows whose filled input cells are all
     # formulas, one an aggregate; rows whose first text cell in `labels` is "Total"...
     aggregate_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     label_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    example_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     encoding: str = "utf-8"  # the sheet's declared encoding, for what is written into it
+    # Input cells holding a formula with no saved value: (row, column, formula text).
+    unsaved: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def first_rows(package: Package, part: str, strings: list[str], last_row: int
@@ -63,8 +78,11 @@ class _Collector:
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
                  wanted: set[int], watched: set[int], present: set[int],
-                 labels: set[int]) -> None:
+                 labels: set[int], formats: dict[bytes, Meaning] | None = None) -> None:
         self.syntax = syntax
+        # Style index -> what its number format says: number cells so styled are read
+        # as `Formatted` (decided once per distinct cell, behind the decode cache).
+        self.formats = formats or {}
         self.strings = strings
         self.header_row = header_row
         self.wanted = wanted
@@ -75,6 +93,7 @@ class _Collector:
         self.values: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
         self.present_rows: list[np.ndarray] = []
         self.formulas: list[tuple[int, int]] = []
+        self.unsaved: list[tuple[int, int, str]] = []
         self.aggregate_rows: list[np.ndarray] = []
         self.labels = LabelFinder(syntax, strings, header_row, labels)
         self._cache: dict[tuple[bytes, bytes], Cell] = {}
@@ -148,6 +167,13 @@ class _Collector:
         inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
         is_input = np.isin(chosen_columns, inputs)
         if formulas.any():
+            unsaved = np.array([cell.formula and cell.value in (None, "") for cell in cells],
+                               dtype=bool)
+            for pair in np.flatnonzero(unsaved).tolist():
+                body = body_uniques[pairs[pair] // width]
+                for at in np.flatnonzero((pair_codes == pair) & is_input).tolist():
+                    self.unsaved.append((int(chosen_rows[at]),
+                                         numbers[chosen_columns[at]], formula_text(body)))
             aggregates = np.array([cell.formula and is_aggregate(body_uniques[pair // width])
                                    for cell, pair in zip(cells, pairs.tolist(), strict=True)],
                                   dtype=bool)[pair_codes]
@@ -176,7 +202,16 @@ class _Collector:
         if cell is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
-            cell = self._cache[key] = decode_cell(self.syntax, attributes, body, self.strings)
+            cell = self._cache[key] = self._formatted(
+                attributes, decode_cell(self.syntax, attributes, body, self.strings))
+        return cell
+
+    def _formatted(self, attributes: bytes, cell: Cell) -> Cell:
+        if self.formats and isinstance(cell.value, float):
+            style = style_of(attributes)
+            meaning = self.formats.get(style) if style is not None else None
+            if meaning is not None:
+                return Cell(meaning.wrap(cell.value), cell.formula)
         return cell
 
     def _note_used_columns(self, block: bytes) -> None:
@@ -199,9 +234,12 @@ class _Collector:
                 if column in self.present:
                     present.append(number)
                 if column in self.decoded:
-                    cell = decode_cell(self.syntax, attributes, body, self.strings)
+                    cell = self._formatted(attributes, decode_cell(
+                        self.syntax, attributes, body, self.strings))
                     if cell.formula and column in self.watched:
                         self.formulas.append((number, column))
+                    if column in self.wanted and cell.formula and cell.value in (None, ""):
+                        self.unsaved.append((number, column, formula_text(body)))
                     if column in self.wanted:
                         plain |= not cell.formula
                         aggregate |= cell.formula and is_aggregate(body)
@@ -237,14 +275,15 @@ def _letters(columns: set[int]) -> bytes:
 
 def scan(package: Package, part: str, strings: list[str], header_row: int,
          wanted: set[int], watched: set[int], present: set[int] | None = None,
-         labels: set[int] | None = None) -> Scan:
+         labels: set[int] | None = None, formats: dict[bytes, Meaning] | None = None) -> Scan:
     """Values of the `wanted` columns on every row below `header_row`; formula cells of the
     `watched` columns there; the rows with anything in the `present` columns; the totals
     rows (by their input formulas, and by their first text cell in the `labels` columns);
-    the sheet's used extent, merged ranges and dimension."""
+    the sheet's used extent, merged ranges and dimension. A number cell whose style is in
+    `formats` is read as a `Formatted` value."""
     parts = split(package.stream(part), package.path.name, part)
     collector = _Collector(parts.syntax, strings, header_row, wanted, watched,
-                           present or set(), labels or set())
+                           present or set(), labels or set(), formats)
     collector.note_columns(max(wanted | watched | (present or set()), default=0))
     merges: list[str] = []
     for kind, block in parts.items:
@@ -259,4 +298,5 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
                 dimension=dimension_of(parts.head),
                 aggregate_rows=np.unique(np.concatenate(aggregates)) if aggregates
                 else np.empty(0, np.int64),
-                label_rows=collector.labels.found(), encoding=parts.syntax.encoding)
+                unsaved=collector.unsaved, label_rows=collector.labels.found(),
+                example_rows=collector.labels.found_examples(), encoding=parts.syntax.encoding)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from decider.workbook.manifest import attributes, escape
-from decider.workbook.package import Package, relationships
-from decider.workbook.refs import column_letters, parse_range, range_name
+from decider.workbook.package.manifest import attributes, escape
+from decider.workbook.package.opening import Package, relationships
+from decider.workbook.package.refs import column_letters, parse_range, range_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,19 @@ import numpy as np
 import pandas as pd
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.layout import OWNED, Layout
-from decider.workbook.package import Package
-from decider.workbook.reader import Scan
-from decider.workbook.refs import MAX_COLUMN, cell_name, column_letters, parse_range, range_name
-from decider.workbook.shared import SharedStrings
-from decider.workbook.tables import sheet_tables
-from decider.workbook.writer import SheetEdit, number_payload
+from decider.workbook.package.opening import Package
+from decider.workbook.package.refs import (
+    MAX_COLUMN,
+    cell_name,
+    column_letters,
+    parse_range,
+    range_name,
+)
+from decider.workbook.package.shared import SharedStrings
+from decider.workbook.package.tables import sheet_tables
+from decider.workbook.package.writer import SheetEdit, number_payload
+from decider.workbook.portfolio.layout import OWNED, Layout
+from decider.workbook.portfolio.reader import Scan
 
 _SHOWN_CELLS = 6
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from decider.workbook.manifest import attributes, escape, set_attribute
+from decider.workbook.package.manifest import attributes, escape, set_attribute
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in formats

@@ -17,9 +17,9 @@ from typing import IO
 import numpy as np
 
 from decider.palette import ARCHITECTURE_COLOURS
-from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
-from decider.workbook.manifest import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.manifest import (
     SHARED_STRINGS_REL,
     SHARED_STRINGS_TYPE,
     STYLES_REL,
@@ -29,14 +29,14 @@ from decider.workbook.manifest import (
     relative_target,
     rels_part,
 )
-from decider.workbook.package import Package, relationships
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.shared import MAIN_NS, SharedStrings, appended, new_part
-from decider.workbook.sheet import split
-from decider.workbook.sheetformat import column_styles, with_highlights, with_widths
-from decider.workbook.styles import CellLook, Highlight, StylesResult, extend_styles
-from decider.workbook.tables import TableArea, grow_table, growth_note, sheet_tables
-from decider.workbook.writer import RewriteStats, SheetEdit, rewrite
+from decider.workbook.package.opening import Package, relationships
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.shared import MAIN_NS, SharedStrings, appended, new_part
+from decider.workbook.package.sheet import SheetParts, split
+from decider.workbook.package.sheetformat import column_styles, with_highlights, with_widths
+from decider.workbook.package.styles import CellLook, Highlight, StylesResult, extend_styles
+from decider.workbook.package.tables import TableArea, grow_table, growth_note, sheet_tables
+from decider.workbook.package.writer import RewriteStats, SheetEdit, rewrite
 
 # The template's palette: fill, font.
 HIGHLIGHTS = {name: Highlight(fill.lstrip("#"), font.lstrip("#"))
@@ -86,7 +86,10 @@ def scored_sheet(package: Package, part: str, header_row: int, inputs: set[int],
             shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
                                      and p.startswith(b' t="s"'))
             payloads[totals] = b""
-    answered = rows[~totals]
+    filled = np.zeros(len(rows), bool)
+    for payloads in edit.payloads.values():
+        filled |= payloads != b""
+    answered = rows[~totals & filled]  # a cleared row gives the colours no reach
     scored = ScoredSheet(part, edit, columns, set(edit.header), header_row + 1,
                          int(answered.max()) if len(answered) else header_row + 1, shared)
     table, note = _growing_table(tables, header_row, inputs, last_column, sorted(edit.header))
@@ -115,15 +118,33 @@ def _growing_table(tables: list[TableArea], header_row: int, inputs: set[int],
     return None, None
 
 
-def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) -> None:
-    """Put the rewritten sheet and every part its answers need into `edits`: styles,
-    shared strings (streamed), the grown table, and for a part the workbook lacks its
-    content type and relationship. Nothing is read whole but small parts."""
-    parts = split(package.stream(scored.part), package.path.name, scored.part)
-    prefix = parts.syntax.prefix
-    edit = scored.edit
+def add_scored_edits(package: Package, scored: ScoredSheet | list[ScoredSheet],
+                     edits: PackageEdit) -> None:
+    """Put the rewritten sheets and every part their answers need into `edits`: styles,
+    shared strings (streamed; one plan shared by every sheet), grown tables, and for a part
+    the workbook lacks its content type and relationship. Nothing is read whole but small
+    parts."""
+    sheets = [scored] if isinstance(scored, ScoredSheet) else scored
     workbook = package.workbook
-    space = _Space(parts.head, prefix, package, workbook)
+    outputs: list[_SheetOutput] = []
+    first_space: _Space | None = None
+    for one in sheets:
+        parts = split(package.stream(one.part), package.path.name, one.part)
+        space = _Space(parts.head, parts.syntax.prefix, package, workbook)
+        first_space = first_space or space
+        sheet = _rewritten(package, edits, workbook, one, parts, space)
+        outputs.append(sheet)
+        if one.table is not None:
+            edits.replace(one.table.part, grow_table(edits.current(package, one.table.part),
+                                                     one.table_names))
+        edits.replace(one.part, sheet)
+    if sheets and first_space is not None:
+        _shared_strings(package, edits, workbook, sheets[0].shared, outputs, first_space)
+
+
+def _rewritten(package: Package, edits: PackageEdit, workbook: str, scored: ScoredSheet,
+               parts: SheetParts, space: _Space) -> _SheetOutput:
+    edit = scored.edit
     styles = _styles(package, edits, workbook, scored, parts.head, space)
     edit.styles = {scored.columns[name]: str(xf).encode()
                    for name, xf in styles.cells.items() if xf and name in scored.columns}
@@ -134,12 +155,7 @@ def add_scored_edits(package: Package, scored: ScoredSheet, edits: PackageEdit) 
     edit.tail = lambda tail, p: with_highlights(tail, p, recommendation, scored.first_row,
                                                 scored.last_row, styles.dxfs)
     stats = RewriteStats()
-    sheet = _SheetOutput(rewrite(parts, edit, stats), stats)
-    _shared_strings(package, edits, workbook, scored.shared, sheet, space)
-    if scored.table is not None:
-        edits.replace(scored.table.part, grow_table(edits.current(package, scored.table.part),
-                                                    scored.table_names))
-    edits.replace(scored.part, sheet)
+    return _SheetOutput(rewrite(parts, edit, stats), stats)
 
 
 class _SheetOutput:
@@ -240,7 +256,7 @@ def _styles(package: Package, edits: PackageEdit, workbook: str, scored: ScoredS
 
 
 def _shared_strings(package: Package, edits: PackageEdit, workbook: str, plan: SharedStrings,
-                    sheet: _SheetOutput, space: _Space) -> None:
+                    sheets: list[_SheetOutput], space: _Space) -> None:
     member = package.shared_strings
     if member is None:
         if plan.references:
@@ -249,6 +265,6 @@ def _shared_strings(package: Package, edits: PackageEdit, workbook: str, plan: S
         return
 
     def count(old: int) -> int:
-        return old + plan.references - sheet.finished().dropped_shared
+        return old + plan.references - sum(s.finished().dropped_shared for s in sheets)
 
     edits.replace(member, appended(package.stream(member), plan, count, package.path.name))

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from decider.workbook.edits import PackageEdit
 from decider.workbook.errors import WorkbookError
-from decider.workbook.manifest import (
+from decider.workbook.package.edits import PackageEdit
+from decider.workbook.package.manifest import (
     OFFICE_RELATIONSHIPS,
     add_override,
     add_relationship,
@@ -30,10 +30,10 @@ from decider.workbook.manifest import (
     relative_target,
     rels_part,
 )
-from decider.workbook.package import Package, relationships, safe_parser
-from decider.workbook.stylemerge import MAIN, StylesUnusable, merge_cell_formats
-from decider.workbook.summary_facts import SHEET_NAME, SummaryFacts
-from decider.workbook.summary_sheet import ScratchParts, build_scratch
+from decider.workbook.package.opening import Package, relationships, safe_parser
+from decider.workbook.package.stylemerge import MAIN, StylesUnusable, merge_cell_formats
+from decider.workbook.summary.facts import SHEET_NAME, SummaryFacts
+from decider.workbook.summary.sheet import ScratchParts, build_scratch
 
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from decider.workbook.refs import column_letters, column_number
-from decider.workbook.sheet import (
+from decider.workbook.package.refs import column_letters, column_number
+from decider.workbook.package.sheet import (
     ROWS,
     SheetParts,
     Syntax,
@@ -193,10 +193,12 @@ class _RowEditor:
         out: list[bytes] = []
         for index, number in enumerate(numbers):
             piece = pieces[index]
-            if hits[index]:
+            added = number.join(templates[combos[positions[index]]]) if hits[index] else b""
+            if added:
+                # A row given no cell (one cleared) keeps its spans, as the slow path does.
                 if b' spans="' in piece:
                     piece = self._grow_tag(piece)
-                out += (piece, number.join(templates[combos[positions[index]]]), close)
+                out += (piece, added, close)
             else:
                 out += (piece, close)
         out.append(pieces[-1])

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from decider.workbook.package import Package
-from decider.workbook.zipcopy import copy_edited
+from decider.workbook.package.opening import Package
+from decider.workbook.package.zipcopy import copy_edited
 
 
 class PackageEdit:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.package import refuse_doctype
-from decider.workbook.refs import MAX_COLUMN, MAX_ROW, column_number
+from decider.workbook.package.opening import refuse_doctype
+from decider.workbook.package.refs import MAX_COLUMN, MAX_ROW, column_number
 
 ROWS, TAIL = range(2)
 

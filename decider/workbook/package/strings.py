@@ -9,7 +9,7 @@ from typing import Any
 from lxml import etree
 
 from decider.workbook.errors import WorkbookError
-from decider.workbook.package import Package, refuse_doctype
+from decider.workbook.package.opening import Package, refuse_doctype
 
 
 class _Feed:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from decider.workbook.package import safe_parser
-from decider.workbook.styles import FIRST_CUSTOM_FORMAT, MAIN_NS, append_entries
+from decider.workbook.package.opening import safe_parser
+from decider.workbook.package.styles import FIRST_CUSTOM_FORMAT, MAIN_NS, append_entries
 
 MAIN = MAIN_NS
 _LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")

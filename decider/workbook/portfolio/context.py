@@ -1,0 +1,174 @@
+"""A portfolio sheet's columns as a careful person reads them (decision policy, section 10):
+each input column's context from its header (and, for maturity, its values taken
+together), decided once per column; values no one would type in the unit read
+(a budget under €1,000 a year, a fraction of an employee), flagged; and the stricter of
+an industry column and a regulation column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from decider.context import NO_CONTEXT, ColumnContext, Formatted
+from decider.errors import DeciderInputError
+from decider.headers import column_context
+from decider.parsing import read, show
+from decider.policy import Policy
+from decider.workbook.errors import WorkbookError
+from decider.workbook.package.refs import cell_name
+from decider.workbook.portfolio.layout import Layout, display
+
+_PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
+_FRACTION = re.compile(r"\s*\d+[.,](?:\d{1,2}|\d{4,})\s*")  # "1.200" groups thousands
+
+
+def column_contexts(layout: Layout, frame: pd.DataFrame, as_of: date | None
+                    ) -> dict[str, ColumnContext]:
+    """Each input column's context, from its header and (maturity) its distinct values."""
+    contexts: dict[str, ColumnContext] = {}
+    for field, column in layout.inputs.items():
+        header = layout.headers.get(column, "")
+        values: Any = ()
+        if field == "maturity" and field in frame:
+            values = pd.unique(frame[field].to_numpy(object))
+        try:
+            context = column_context(field, header, values, as_of)
+        except DeciderInputError as error:
+            raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' "
+                                f"{error.one_line}") from None
+        if context != NO_CONTEXT:
+            contexts[field] = context
+    return contexts
+
+
+def _number(value: Any, text_pattern: re.Pattern[str]) -> float | None:
+    """A bare number with no unit: a float cell, or text that is only a number."""
+    if isinstance(value, bool | Formatted):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value == value else None
+    if isinstance(value, str) and text_pattern.fullmatch(value):
+        return float(value.strip().replace(",", "."))
+    return None
+
+
+def implausible(layout: Layout, frame: pd.DataFrame, contexts: Mapping[str, ColumnContext]
+                ) -> dict[int, list[str]]:
+    """Row -> issues for values no one means in the unit they would be read in, when no
+    unit is said anywhere (cell, number format, header): a yearly budget under €1,000, a
+    fraction of an employee. Each distinct value is judged once."""
+    issues: dict[int, list[str]] = {}
+    for field, pattern, wrong in (("budget", _PLAIN_NUMBER, _small_budget),
+                                  ("size", _FRACTION, _fraction)):
+        if field not in frame or field not in layout.inputs or field in contexts:
+            continue
+        codes, uniques = pd.factorize(frame[field].to_numpy(object), use_na_sentinel=True)
+        bad = np.array([wrong(_number(u, pattern)) for u in uniques] + [False], bool)
+        hit = bad[np.where(codes < 0, len(uniques), codes)]
+        if not hit.any():
+            continue
+        header = layout.headers.get(layout.inputs[field], display(field))
+        column = layout.inputs[field]
+        for row, value in zip(frame.index[hit].tolist(), frame[field][hit].tolist(),
+                              strict=True):
+            cell = cell_name(int(row), column)
+            if field == "budget":
+                text = (f"budget {show(value)} (cell {cell}) is under €1,000 a year: if the "
+                        f"column is in thousands or millions, say so in its header, e.g. "
+                        f"'{header} (k€)' or '{header} (€M)'; if it is in euros, check it")
+            else:
+                text = (f"size {show(value)} (cell {cell}) is a fraction of an employee: "
+                        f"if the column is in thousands, say so in its header, e.g. "
+                        f"'{header} ('000)'")
+            issues.setdefault(int(row), []).append(text)
+    return issues
+
+
+def _small_budget(number: float | None) -> bool:
+    return number is not None and 0 < number < 1000
+
+
+def _fraction(number: float | None) -> bool:
+    return number is not None and number > 0 and not float(number).is_integer()
+
+
+def add_row_issues(results: pd.DataFrame, issues: Mapping[int, list[str]]) -> pd.DataFrame:
+    """Rows given issues by the sheet layer: no answer, the issues first."""
+    if not issues:
+        return results
+    results = results.copy()
+    rows = [row for row in issues if row in results.index]
+    for row in rows:
+        before = results.at[row, "issues"]
+        texts = [*issues[row], *([before] if isinstance(before, str) and before else [])]
+        results.at[row, "issues"] = "; ".join(texts)
+    where = results.index.isin(rows)
+    for name in ("architecture", "rationale", "mandatory"):
+        results.loc[where, name] = None
+    results.loc[where, "missing"] = ""
+    results.loc[where, ["index", "confidence"]] = np.nan
+    return results
+
+
+def stricter_regulation(policy: Policy, regulation: pd.Series, industry: pd.Series,
+                        headers: tuple[str, str]) -> tuple[pd.Series, dict[int, str]]:
+    """Per row, the stricter of a regulation cell and an industry cell (section 10: both
+    are read), and a note naming both where both were given. Each distinct pair is judged
+    once."""
+    pairs = pd.DataFrame({"r": regulation.to_numpy(object), "i": industry.to_numpy(object)},
+                         index=regulation.index)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.astype(str)))
+    chosen: list[Any] = []
+    notes: list[str | None] = []
+    first = {code: position for position, code in reversed(list(enumerate(codes.tolist())))}
+    for code in range(len(uniques)):
+        position = first[code]
+        r_value, i_value = pairs["r"].iloc[position], pairs["i"].iloc[position]
+        pick, note = _stricter(policy, r_value, i_value, headers)
+        chosen.append(pick)
+        notes.append(note)
+    picked = pd.Series([chosen[c] for c in codes.tolist()], index=regulation.index,
+                       dtype=object)
+    row_notes: dict[int, str] = {}
+    for row, c in zip(regulation.index.tolist(), codes.tolist(), strict=True):
+        note = notes[c]
+        if note is not None:
+            row_notes[int(row)] = note
+    return picked, row_notes
+
+
+def _strength(policy: Policy, value: Any) -> tuple[int, float, str] | None:
+    reading = read(policy, "regulation", value)
+    if reading.rule is None or reading.error is not None:
+        return None
+    rule = policy.rules["regulation"][reading.rule]
+    return int(rule.mandatory), float(rule.vote), rule.label
+
+
+def _stricter(policy: Policy, regulation: Any, industry: Any, headers: tuple[str, str]
+              ) -> tuple[Any, str | None]:
+    strong_r, strong_i = _strength(policy, regulation), _strength(policy, industry)
+    if strong_i is None:
+        return regulation, None
+    if strong_r is None:
+        return (industry, None) if _blank(regulation) else (regulation, None)
+    if strong_i[:2] > strong_r[:2]:
+        pick, other, used = industry, regulation, headers[1]
+    else:
+        pick, other, used = regulation, industry, headers[0]
+    left = headers[1] if used == headers[0] else headers[0]
+    how = "as strict as" if strong_i[:2] == strong_r[:2] else "stricter than"
+    note = (f"regulation: '{show(pick)}' ({used}) is {how} '{show(other)}' ({left}): "
+            "both read, the stricter counts")
+    return pick, note
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip())

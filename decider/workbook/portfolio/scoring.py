@@ -1,0 +1,144 @@
+"""One portfolio sheet read and scored: its input columns in one streaming pass, number
+formats applied, formulas without a saved value followed, an industry column read beside
+the regulation one, rows sorted into units / totals / examples / rows with no inputs,
+each column's context decided once, and the answers with the sheet's own row issues
+(implausible values, unreadable formulas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from decider.frame import score_frame
+from decider.headers import FIELDS
+from decider.policy import Policy
+from decider.workbook.errors import WorkbookError
+from decider.workbook.package.opening import Package
+from decider.workbook.portfolio.context import (
+    add_row_issues,
+    column_contexts,
+    implausible,
+    stricter_regulation,
+)
+from decider.workbook.portfolio.formulas import follow
+from decider.workbook.portfolio.layout import Layout, display
+from decider.workbook.portfolio.numformats import Meaning
+from decider.workbook.portfolio.reader import Scan, scan
+from decider.workbook.portfolio.totals import describe, table_totals_rows
+from decider.workbook.portfolio.units import RowKinds, classify_rows
+
+
+@dataclass(slots=True)
+class SheetScore:
+    """What scoring one sheet found and answered."""
+
+    layout: Layout
+    found: Scan
+    frame: pd.DataFrame  # the business units' inputs, indexed by sheet row
+    results: pd.DataFrame  # score_frame's answers, same index
+    kinds: RowKinds
+
+    @property
+    def totals(self) -> np.ndarray:
+        return self.kinds.totals
+
+
+def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meaning],
+                layout: Layout, policy: Policy, as_of: date | None = None,
+                values: Package | None = None) -> SheetScore:
+    """Read and score one sheet. `values`: a recalculated copy of the workbook whose saved
+    values are read instead (the structure is always the original's). Raises a
+    `WorkbookError` when the sheet has no business unit."""
+    wanted = set(layout.inputs.values()) | ({layout.industry} if layout.industry else set())
+    owned = set(layout.owned.values())
+    # A row with anything under the table's other headers (a unit's name, say) is looked
+    # at too: a unit with no input given gets its reason, a heading is counted.
+    present = set(layout.headers) - wanted - owned
+    labels = set(layout.headers) - owned
+    found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
+                 present, labels, formats)
+    source_scan = found if values is None else _values_scan(values, layout, wanted, owned)
+    index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
+    source = source_scan.frame.reindex(index)
+    frame = pd.DataFrame({name: source[column] if column in source
+                          else pd.Series(None, index=index, dtype=object)
+                          for name, column in layout.inputs.items()}, index=index)
+    issues: dict[int, list[str]] = {}
+    if source_scan.unsaved:
+        _follow_formulas(package if values is None else values, strings, formats, layout,
+                         source_scan, frame, issues)
+    notes: dict[int, str] = {}
+    if layout.industry is not None and "regulation" in frame:
+        industry = (source[layout.industry] if layout.industry in source
+                    else pd.Series(None, index=index, dtype=object))
+        headers = (layout.headers.get(layout.inputs["regulation"], "regulation"),
+                   layout.headers.get(layout.industry, "industry"))
+        frame["regulation"], notes = stricter_regulation(policy, frame["regulation"],
+                                                         industry, headers)
+    other_totals = np.union1d(found.aggregate_rows,
+                              table_totals_rows(package, layout.sheet.part,
+                                                set(layout.headers)))
+    kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
+                          found.example_rows)
+    units = kinds.units
+    if units.empty:
+        skipped = np.union1d(np.union1d(kinds.totals, kinds.examples), kinds.no_inputs)
+        also = f" ({describe(kinds.totals)})" if len(kinds.totals) else ""
+        if len(skipped) and not len(kinds.totals):
+            also = f" ({len(skipped)} rows with no inputs or examples)"
+        raise WorkbookError(f"{layout.file}: sheet '{layout.sheet.name}' has no business-unit "
+                            f"rows below its header row {layout.header_row}{also}: "
+                            "nothing to score")
+    contexts = column_contexts(layout, units, as_of)
+    columns: dict[str, Any] = {f: (f if f in units else None) for f in FIELDS}
+    results = score_frame(units, **columns, policy=policy, contexts=contexts)
+    for row, texts in implausible(layout, units, contexts).items():
+        issues.setdefault(row, []).extend(texts)
+    results = add_row_issues(results, issues)
+    if notes:
+        results = _with_notes(results, notes)
+    return SheetScore(layout, found, units, results, kinds)
+
+
+def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[int]) -> Scan:
+    """The same sheet's cells in the recalculated copy (found by the sheet's name)."""
+    from decider.workbook.package.strings import read_shared_strings
+    from decider.workbook.portfolio.numformats import style_meanings
+
+    entry = next((e for e in values.sheets if e.name == layout.sheet.name), None)
+    if entry is None:
+        raise WorkbookError(f"{layout.file}: LibreOffice's recalculated copy has no sheet "
+                            f"'{layout.sheet.name}'")
+    return scan(values, entry.part, read_shared_strings(values), layout.header_row, wanted,
+                owned, set(), set(), style_meanings(values))
+
+
+def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
+                     layout: Layout, found: Scan, frame: pd.DataFrame,
+                     issues: dict[int, list[str]]) -> None:
+    """Put the followed values of formula cells with no saved value into `frame`, and
+    give the others' rows an issue."""
+    field_of = {column: name for name, column in layout.inputs.items()}
+    sheet = next(e for e in package.sheets if e.name == layout.sheet.name)
+    followed = follow(package, strings, formats, sheet,
+                      [u for u in found.unsaved if u[1] in field_of])
+    for (row, column), value in followed.values.items():
+        if row in frame.index:
+            frame.at[row, field_of[column]] = value
+    for (row, column), text in followed.issues.items():
+        issues.setdefault(row, []).append(f"{display(field_of[column])} {text}")
+
+
+def _with_notes(results: pd.DataFrame, notes: dict[int, str]) -> pd.DataFrame:
+    """The rationale of answered rows with the sheet's own notes ("the stricter of ...")."""
+    results = results.copy()
+    for row, note in notes.items():
+        if row in results.index:
+            text = results.at[row, "rationale"]
+            if isinstance(text, str) and text:
+                results.at[row, "rationale"] = f"{text}; {note}"
+    return results

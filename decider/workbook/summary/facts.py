@@ -1,0 +1,268 @@
+"""What the "Decider summary" sheet says: counts, the group view, the mandatory units and
+the rows with issues, gathered from one run's answers (no file is written here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
+from decider.parsing import read
+from decider.policy import Policy
+from decider.workbook.package.opening import Package
+from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split
+
+SHEET_NAME = "Decider summary"
+ARCHITECTURES = REPORT_ORDER
+COLOURS = {name: fill for name, (fill, _font) in ARCHITECTURE_COLOURS.items()}
+MAX_LISTED = 1000  # rows listed per list; the rest are counted ("and 12 more")
+NAMED_REACH = 10_000  # rows with no inputs are named down to here (or the lists' last row)
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A row of a scored sheet named on the summary: its number, the unit's name (the
+    first other column's text) and what is said."""
+
+    row: int
+    text: str
+    unit: str = ""
+    sheet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetPart:
+    """One scored sheet's answers, as `summary_facts` takes them."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # result name -> column letters
+    results: pd.DataFrame  # score_frame's answers indexed by sheet row
+    sizes: pd.Series  # the size cells as read (same index)
+    totals_rows: Sequence[int] = ()
+    example_rows: Sequence[int] = ()
+    no_input_rows: Sequence[int] = ()
+    units: Callable[[list[int]], dict[int, str]] | None = None  # names of listed rows
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFacts:
+    """One scored sheet on the summary: its cells (for the count formulas) and counts."""
+
+    name: str
+    header_row: int
+    recommendation: str  # the Recommendation column's cells, e.g. 'Portfolio'!$F$4:$F$13
+    issues_range: str  # the Decider issues column's cells
+    counts: dict[str, int]
+    issues: int
+    totals_rows: tuple[int, ...]
+    example_rows: tuple[int, ...]
+    no_input_rows: tuple[int, ...]
+    first_column: str = "A"  # where a row link lands on the scored sheet
+
+    @property
+    def scored(self) -> int:
+        return sum(self.counts.values()) + self.issues
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFacts:
+    """Everything the summary sheet shows, worked out from one run's answers: per sheet
+    and in total."""
+
+    file: str
+    sheets: tuple[SheetFacts, ...]
+    date: str
+    version: str
+    policy: str
+    counts: dict[str, int]
+    issues: int
+    group_index: float | None
+    group_basis: str
+    group_architecture: str | None
+    thresholds: str
+    article: str
+    mandatory: tuple[Listed, ...]
+    mandatory_count: int
+    issue_rows: tuple[Listed, ...]
+    no_input_rows: tuple[Listed, ...] = ()
+    scored: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scored", sum(self.counts.values()) + self.issues)
+
+    @property
+    def totals_count(self) -> int:
+        return sum(len(s.totals_rows) for s in self.sheets)
+
+    @property
+    def examples_count(self) -> int:
+        return sum(len(s.example_rows) for s in self.sheets)
+
+    @property
+    def no_inputs_count(self) -> int:
+        return sum(len(s.no_input_rows) for s in self.sheets)
+
+
+def quoted(sheet: str) -> str:
+    """A sheet name as a formula or link names it: always quoted, quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+MANDATORY_WORDS = "mandatory: Centralized whatever the index"
+
+
+def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, version: str,
+                  today: dt.date | None = None) -> SummaryFacts:
+    """The facts of one run over one or more scored sheets."""
+    sheets = []
+    mandatory: list[Listed] = []
+    issue_rows: list[Listed] = []
+    no_inputs: list[Listed] = []
+    for part in parts:
+        sheet_facts, listed = _sheet_facts(part)
+        sheets.append(sheet_facts)
+        mandatory.extend(listed[0])
+        issue_rows.extend(listed[1])
+        no_inputs.extend(listed[2])
+    if len(parts) == 1:  # no copy of a million rows for the usual one sheet
+        results, sizes = parts[0].results, parts[0].sizes
+    else:
+        results = pd.concat([p.results for p in parts], ignore_index=True)
+        sizes = pd.concat([p.sizes.reindex(p.results.index) for p in parts],
+                          ignore_index=True)
+    counts = {a: sum(s.counts[a] for s in sheets) for a in ARCHITECTURES}
+    issues = sum(s.issues for s in sheets)
+    index, basis = _group_index(results, sizes, policy)
+    return SummaryFacts(
+        file=file, sheets=tuple(sheets), date=(today or dt.date.today()).isoformat(),
+        version=version, policy=policy.name, counts=counts, issues=issues,
+        group_index=index, group_basis=basis,
+        group_architecture=None if index is None else _architecture(index, policy),
+        thresholds=(f"below {float(policy.decentralized_below):.1f} Decentralized, above "
+                    f"{float(policy.centralized_above):.1f} Centralized, Hybrid between"),
+        article=policy.hybrid_source,
+        mandatory=tuple(mandatory[:MAX_LISTED]),
+        mandatory_count=int(results["mandatory"].notna().sum()),
+        issue_rows=tuple(issue_rows[:MAX_LISTED]), no_input_rows=tuple(no_inputs[:MAX_LISTED]),
+    )
+
+
+def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]:
+    results = part.results
+    rows = results.index.to_numpy(np.int64)
+    last = int(rows.max()) if len(rows) else part.header_row + 1
+    first = part.header_row + 1
+
+    def cells(letter: str) -> str:
+        return f"{quoted(part.sheet)}!${letter}${first}:${letter}${last}"
+
+    counts = results["architecture"].value_counts()
+    issues = results["issues"]
+    mandatory = results["mandatory"].dropna().iloc[:MAX_LISTED]  # only these are listed
+    indexes = results["index"].reindex(mandatory.index).tolist()
+    mandatory = pd.Series([f"{MANDATORY_WORDS} ({index:.1f}); {text}" for index, text
+                           in zip(indexes, mandatory.tolist(), strict=True)],
+                          index=mandatory.index, dtype=object)
+    issue_rows = issues.dropna()
+    no_input = list(part.no_input_rows)[:MAX_LISTED]
+    listed = sorted({*mandatory.index[:MAX_LISTED].tolist(),
+                     *issue_rows.index[:MAX_LISTED].tolist()})
+    # Names are read in one pass that stops at the last row named: a row with no inputs
+    # far below the others is listed without its name rather than cost a whole pass.
+    reach = max([*listed, part.header_row + NAMED_REACH])
+    listed = sorted({*listed, *(row for row in no_input if row <= reach)})
+    names = part.units(listed) if part.units is not None and listed else {}
+    facts = SheetFacts(
+        name=part.sheet, header_row=part.header_row,
+        recommendation=cells(part.columns["Recommendation"]),
+        issues_range=cells(part.columns["Decider issues"]),
+        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
+        issues=int(issues.notna().sum()), totals_rows=tuple(sorted(part.totals_rows)),
+        example_rows=tuple(sorted(part.example_rows)),
+        no_input_rows=tuple(sorted(part.no_input_rows)))
+    no_input_listed = [Listed(row, "no input given", names.get(row, ""), part.sheet)
+                       for row in sorted(no_input)]
+    return facts, (_listed(mandatory, names, part.sheet), _listed(issue_rows, names, part.sheet),
+                   no_input_listed)
+
+
+def _listed(texts: pd.Series, names: dict[int, str], sheet: str) -> list[Listed]:
+    head = texts.iloc[:MAX_LISTED]
+    return [Listed(row, str(text), names.get(row, ""), sheet)
+            for row, text in zip(head.index.to_numpy(np.int64).tolist(), head.tolist(),
+                                 strict=True)]
+
+
+def unit_names(package: Package, part: str, strings: list[str], column: int,
+               rows: list[int]) -> dict[int, str]:
+    """The text in `column` of each of `rows` (the units' names), read in one pass over
+    the sheet that stops after the last of them (the listed rows are the first ones)."""
+    wanted, last = set(rows), max(rows)
+    parts = split(package.stream(part), package.path.name, part)
+    found: dict[int, str] = {}
+    for number, body in numbered_rows(parts):
+        if number > last:
+            break
+        if number not in wanted:
+            continue
+        for cell_column, cell_attributes, cell_body, _span in cells_of(parts.syntax, body):
+            if cell_column == column:
+                value = decode_cell(parts.syntax, cell_attributes, cell_body, strings).value
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                if value is not None and str(value).strip():
+                    found[number] = str(value).strip()
+                break
+    return found
+
+
+def _architecture(index: float, policy: Policy) -> str:
+    """The engine's thresholds (decision policy, section 3) applied to the group's index."""
+    if index < policy.decentralized_below:
+        return "Decentralized"
+    if index > policy.centralized_above:
+        return "Centralized"
+    return "Hybrid"
+
+
+_EMPLOYEES = re.compile(r"([\d,]+(?:\.\d+)?) ")
+
+
+def _employees(policy: Policy, value: object) -> float | None:
+    """A unit's number of employees as the size reader read it ("4,200 employees"), or
+    None for a band, a blank or anything unreadable."""
+    reading = read(policy, "size", value)
+    if reading.error is not None or reading.rule is None:
+        return None
+    unit = str(policy.data["size"]["unit"])
+    match = _EMPLOYEES.fullmatch(reading.read_as.removesuffix(unit))
+    return None if match is None else float(match.group(1).replace(",", ""))
+
+
+def _group_index(results: pd.DataFrame, sizes: pd.Series, policy: Policy
+                 ) -> tuple[float | None, str]:
+    """The portfolio's index: the mean of the units that have an answer, weighted by
+    employees when every one of them has a number, else one vote per unit."""
+    answered = results[results["architecture"].notna() & results["index"].notna()]
+    if answered.empty:
+        return None, "no unit has an answer"
+    indexes = answered["index"].to_numpy(np.float64)
+    size_of = sizes.reindex(answered.index)
+    values = size_of.to_numpy(object)
+    readings = {value: _employees(policy, value) for value in pd.unique(values)}
+    employees = [readings.get(value) for value in values]  # NaN is not found: no number
+    units = len(answered)
+    plural = "s" if units != 1 else ""
+    if all(e is not None and e > 0 for e in employees):
+        weights = np.array(employees, np.float64)
+        mean = float(np.dot(indexes, weights) / weights.sum())
+        return mean, (f"weighted by employees: {units} unit{plural} with an answer, "
+                      f"{weights.sum():,.0f} employees")
+    return float(indexes.mean()), (f"one vote per unit: {units} unit{plural} with an answer "
+                                   "(not every one has a number of employees)")
