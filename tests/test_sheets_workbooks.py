@@ -1,7 +1,6 @@
 """Section 10-11 end to end: sheets as they are kept, built with real writers (openpyxl,
 XlsxWriter, LibreOffice), scored with `decider score`, and each unit's answer, issue and
-rationale checked. Tests that need the value reader to apply units (issue 13) are marked
-xfail(strict=True): they pass once both halves are merged."""
+rationale checked, the units the value reader applies included."""
 
 from __future__ import annotations
 
@@ -26,7 +25,6 @@ from decider.workbook.portfolio.reader import scan
 HEADERS = ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget"]
 RESULTS = ["Recommendation", "Centralization index", "Confidence", "Decider issues",
            "Rationale"]
-NEEDS_READER = pytest.mark.xfail(strict=True, reason="needs the value reader of issue 13")
 
 
 def run(*args: object) -> Result:
@@ -378,20 +376,17 @@ def k_euro_book(path: Path, header: str, value: Any) -> Path:
         ["Telco", 3100, "Scale-up", "Medium", value]]})
 
 
-@NEEDS_READER
 def test_6000_under_ai_budget_k_euros_is_over_5m(tmp_path: Path) -> None:
     rows = score_rows(k_euro_book(tmp_path / "k.xlsx", "AI budget (k€)", 6000))
     assert "over €5M" in rows["rationale"][0]
     assert 'k€ from the header "AI budget (k€)"' in rows["rationale"][0]
 
 
-@NEEDS_READER
 def test_7_5_under_ai_spend_euro_m_is_over_5m(tmp_path: Path) -> None:
     rows = score_rows(k_euro_book(tmp_path / "m.xlsx", "2026 AI spend, €m", 7.5))
     assert "over €5M" in rows["rationale"][0]
 
 
-@NEEDS_READER
 def test_a_cell_formatted_in_millions_is_read_in_millions(tmp_path: Path) -> None:
     path = tmp_path / "f.xlsx"
     book = xlsxwriter.Workbook(str(path))
@@ -403,19 +398,16 @@ def test_a_cell_formatted_in_millions_is_read_in_millions(tmp_path: Path) -> Non
     assert "over €5M" in score_rows(path)["rationale"][0]
 
 
-@NEEDS_READER
 def test_a_budget_in_usd_by_the_header_needs_a_rate(tmp_path: Path) -> None:
     rows = score_rows(k_euro_book(tmp_path / "u.xlsx", "AI budget (USD)", 6_000_000))
     assert rows["architecture"][0] is None and "USD" in rows["issues"][0]
 
 
-@NEEDS_READER
 def test_a_monthly_budget_is_made_yearly(tmp_path: Path) -> None:
     rows = score_rows(k_euro_book(tmp_path / "p.xlsx", "AI spend per month (€)", 500_000))
     assert "over €5M" in rows["rationale"][0]
 
 
-@NEEDS_READER
 def test_headcount_in_thousands(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "h.xlsx", {"Units": [
         ["Business unit", "Headcount ('000)", "AI maturity", "Sector", "AI budget"],
@@ -423,7 +415,6 @@ def test_headcount_in_thousands(tmp_path: Path) -> None:
     assert "over 500 employees" in score_rows(path)["rationale"][0]
 
 
-@NEEDS_READER
 def test_a_maturity_level_on_the_header_scale(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "l.xlsx", {"Units": [
         ["Business unit", "Headcount", "AI maturity (1-5)", "Sector", "AI budget"],
