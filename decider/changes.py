@@ -1,0 +1,448 @@
+"""What would change the answer (decision policy, section 12): per unit, the nearest
+class of each input, up and down, whose answer differs, and the answer over time.
+
+Classes. An input's classes are its policy rules grouped by what they vote: rules with
+the same vote (and the same mandatory flag) always give the same decision, so they are one
+class. Classes are ordered by vote, a mandatory class after a plain one of the same vote;
+"up" is towards Centralized. With the default policy this is section 12's table (size:
+under 50, 50 to under 100, 100 to 500, over 500; maturity: POC, under 6 months, Scale-up
+or 6 to 18 months, Mature, Enterprise or over 18 months; regulation: Light, Medium,
+Strong, Critical), except that budget's two ranges voting 50 (under €2M, €2M to €5M)
+are one class, "up to €5M": no unit can move between them and change its answer. The
+multi-country rule is not a size class (no size value reaches it); multi-country has the
+classes no and yes.
+
+Over time. Months are whole months counted from today: after t months a unit practising
+AI for m months (m may be fractional) practises m + t. `OverTime.months` is the first
+whole t >= 1 at which the answer differs from today's, all else kept.
+
+Pure: no I/O, no numpy. `decider.frame_changes` groups a frame's rows and calls
+`unit_changes` once per group.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from decider.engine import Decision, decide
+from decider.parsing import DISPLAY_NAMES, Reading, read
+from decider.policy import INPUTS, Bound, NumericScale, Policy
+
+# (size rule, maturity rule, regulation rule, budget rule, multi-country): the size rule
+# is the size reading's own (not the multi-country one); multi-country None is unknown.
+State = tuple[int | None, int | None, int | None, int | None, bool | None]
+# The quantities read (Reading.number) as floats: employees, months, euros; None if none.
+Numbers = tuple[float | None, float | None, float | None]
+
+ROBUST = "robust: no single input changes the answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One input moved to another class, everything else kept."""
+
+    input: str  # "size", "maturity", "regulation", "budget", "multi_country"
+    now: str | None  # the class today, in words; None when the input is unknown
+    to: str  # the class it moves to, in words
+    example: str  # a value as a user types it, in that class
+    architecture: str
+    index: float
+    distance: float | None  # size, budget: (threshold - today) / today; else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "now": self.now, "to": self.to, "example": self.example,
+                "architecture": self.architecture, "index": self.index,
+                "distance": self.distance}
+
+
+@dataclass(frozen=True, slots=True)
+class OverTime:
+    """The first whole month from now at which growing practice changes the answer."""
+
+    months: int
+    architecture: str
+    index: float
+    threshold: float  # the months of practice the unit then passes or reaches
+    passes: bool  # True: "passes 18 months" (18 is still below); False: "reaches 6 months"
+
+    @property
+    def when(self) -> str:
+        verb = "passes" if self.passes else "reaches"
+        return f"{verb} {_number_text(self.threshold)} months"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"months": self.months, "architecture": self.architecture,
+                "index": self.index, "when": f"practice {self.when}"}
+
+
+# --- classes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    """Rules of one input that vote alike."""
+
+    rules: frozenset[int]
+    representative: int  # any of them: the decision is the same
+    words: str
+    ranges: tuple[int, ...]  # positions in the input's numeric scale, in order
+    label: str | None  # a phase, level or band to show as the example, if any
+
+
+_SCALES = {"size": "size_scale", "maturity": "month_scale", "budget": "budget_scale"}
+
+
+def classes(policy: Policy, input_name: str) -> tuple[_Class, ...]:
+    """The input's classes in order (memoised per policy). Multi-country: no, yes."""
+    memo_key = ("changes.classes", input_name)
+    found: tuple[_Class, ...] | None = policy.memo.get(memo_key)
+    if found is None:
+        found = policy.memo[memo_key] = _build_classes(policy, input_name)
+    return found
+
+
+def _build_classes(policy: Policy, input_name: str) -> tuple[_Class, ...]:
+    if input_name == "multi_country":
+        # The representative is unused: multi-country moves the state, not a rule.
+        return (_Class(frozenset(), 0, "no", (), "no"), _Class(frozenset(), 1, "yes", (), "yes"))
+    rules = policy.rules[input_name]
+    scale: NumericScale | None = getattr(policy, _SCALES[input_name], None) if (
+        input_name in _SCALES) else None
+    groups: dict[tuple[Fraction, bool], list[int]] = {}
+    for index, rule in enumerate(rules):
+        if input_name == "size" and index == policy.multi_country_rule:
+            continue
+        groups.setdefault((rule.vote, rule.mandatory), []).append(index)
+    named = _named_rules(policy, input_name)
+    built = []
+    for _, members in sorted(groups.items()):
+        ranges = tuple(p for p, r in enumerate(scale.rules) if r in members) if scale else ()
+        labels = [rules[i].label for i in members if i in named]
+        words = _class_words(policy, input_name, labels, ranges, scale)
+        built.append(_Class(frozenset(members), members[0], words, ranges,
+                            labels[0] if labels else None))
+    return tuple(built)
+
+
+def _named_rules(policy: Policy, input_name: str) -> set[int]:
+    """Rules whose label a user types as a value: phases, levels (not sectors), bands."""
+    rules = policy.rules[input_name]
+    if input_name == "maturity":
+        return {i for i, r in enumerate(rules) if r.label in policy.data["maturity"]["phases"]}
+    if input_name == "regulation":
+        levels = policy.data["regulation"]["levels"]
+        return {i for i, r in enumerate(rules) if r.label in levels}
+    if input_name == "size":
+        bands = set(policy.size_bands.values())
+        return {i for i in bands}
+    return set()
+
+
+def _class_words(policy: Policy, input_name: str, labels: list[str], ranges: tuple[int, ...],
+                 scale: NumericScale | None) -> str:
+    if input_name == "size" and ranges:
+        labels = []  # the bands are other forms of the same ranges
+    if input_name == "size" and not ranges:
+        labels = [label.removeprefix("band ") for label in labels]
+    parts = list(labels)
+    if scale is not None and ranges:
+        parts.append(_range_words(policy, input_name, scale, ranges))
+    if len(parts) <= 1:
+        return parts[0] if parts else "?"
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _range_words(policy: Policy, input_name: str, scale: NumericScale,
+                 ranges: tuple[int, ...]) -> str:
+    """One range's own label; several ranges (voting alike) from the first's lower edge to
+    the last's upper edge."""
+    if len(ranges) == 1:
+        return policy.rules[input_name][scale.rules[ranges[0]]].label
+    unit = {"size": " " + str(policy.data["size"]["unit"]), "maturity": " months"}.get(
+        input_name, "")
+    first, last = ranges[0], ranges[-1]
+    low = scale.bounds[first - 1] if first > 0 else None
+    high = scale.bounds[last]
+
+    def show(limit: int | float | None) -> str:
+        assert limit is not None
+        return _euros(limit) if input_name == "budget" else _number_text(limit)
+
+    if low is None:
+        return f"{'up to' if high.inclusive else 'under'} {show(high.limit)}{unit}"
+    if high.limit is None:
+        return f"{'over' if low.inclusive else 'at least'} {show(low.limit)}{unit}"
+    return f"{'over ' if low.inclusive else ''}{show(low.limit)} to " \
+           f"{'' if high.inclusive else 'under '}{show(high.limit)}{unit}"
+
+
+# --- one unit --------------------------------------------------------------------------
+
+
+def state_of(readings: Sequence[Reading]) -> State:
+    """The state of a unit from its five readings (as `recommend` reads them)."""
+    size, maturity, regulation, budget, multi = readings
+    multi_known: bool | None = None
+    if multi.flag:
+        multi_known = True
+    elif multi.read_as != "unknown":
+        multi_known = False
+    return (size.rule, maturity.rule, regulation.rule, budget.rule, multi_known)
+
+
+def numbers_of(readings: Sequence[Reading]) -> Numbers:
+    def number(reading: Reading) -> float | None:
+        return None if reading.number is None or reading.rule is None else float(reading.number)
+
+    return (number(readings[0]), number(readings[1]), number(readings[3]))
+
+
+def effective_key(policy: Policy, state: State) -> tuple[int | None, ...]:
+    size, maturity, regulation, budget, multi = state
+    return (policy.multi_country_rule if multi else size, maturity, regulation, budget)
+
+
+def unit_changes(policy: Policy, state: State, numbers: Numbers
+                 ) -> tuple[tuple[Change, ...], OverTime | None]:
+    """The changes and the answer over time of a decided unit."""
+    base = decide(policy, effective_key(policy, state))  # type: ignore[arg-type]
+    if base.architecture is None:
+        return (), None
+    found = []
+    for position, input_name, target, decision in _moves(policy, state):
+        found.append(_change(policy, state, numbers, position, input_name, target, decision))
+    return tuple(found), _over_time(policy, state, numbers, base)
+
+
+def _moves(policy: Policy, state: State) -> list[tuple[int | None, str, int, Decision]]:
+    """(class now, input, class it moves to, decision) of every change: what does not
+    depend on the numbers, memoised per state."""
+    memo_key = ("changes.moves", state)
+    found: list[tuple[int | None, str, int, Decision]] | None = policy.memo.get(memo_key)
+    if found is not None:
+        return found
+    base = decide(policy, effective_key(policy, state))  # type: ignore[arg-type]
+    found = []
+    for slot, input_name in enumerate(INPUTS):
+        options = classes(policy, input_name)
+        now = _class_now(policy, state, slot, options)
+        decisions = [decide(policy, _moved(policy, state, slot, option))  # type: ignore[arg-type]
+                     for option in options]
+
+        def differs(decision: Decision) -> bool:
+            return decision.architecture not in (None, base.architecture)
+
+        if now is None:
+            targets = [i for i, d in enumerate(decisions) if differs(d)]
+        else:
+            down = next((i for i in range(now - 1, -1, -1) if differs(decisions[i])), None)
+            up = next((i for i in range(now + 1, len(options)) if differs(decisions[i])), None)
+            targets = [i for i in (down, up) if i is not None]
+        found.extend((now, input_name, i, decisions[i]) for i in targets)
+    policy.memo[memo_key] = found
+    return found
+
+
+def _class_now(policy: Policy, state: State, slot: int, options: tuple[_Class, ...]
+               ) -> int | None:
+    if slot == 4:
+        multi = state[4]
+        return None if multi is None else int(multi)
+    rule = state[slot]
+    if rule is None:
+        return None
+    return next(i for i, option in enumerate(options) if rule in option.rules)
+
+
+def _moved(policy: Policy, state: State, slot: int, option: _Class) -> tuple[int | None, ...]:
+    values = list(state)
+    values[slot] = bool(option.representative) if slot == 4 else option.representative
+    return effective_key(policy, tuple(values))  # type: ignore[arg-type]
+
+
+def _change(policy: Policy, state: State, numbers: Numbers, now: int | None,
+            input_name: str, target: int, decision: Decision) -> Change:
+    options = classes(policy, input_name)
+    option = options[target]
+    up = now is None or target > now
+    number = {"size": numbers[0], "maturity": numbers[1], "budget": numbers[2]}.get(input_name)
+    example, threshold = _example(policy, input_name, option, up, number)
+    distance = None
+    if input_name in ("size", "budget") and number is not None and threshold is not None \
+            and now is not None:
+        distance = (threshold - number) / number
+    assert decision.architecture is not None and decision.index is not None
+    return Change(input_name, None if now is None else options[now].words, option.words,
+                  example, decision.architecture, decision.index, distance)
+
+
+def _example(policy: Policy, input_name: str, option: _Class, up: bool,
+             number: float | None) -> tuple[str, float | None]:
+    """A value in the class, as a user types it, nearest today's side; and the class's
+    edge crossed (the threshold), for a numeric class (memoised per policy)."""
+    memo_key = ("changes.example", input_name, option, up, number is None)
+    found: tuple[str, float | None] | None = policy.memo.get(memo_key)
+    if found is None:
+        found = policy.memo[memo_key] = _new_example(policy, input_name, option, up, number)
+    return found
+
+
+def _new_example(policy: Policy, input_name: str, option: _Class, up: bool,
+                 number: float | None) -> tuple[str, float | None]:
+    scale: NumericScale | None = getattr(policy, _SCALES.get(input_name, ""), None)
+    numeric_first = input_name in ("size", "budget") or number is not None
+    if option.label is not None and not (numeric_first and option.ranges):
+        return option.label, None
+    assert scale is not None and option.ranges
+    first, last = option.ranges[0], option.ranges[-1]
+    low = scale.bounds[first - 1] if first > 0 else None
+    high = scale.bounds[last]
+    if (up and low is not None) or high.limit is None:
+        assert low is not None and low.limit is not None
+        edge, value = low.limit, _above(input_name, low)
+    else:
+        edge, value = high.limit, _below(input_name, high)
+    text = _typed(input_name, value)
+    if not _in_class(policy, input_name, text, option):
+        text = _typed(input_name, _inside(scale, option))
+    return text, float(edge)
+
+
+def _above(input_name: str, bound: Bound) -> Fraction:
+    """The least round value in the range starting at `bound`'s limit."""
+    limit = Fraction(bound.limit or 0)
+    if not bound.inclusive:
+        return limit
+    return limit + _step(input_name, limit)
+
+
+def _below(input_name: str, bound: Bound) -> Fraction:
+    limit = Fraction(bound.limit or 0)
+    if bound.inclusive:
+        return limit
+    return limit - _step(input_name, limit - 1 if input_name != "budget" else limit)
+
+
+def _step(input_name: str, limit: Fraction) -> Fraction:
+    """Size and months move by one; a budget by its second digit (5M -> 5.1M)."""
+    if input_name != "budget" or limit < 100:
+        return Fraction(1)
+    return Fraction(10) ** (len(str(math.floor(limit))) - 2)
+
+
+def _inside(scale: NumericScale, option: _Class) -> Fraction:
+    """A value surely inside the class when the round one is not (an odd user policy)."""
+    first, last = option.ranges[0], option.ranges[-1]
+    low = scale.bounds[first - 1].limit if first > 0 else 0
+    high = scale.bounds[last].limit
+    if high is None:
+        return Fraction(low or 0) * 2 + 1
+    return (Fraction(low or 0) + Fraction(high)) / 2
+
+
+def _typed(input_name: str, value: Fraction) -> str:
+    if input_name == "budget":
+        return _euros(value, symbol=False)
+    text = _number_text(value)
+    return f"{text} months" if input_name == "maturity" else text
+
+
+def _in_class(policy: Policy, input_name: str, text: str, option: _Class) -> bool:
+    reading = read(policy, input_name, text)
+    return reading.rule in option.rules
+
+
+def _over_time(policy: Policy, state: State, numbers: Numbers, base: Decision
+               ) -> OverTime | None:
+    months, rule = numbers[1], state[1]
+    scale = policy.month_scale
+    if months is None or rule is None or rule not in scale.rules:
+        return None
+    here = scale.rules.index(rule)
+    for position in range(here + 1, len(scale.rules)):
+        bound = scale.bounds[position - 1]
+        assert bound.limit is not None
+        gap = bound.limit - months
+        # A range after an inclusive bound starts above it (months > 18); else at it (>= 6).
+        t = max(1, math.floor(gap) + 1 if bound.inclusive else math.ceil(gap))
+        reached = scale.rule_for(months + t)
+        moved = list(state)
+        moved[1] = reached
+        decision = decide(policy, effective_key(policy, tuple(moved)))  # type: ignore[arg-type]
+        if decision.architecture not in (None, base.architecture):
+            assert decision.architecture is not None and decision.index is not None
+            crossed = scale.bounds[scale.rules.index(reached) - 1]
+            assert crossed.limit is not None
+            return OverTime(t, decision.architecture, decision.index, float(crossed.limit),
+                            crossed.inclusive)
+    return None
+
+
+# --- words -----------------------------------------------------------------------------
+
+
+def describe(changes: Sequence[Change], over_time: OverTime | None) -> list[str]:
+    """One line per change, then the answer over time; ROBUST alone when nothing moves."""
+    lines = [change_text(change) for change in changes]
+    if over_time is not None:
+        lines.append(f"{over_time.architecture} in {over_time.months} "
+                     f"month{'s' if over_time.months != 1 else ''}, when practice "
+                     f"{over_time.when}")
+    return lines or [ROBUST]
+
+
+def change_text(change: Change) -> str:
+    """"Centralized if budget over €5M (+9%, e.g. 5.1M)"."""
+    details = []
+    if change.distance is not None:
+        details.append(distance_text(change.distance))
+    if change.example.casefold() != change.to.casefold():
+        details.append(f"e.g. {change.example}")
+    tail = f" ({', '.join(details)})" if details else ""
+    return f"{change.architecture} if {DISPLAY_NAMES[change.input]} {change.to}{tail}"
+
+
+def distance_text(distance: float) -> str:
+    """+9%, -16%; "+<1%" for a change too small to show in whole percents."""
+    percent = round(distance * 100)
+    if percent == 0 and distance != 0:
+        return "+<1%" if distance > 0 else "-<1%"
+    return f"{percent:+d}%"
+
+
+def text(policy: Policy, state: State, numbers: Numbers) -> tuple[str, int | None]:
+    """What a frame's row shows: the changes on one line, and the months until the answer
+    changes over time (None when it does not)."""
+    found, over_time = unit_changes(policy, state, numbers)
+    return "; ".join(describe(found, over_time)), (
+        None if over_time is None else over_time.months)
+
+
+def _number_text(value: int | float | Fraction | Decimal) -> str:
+    number = Fraction(value)
+    if number.denominator == 1:
+        return str(number.numerator)
+    return f"{float(number):g}"
+
+
+def _euros(value: int | float | Fraction, symbol: bool = True) -> str:
+    """€5M, €800k; without the symbol as a user types it in a cell: 5.1M, 800k."""
+    number = Fraction(value)
+    sign = "€" if symbol else ""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if number >= size:
+            scaled = number / size
+            if scaled.denominator == 1 or (scaled * 1000).denominator == 1:
+                return f"{sign}{float(scaled):g}{suffix}"
+    return f"{sign}{_number_text(number)}"
+
+
+def unit_changes_of(policy: Policy, readings: Sequence[Reading]
+                    ) -> tuple[tuple[Change, ...], OverTime | None]:
+    """`unit_changes` of a unit given by its five readings (what `recommend` calls)."""
+    return unit_changes(policy, state_of(readings), numbers_of(readings))
