@@ -209,14 +209,27 @@ def effective_key(policy: Policy, state: State) -> tuple[int | None, ...]:
 
 def unit_changes(policy: Policy, state: State, numbers: Numbers
                  ) -> tuple[tuple[Change, ...], OverTime | None]:
-    """The changes and the answer over time of a decided unit."""
+    """The changes and the answer over time of a decided unit (memoised per policy)."""
+    memo_key = ("changes.unit", state, numbers)
+    done: tuple[tuple[Change, ...], OverTime | None] | None = policy.memo.get(memo_key)
+    if done is not None:
+        return done
     base = decide(policy, effective_key(policy, state))  # type: ignore[arg-type]
     if base.architecture is None:
         return (), None
     found = []
     for position, input_name, target, decision in _moves(policy, state):
         found.append(_change(policy, state, numbers, position, input_name, target, decision))
-    return tuple(found), _over_time(policy, state, numbers, base)
+    done = policy.memo[memo_key] = (tuple(found), _over_time(policy, state, numbers, base))
+    return done
+
+
+def over_time(policy: Policy, state: State, months: float) -> OverTime | None:
+    """The answer over time of a decided unit practising AI for `months`."""
+    base = decide(policy, effective_key(policy, state))  # type: ignore[arg-type]
+    if base.architecture is None:
+        return None
+    return _over_time(policy, state, (None, months, None), base)
 
 
 def _moves(policy: Policy, state: State) -> list[tuple[int | None, str, int, Decision]]:
@@ -390,16 +403,24 @@ def describe(changes: Sequence[Change], over_time: OverTime | None) -> list[str]
     """One line per change, then the answer over time; ROBUST alone when nothing moves."""
     lines = [change_text(change) for change in changes]
     if over_time is not None:
-        lines.append(f"{over_time.architecture} in {over_time.months} "
-                     f"month{'s' if over_time.months != 1 else ''}, when practice "
-                     f"{over_time.when}")
+        lines.append(over_time_text(over_time))
     return lines or [ROBUST]
 
 
-def change_text(change: Change) -> str:
-    """"Centralized if budget over €5M (+9%, e.g. 5.1M)"."""
+def over_time_text(over_time: OverTime) -> str:
+    """"Centralized in 7 months, when practice passes 18 months"."""
+    months = over_time.months
+    return (f"{over_time.architecture} in {months} month{'s' if months != 1 else ''}, "
+            f"when practice {over_time.when}")
+
+
+def change_text(change: Change, shown_distance: str | None = None) -> str:
+    """"Centralized if budget over €5M (+9%, e.g. 5.1M)". `shown_distance` stands in for
+    the distance's text (the frame fills it in per group of rows)."""
     details = []
-    if change.distance is not None:
+    if shown_distance is not None:
+        details.append(shown_distance)
+    elif change.distance is not None:
         details.append(distance_text(change.distance))
     if change.example.casefold() != change.to.casefold():
         details.append(f"e.g. {change.example}")
@@ -413,6 +434,48 @@ def distance_text(distance: float) -> str:
     if percent == 0 and distance != 0:
         return "+<1%" if distance > 0 else "-<1%"
     return f"{percent:+d}%"
+
+
+def distance_thresholds(policy: Policy, state: State
+                        ) -> tuple[float | None, float | None, float | None, float | None]:
+    """The thresholds a known size or budget would cross, for the distances: size down,
+    size up, budget down, budget up (None: no such change). For the frame's grouping."""
+    found: list[float | None] = [None] * 4
+    for now, input_name, target, _ in _moves(policy, state):
+        if input_name not in ("size", "budget") or now is None:
+            continue
+        up = target > now
+        _, threshold = _example(policy, input_name, classes(policy, input_name)[target], up, 1.0)
+        found[(0 if input_name == "size" else 2) + int(up)] = threshold
+    return found[0], found[1], found[2], found[3]
+
+
+# A line of a state's template: the slot of its distance (size down, size up, budget down,
+# budget up; None: no distance), the line without a distance, and the two halves around it.
+TemplateLine = tuple[int | None, str, str, str]
+
+
+def template(policy: Policy, state: State, months_known: bool) -> tuple[TemplateLine, ...]:
+    """The lines of a state's changes with a hole for each distance (memoised per policy):
+    the frame fills the holes per group of rows. `months_known`: maturity is in months."""
+    memo_key = ("changes.template", state, months_known)
+    found: tuple[TemplateLine, ...] | None = policy.memo.get(memo_key)
+    if found is not None:
+        return found
+    probe: Numbers = (1.0, 1.0 if months_known else None, 1.0)
+    lines = []
+    changes = unit_changes(policy, state, probe)[0]
+    for (now, _, target, _), change in zip(_moves(policy, state), changes, strict=True):
+        plain = change_text(Change(change.input, change.now, change.to, change.example,
+                                   change.architecture, change.index, None))
+        slot = None
+        if change.distance is not None:
+            assert now is not None
+            slot = (0 if change.input == "size" else 2) + int(target > now)
+        head, _, tail = change_text(change, "\x00").partition("\x00")
+        lines.append((slot, plain, head, tail))
+    found = policy.memo[memo_key] = tuple(lines)
+    return found
 
 
 def text(policy: Policy, state: State, numbers: Numbers) -> tuple[str, int | None]:

@@ -19,11 +19,12 @@ import pandas as pd
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.engine import decide
 from decider.errors import DeciderInputError
+from decider.frame_changes import changes_columns
 from decider.parsing import Reading, read
 from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
-                  "issues")
+                  "issues", "changes", "over_time_months")
 
 _DEFAULT = object()  # "the column named like the input, if the frame has one"
 
@@ -36,6 +37,7 @@ class _Column:
     flags: np.ndarray | None  # multi-country: several countries
     errors: np.ndarray | None  # object: the message, or None
     notes: np.ndarray | None = None  # object: how a value was read (Reading.note), or None
+    numbers: np.ndarray | None = None  # float: the quantity read (Reading.number), or NaN
 
 
 def score_frame(
@@ -210,11 +212,13 @@ def _read_uniques(
     flags = np.zeros(count, bool)
     errors = np.full(count, None, object)
     notes = np.full(count, None, object)
+    quantities = np.full(count, np.nan)
     numeric = _plain_numbers(TYPE_OF(uniques))
     if scale is not None and numeric.any():
         positions = np.flatnonzero(numeric)
         numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
         rules[positions] = numbers.rules
+        quantities[positions] = numbers.numbers
         if numbers.errors is not None:
             errors[positions] = numbers.errors
         numeric_done = numeric
@@ -228,10 +232,13 @@ def _read_uniques(
         flags[position] = reading.flag
         errors[position] = reading.error
         notes[position] = reading.note
+        if reading.number is not None:
+            quantities[position] = float(reading.number)
     has_errors = any(e is not None for e in errors)
     has_notes = any(n is not None for n in notes)
     return _Column(rules, flags if name == "multi_country" else None,
-                   errors if has_errors else None, notes if has_notes else None)
+                   errors if has_errors else None, notes if has_notes else None,
+                   quantities if scale is not None else None)
 
 
 def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
@@ -253,7 +260,7 @@ def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.nd
             reading: Reading = read(policy, name, float(numbers[position]))
             errors[position] = reading.error
             rules[position] = -1 if reading.rule is None else reading.rule
-    return _Column(rules, None, errors)
+    return _Column(rules, None, errors, numbers=numbers)
 
 
 _SCALES = {
@@ -274,7 +281,8 @@ def _take(column: _Column, codes: np.ndarray) -> _Column:
     none = np.array(None, object)
     errors = None if column.errors is None else np.where(blank, none, column.errors[safe])
     notes = None if column.notes is None else np.where(blank, none, column.notes[safe])
-    return _Column(rules, flags, errors, notes)
+    numbers = None if column.numbers is None else np.where(blank, np.nan, column.numbers[safe])
+    return _Column(rules, flags, errors, notes, numbers)
 
 
 def _decide_rows(
@@ -304,6 +312,8 @@ def _decide_rows(
     }
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
+    # What would change each answer (decision policy, section 12).
+    out.update(changes_columns(policy, columns, pd.notna(out["architecture"])))
     notes = [notes for name in INPUTS if (notes := columns[name].notes) is not None]
     if notes:
         out["rationale"] = _with_notes(out["rationale"], notes)
