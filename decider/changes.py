@@ -27,11 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decider.engine import Decision, decide
 from decider.parsing import DISPLAY_NAMES, Reading, read
 from decider.policy import INPUTS, Bound, NumericScale, Policy
+
+if TYPE_CHECKING:
+    from decider.engine import Result
 
 # (size rule, maturity rule, regulation rule, budget rule, multi-country): the size rule
 # is the size reading's own (not the multi-country one); multi-country None is unknown.
@@ -503,6 +506,11 @@ def _euros(value: int | float | Fraction, symbol: bool = True) -> str:
             if scaled.denominator == 1 or (scaled * 1000).denominator == 1:
                 return f"{sign}{float(scaled):g}{suffix}"
     return f"{sign}{_number_text(number)}"
+
+
+def changes_text(result: Result) -> str:
+    """What would change one unit's answer, on one line (=ORCH_CHANGES, a frame's row)."""
+    return "; ".join(describe(result.changes, result.over_time))
 
 
 def unit_changes_of(policy: Policy, readings: Sequence[Reading]

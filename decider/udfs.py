@@ -1,4 +1,5 @@
-"""Excel custom functions through xlwings: =ORCH_ARCH, =ORCH_INDEX and =ORCH_EXPLAIN.
+"""Excel custom functions through xlwings: =ORCH_ARCH, =ORCH_INDEX, =ORCH_EXPLAIN and
+=ORCH_CHANGES.
 
     =ORCH_ARCH(size, maturity, regulation, budget, [multi_country], [policy])
 
@@ -47,6 +48,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from decider.changes import changes_text
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
 from decider.frame import TYPE_OF, score_columns
@@ -356,3 +358,20 @@ def _cached_policy(path: Path) -> Policy:
     if found is None or found[0] != modified:
         found = _loaded[key] = (modified, load_policy(path))
     return found[1]
+
+
+# --- what would change the answer (decision policy, section 12) ------------------------
+
+
+@_excel_function
+def ORCH_CHANGES(
+    size: Any, maturity: Any, regulation: Any, budget: Any, multi_country: Any = None,
+    policy: Any = None,
+) -> Any:
+    """What would change the answer: for each input, the nearest value that gives another
+    architecture, with an example, and when growing practice changes it; or "robust".
+    Give ranges of equal height for a whole portfolio: the answers spill."""
+    return _answer("changes", (size, maturity, regulation, budget, multi_country), policy)
+
+
+_FROM_RESULT["changes"] = changes_text

@@ -9,11 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from test_changes import user_policy
 
 from decider import DeciderInputError, Policy, default_policy, recommend, score_frame
 from decider.changes import describe
-
-from test_changes import user_policy
 
 
 def expected(policy: Policy, values: list[Any]) -> tuple[str | None, float]:
