@@ -16,8 +16,8 @@ Over time. Months are whole months counted from today: after t months a unit pra
 AI for m months (m may be fractional) practises m + t. `OverTime.months` is the first
 whole t >= 1 at which the answer differs from today's, all else kept.
 
-Pure: no I/O, no numpy. `decider.frame_changes` groups a frame's rows and calls
-`unit_changes` once per group.
+Pure: no I/O, no numpy. `decider.frame_changes` groups a frame's rows and fills each
+group's text from its state's `template`.
 """
 
 from __future__ import annotations
@@ -479,14 +479,6 @@ def template(policy: Policy, state: State, months_known: bool) -> tuple[Template
         lines.append((slot, plain, head, tail))
     found = policy.memo[memo_key] = tuple(lines)
     return found
-
-
-def text(policy: Policy, state: State, numbers: Numbers) -> tuple[str, int | None]:
-    """What a frame's row shows: the changes on one line, and the months until the answer
-    changes over time (None when it does not)."""
-    found, over_time = unit_changes(policy, state, numbers)
-    return "; ".join(describe(found, over_time)), (
-        None if over_time is None else over_time.months)
 
 
 def _number_text(value: int | float | Fraction | Decimal) -> str:

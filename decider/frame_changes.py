@@ -4,8 +4,12 @@ whose text is the same.
 The text of a row depends on its combination of classes (its state) and, for a size or
 budget change, on the distance to the threshold as shown (whole percents), and for the
 answer over time on the months of practice. Rows are grouped by exactly that, in numpy;
-`decider.changes.text` runs once per group, on the group's first row. A portfolio of a
-few hundred states and round numbers makes a few hundred groups.
+each group's text is built once, from its state's template (`decider.changes.template`).
+A portfolio of a few hundred states and round numbers makes a few hundred groups.
+
+`score_columns` also returns `closest_distance`: per row the size or budget change's
+distance nearest zero (signed, NaN: none), for the summary's close calls (within 10%).
+`score_frame` does not show it.
 """
 
 from __future__ import annotations
@@ -62,11 +66,15 @@ def changes_columns(policy: Policy, columns: dict[str, Any], decided: np.ndarray
                               for s in decoded] or [False], bool)
 
     parts = [state_codes]
+    closest = np.full(rows, np.nan)
     for slot, name in ((0, "size"), (2, "budget")):
         values = _numbers(read[name], rows)
         for which in range(2):
             limit = thresholds[slot + which][state_codes]
-            parts.append(_percent_codes(limit, values))
+            codes, distance = _percent_codes(limit, values)
+            parts.append(codes)
+            nearer = ~np.isnan(distance) & ~(np.abs(closest) <= np.abs(distance))
+            closest[nearer] = distance[nearer]
     months = _numbers(read["maturity"], rows)
     months_codes = np.full(rows, -1, np.int64)
     needed = months_matter[state_codes] & ~np.isnan(months)
@@ -82,7 +90,9 @@ def changes_columns(policy: Policy, columns: dict[str, Any], decided: np.ndarray
     over_time_months = np.full(rows, np.nan)
     changes[decided] = texts[groups]
     over_time_months[decided] = over[groups]
-    return {"changes": changes, "over_time_months": over_time_months}
+    closest[~decided] = np.nan
+    return {"changes": changes, "over_time_months": over_time_months,
+            "closest_distance": closest}
 
 
 def _texts(policy: Policy, states: list[State], months_matter: np.ndarray,
@@ -153,9 +163,10 @@ def _thresholds(policy: Policy, states: list[State]) -> list[np.ndarray]:
     return out
 
 
-def _percent_codes(limit: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _percent_codes(limit: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What `decider.changes.distance_text` shows, as a whole number per row: the percent
-    times 3, plus 1 or 2 for a distance under half a percent either way; -1: none."""
+    times 3, plus 1 or 2 for a distance under half a percent either way; -1: none. And
+    the distances themselves (NaN: none)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         distance = (limit - values) / values
         percent = np.rint(distance * 100)
@@ -164,7 +175,7 @@ def _percent_codes(limit: np.ndarray, values: np.ndarray) -> np.ndarray:
     tiny = ok & (percent == 0) & (distance != 0)
     codes[ok] = percent[ok].astype(np.int64) * 3 + _OFFSET
     codes[tiny] += np.where(distance[tiny] > 0, 1, 2)
-    return codes
+    return codes, distance
 
 
 def _numbers(column: _Read, rows: int) -> np.ndarray:

@@ -73,3 +73,26 @@ def test_frame_columns_on_an_empty_frame() -> None:
     out = score_frame(pd.DataFrame({"size": [], "maturity": [], "regulation": [],
                                     "budget": []}))
     assert list(out["changes"]) == [] and list(out["over_time_months"]) == []
+
+
+def test_closest_distance_is_the_nearest_size_or_budget_change() -> None:
+    from decider.frame import score_columns
+
+    frame = portfolio(random.Random(9), 800, numeric=False)
+    columns = {name: frame[name].to_numpy(object) for name in frame.columns}
+    out = score_columns(columns, len(frame))
+    close = 0
+    for row, values in enumerate(frame.itertuples(index=False)):
+        try:
+            result = recommend(*values)
+        except DeciderInputError:
+            assert math.isnan(out["closest_distance"][row])
+            continue
+        distances = [c.distance for c in result.changes if c.distance is not None]
+        got = out["closest_distance"][row]
+        if not distances:
+            assert math.isnan(got)
+            continue
+        assert got == min(distances, key=abs)
+        close += abs(got) <= 0.10
+    assert close > 5
