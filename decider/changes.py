@@ -25,13 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from decider.change_classes import InputClass, classes, example, number_text
 from decider.engine import Decision, decide
-from decider.parsing import DISPLAY_NAMES, Reading, read
-from decider.policy import INPUTS, Bound, NumericScale, Policy
+from decider.parsing import DISPLAY_NAMES, Reading
+from decider.policy import INPUTS, Policy
 
 if TYPE_CHECKING:
     from decider.engine import Result
@@ -76,112 +75,11 @@ class OverTime:
     @property
     def when(self) -> str:
         verb = "passes" if self.passes else "reaches"
-        return f"{verb} {_number_text(self.threshold)} months"
+        return f"{verb} {number_text(self.threshold)} months"
 
     def to_dict(self) -> dict[str, Any]:
         return {"months": self.months, "architecture": self.architecture,
                 "index": self.index, "when": f"practice {self.when}"}
-
-
-# --- classes ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Class:
-    """Rules of one input that vote alike."""
-
-    rules: frozenset[int]
-    representative: int  # any of them: the decision is the same
-    words: str
-    ranges: tuple[int, ...]  # positions in the input's numeric scale, in order
-    label: str | None  # a phase, level or band to show as the example, if any
-
-
-_SCALES = {"size": "size_scale", "maturity": "month_scale", "budget": "budget_scale"}
-
-
-def classes(policy: Policy, input_name: str) -> tuple[_Class, ...]:
-    """The input's classes in order (memoised per policy). Multi-country: no, yes."""
-    memo_key = ("changes.classes", input_name)
-    found: tuple[_Class, ...] | None = policy.memo.get(memo_key)
-    if found is None:
-        found = policy.memo[memo_key] = _build_classes(policy, input_name)
-    return found
-
-
-def _build_classes(policy: Policy, input_name: str) -> tuple[_Class, ...]:
-    if input_name == "multi_country":
-        # The representative is unused: multi-country moves the state, not a rule.
-        return (_Class(frozenset(), 0, "no", (), "no"), _Class(frozenset(), 1, "yes", (), "yes"))
-    rules = policy.rules[input_name]
-    scale: NumericScale | None = getattr(policy, _SCALES[input_name], None) if (
-        input_name in _SCALES) else None
-    groups: dict[tuple[Fraction, bool], list[int]] = {}
-    for index, rule in enumerate(rules):
-        if input_name == "size" and index == policy.multi_country_rule:
-            continue
-        groups.setdefault((rule.vote, rule.mandatory), []).append(index)
-    named = _named_rules(policy, input_name)
-    built = []
-    for _, members in sorted(groups.items()):
-        ranges = tuple(p for p, r in enumerate(scale.rules) if r in members) if scale else ()
-        labels = [rules[i].label for i in members if i in named]
-        words = _class_words(policy, input_name, labels, ranges, scale)
-        built.append(_Class(frozenset(members), members[0], words, ranges,
-                            labels[0] if labels else None))
-    return tuple(built)
-
-
-def _named_rules(policy: Policy, input_name: str) -> set[int]:
-    """Rules whose label a user types as a value: phases, levels (not sectors), bands."""
-    rules = policy.rules[input_name]
-    if input_name == "maturity":
-        return {i for i, r in enumerate(rules) if r.label in policy.data["maturity"]["phases"]}
-    if input_name == "regulation":
-        levels = policy.data["regulation"]["levels"]
-        return {i for i, r in enumerate(rules) if r.label in levels}
-    if input_name == "size":
-        bands = set(policy.size_bands.values())
-        return {i for i in bands}
-    return set()
-
-
-def _class_words(policy: Policy, input_name: str, labels: list[str], ranges: tuple[int, ...],
-                 scale: NumericScale | None) -> str:
-    if input_name == "size" and ranges:
-        labels = []  # the bands are other forms of the same ranges
-    if input_name == "size" and not ranges:
-        labels = [label.removeprefix("band ") for label in labels]
-    parts = list(labels)
-    if scale is not None and ranges:
-        parts.append(_range_words(policy, input_name, scale, ranges))
-    if len(parts) <= 1:
-        return parts[0] if parts else "?"
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
-
-
-def _range_words(policy: Policy, input_name: str, scale: NumericScale,
-                 ranges: tuple[int, ...]) -> str:
-    """One range's own label; several ranges (voting alike) from the first's lower edge to
-    the last's upper edge."""
-    if len(ranges) == 1:
-        return policy.rules[input_name][scale.rules[ranges[0]]].label
-    unit = {"size": " " + str(policy.data["size"]["unit"]), "maturity": " months"}.get(
-        input_name, "")
-    first, last = ranges[0], ranges[-1]
-    low = scale.bounds[first - 1] if first > 0 else None
-    high = scale.bounds[last]
-
-    def show(limit: int | float | None) -> str:
-        assert limit is not None
-        return _euros(limit) if input_name == "budget" else _number_text(limit)
-
-    if low is None:
-        return f"{'up to' if high.inclusive else 'under'} {show(high.limit)}{unit}"
-    if high.limit is None:
-        return f"{'over' if low.inclusive else 'at least'} {show(low.limit)}{unit}"
-    return f"{'over ' if low.inclusive else ''}{show(low.limit)} to " \
-           f"{'' if high.inclusive else 'under '}{show(high.limit)}{unit}"
 
 
 # --- one unit --------------------------------------------------------------------------
@@ -264,7 +162,7 @@ def _moves(policy: Policy, state: State) -> list[tuple[int | None, str, int, Dec
     return found
 
 
-def _class_now(policy: Policy, state: State, slot: int, options: tuple[_Class, ...]
+def _class_now(policy: Policy, state: State, slot: int, options: tuple[InputClass, ...]
                ) -> int | None:
     if slot == 4:
         multi = state[4]
@@ -275,7 +173,7 @@ def _class_now(policy: Policy, state: State, slot: int, options: tuple[_Class, .
     return next(i for i, option in enumerate(options) if rule in option.rules)
 
 
-def _moved(policy: Policy, state: State, slot: int, option: _Class) -> tuple[int | None, ...]:
+def _moved(policy: Policy, state: State, slot: int, option: InputClass) -> tuple[int | None, ...]:
     values = list(state)
     values[slot] = bool(option.representative) if slot == 4 else option.representative
     return effective_key(policy, tuple(values))  # type: ignore[arg-type]
@@ -287,90 +185,14 @@ def _change(policy: Policy, state: State, numbers: Numbers, now: int | None,
     option = options[target]
     up = now is None or target > now
     number = {"size": numbers[0], "maturity": numbers[1], "budget": numbers[2]}.get(input_name)
-    example, threshold = _example(policy, input_name, option, up, number)
+    value, threshold = example(policy, input_name, option, up, number)
     distance = None
     if input_name in ("size", "budget") and number is not None and threshold is not None \
             and now is not None:
         distance = (threshold - number) / number
     assert decision.architecture is not None and decision.index is not None
     return Change(input_name, None if now is None else options[now].words, option.words,
-                  example, decision.architecture, decision.index, distance)
-
-
-def _example(policy: Policy, input_name: str, option: _Class, up: bool,
-             number: float | None) -> tuple[str, float | None]:
-    """A value in the class, as a user types it, nearest today's side; and the class's
-    edge crossed (the threshold), for a numeric class (memoised per policy)."""
-    memo_key = ("changes.example", input_name, option, up, number is None)
-    found: tuple[str, float | None] | None = policy.memo.get(memo_key)
-    if found is None:
-        found = policy.memo[memo_key] = _new_example(policy, input_name, option, up, number)
-    return found
-
-
-def _new_example(policy: Policy, input_name: str, option: _Class, up: bool,
-                 number: float | None) -> tuple[str, float | None]:
-    scale: NumericScale | None = getattr(policy, _SCALES.get(input_name, ""), None)
-    numeric_first = input_name in ("size", "budget") or number is not None
-    if option.label is not None and not (numeric_first and option.ranges):
-        return option.label, None
-    assert scale is not None and option.ranges
-    first, last = option.ranges[0], option.ranges[-1]
-    low = scale.bounds[first - 1] if first > 0 else None
-    high = scale.bounds[last]
-    if (up and low is not None) or high.limit is None:
-        assert low is not None and low.limit is not None
-        edge, value = low.limit, _above(input_name, low)
-    else:
-        edge, value = high.limit, _below(input_name, high)
-    text = _typed(input_name, value)
-    if not _in_class(policy, input_name, text, option):
-        text = _typed(input_name, _inside(scale, option))
-    return text, float(edge)
-
-
-def _above(input_name: str, bound: Bound) -> Fraction:
-    """The least round value in the range starting at `bound`'s limit."""
-    limit = Fraction(bound.limit or 0)
-    if not bound.inclusive:
-        return limit
-    return limit + _step(input_name, limit)
-
-
-def _below(input_name: str, bound: Bound) -> Fraction:
-    limit = Fraction(bound.limit or 0)
-    if bound.inclusive:
-        return limit
-    return limit - _step(input_name, limit - 1 if input_name != "budget" else limit)
-
-
-def _step(input_name: str, limit: Fraction) -> Fraction:
-    """Size and months move by one; a budget by its second digit (5M -> 5.1M)."""
-    if input_name != "budget" or limit < 100:
-        return Fraction(1)
-    return Fraction(10) ** (len(str(math.floor(limit))) - 2)
-
-
-def _inside(scale: NumericScale, option: _Class) -> Fraction:
-    """A value surely inside the class when the round one is not (an odd user policy)."""
-    first, last = option.ranges[0], option.ranges[-1]
-    low = scale.bounds[first - 1].limit if first > 0 else 0
-    high = scale.bounds[last].limit
-    if high is None:
-        return Fraction(low or 0) * 2 + 1
-    return (Fraction(low or 0) + Fraction(high)) / 2
-
-
-def _typed(input_name: str, value: Fraction) -> str:
-    if input_name == "budget":
-        return _euros(value, symbol=False)
-    text = _number_text(value)
-    return f"{text} months" if input_name == "maturity" else text
-
-
-def _in_class(policy: Policy, input_name: str, text: str, option: _Class) -> bool:
-    reading = read(policy, input_name, text)
-    return reading.rule in option.rules
+                  value, decision.architecture, decision.index, distance)
 
 
 def _over_time(policy: Policy, state: State, numbers: Numbers, base: Decision
@@ -448,7 +270,7 @@ def distance_thresholds(policy: Policy, state: State
         if input_name not in ("size", "budget") or now is None:
             continue
         up = target > now
-        _, threshold = _example(policy, input_name, classes(policy, input_name)[target], up, 1.0)
+        _, threshold = example(policy, input_name, classes(policy, input_name)[target], up, 1.0)
         found[(0 if input_name == "size" else 2) + int(up)] = threshold
     return found[0], found[1], found[2], found[3]
 
@@ -479,25 +301,6 @@ def template(policy: Policy, state: State, months_known: bool) -> tuple[Template
         lines.append((slot, plain, head, tail))
     found = policy.memo[memo_key] = tuple(lines)
     return found
-
-
-def _number_text(value: int | float | Fraction | Decimal) -> str:
-    number = Fraction(value)
-    if number.denominator == 1:
-        return str(number.numerator)
-    return f"{float(number):g}"
-
-
-def _euros(value: int | float | Fraction, symbol: bool = True) -> str:
-    """€5M, €800k; without the symbol as a user types it in a cell: 5.1M, 800k."""
-    number = Fraction(value)
-    sign = "€" if symbol else ""
-    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if number >= size:
-            scaled = number / size
-            if scaled.denominator == 1 or (scaled * 1000).denominator == 1:
-                return f"{sign}{float(scaled):g}{suffix}"
-    return f"{sign}{_number_text(number)}"
 
 
 def changes_text(result: Result) -> str:
