@@ -108,9 +108,26 @@ def effective_key(policy: Policy, state: State) -> tuple[int | None, ...]:
     return (policy.multi_country_rule if multi else size, maturity, regulation, budget)
 
 
+def canonical(policy: Policy, state: State) -> State:
+    """The state with each rule replaced by its class's representative: rules of one class
+    decide alike, so the memo tables stay as small as the classes ("banking", "Finance"
+    and "Critical" are one state)."""
+    table: list[dict[int, int]] | None = policy.memo.get("changes.canonical")
+    if table is None:
+        table = policy.memo["changes.canonical"] = [
+            {rule: option.representative for option in classes(policy, name)
+             for rule in option.rules} for name in INPUTS[:4]]
+    size, maturity, regulation, budget, multi = state
+    return (None if size is None else table[0][size],
+            None if maturity is None else table[1][maturity],
+            None if regulation is None else table[2][regulation],
+            None if budget is None else table[3][budget], multi)
+
+
 def unit_changes(policy: Policy, state: State, numbers: Numbers
                  ) -> tuple[tuple[Change, ...], OverTime | None]:
     """The changes and the answer over time of a decided unit (memoised per policy)."""
+    state = canonical(policy, state)
     memo_key = ("changes.unit", state, numbers)
     done: tuple[tuple[Change, ...], OverTime | None] | None = policy.memo.get(memo_key)
     if done is not None:
@@ -127,6 +144,7 @@ def unit_changes(policy: Policy, state: State, numbers: Numbers
 
 def over_time(policy: Policy, state: State, months: float) -> OverTime | None:
     """The answer over time of a decided unit practising AI for `months`."""
+    state = canonical(policy, state)
     base = decide(policy, effective_key(policy, state))  # type: ignore[arg-type]
     if base.architecture is None:
         return None
@@ -197,11 +215,12 @@ def _change(policy: Policy, state: State, numbers: Numbers, now: int | None,
 
 def _over_time(policy: Policy, state: State, numbers: Numbers, base: Decision
                ) -> OverTime | None:
-    months, rule = numbers[1], state[1]
+    # Months are known only for a maturity read as time practising AI (Reading.number).
+    months = numbers[1]
     scale = policy.month_scale
-    if months is None or rule is None or rule not in scale.rules:
+    if months is None or state[1] is None:
         return None
-    here = scale.rules.index(rule)
+    here = scale.rules.index(scale.rule_for(months))
     for position in range(here + 1, len(scale.rules)):
         bound = scale.bounds[position - 1]
         assert bound.limit is not None
@@ -265,6 +284,7 @@ def distance_thresholds(policy: Policy, state: State
                         ) -> tuple[float | None, float | None, float | None, float | None]:
     """The thresholds a known size or budget would cross, for the distances: size down,
     size up, budget down, budget up (None: no such change). For the frame's grouping."""
+    state = canonical(policy, state)
     found: list[float | None] = [None] * 4
     for now, input_name, target, _ in _moves(policy, state):
         if input_name not in ("size", "budget") or now is None:
@@ -283,6 +303,7 @@ TemplateLine = tuple[int | None, str, str, str]
 def template(policy: Policy, state: State, months_known: bool) -> tuple[TemplateLine, ...]:
     """The lines of a state's changes with a hole for each distance (memoised per policy):
     the frame fills the holes per group of rows. `months_known`: maturity is in months."""
+    state = canonical(policy, state)
     memo_key = ("changes.template", state, months_known)
     found: tuple[TemplateLine, ...] | None = policy.memo.get(memo_key)
     if found is not None:
