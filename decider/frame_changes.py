@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from decider.change_classes import classes
 from decider.changes import (
     ROBUST,
     State,
@@ -44,7 +45,9 @@ def changes_columns(policy: Policy, columns: dict[str, Any], decided: np.ndarray
     rows = len(decided)
     read: dict[str, _Read] = {name: columns[name] for name in INPUTS}
     multi = read["multi_country"].flags
-    rule_arrays = [read[name].rules.astype(np.int64) for name in INPUTS[:4]]
+    # Each rule as its class's representative: rules of one class decide alike.
+    rule_arrays = [_canonical(policy, name)[read[name].rules.astype(np.int64) + 1]
+                   for name in INPUTS[:4]]
     radices = [len(policy.rules[name]) + 1 for name in INPUTS[:4]]
     key = np.zeros(rows, np.int64)
     for rules, radix in zip(rule_arrays, radices, strict=True):
@@ -62,8 +65,8 @@ def changes_columns(policy: Policy, columns: dict[str, Any], decided: np.ndarray
     # of practice matter (the answer over time; a month example).
     decoded = [_decode(int(k), radices) for k in states.tolist()]
     thresholds = _thresholds(policy, decoded)
-    months_matter = np.array([s[1] is not None and s[1] in policy.month_scale.rules
-                              for s in decoded] or [False], bool)
+    # (Rows whose maturity is a phase have no months: NaN.)
+    months_matter = np.array([s[1] is not None for s in decoded] or [False], bool)
 
     parts = [state_codes]
     closest = np.full(rows, np.nan)
@@ -140,6 +143,14 @@ def _shown(code: int) -> str:
 
 
 _OFFSET = 3 * 10**9
+
+
+def _canonical(policy: Policy, name: str) -> np.ndarray:
+    """Rule + 1 -> its class's representative (-1 for none, at 0)."""
+    table = np.full(len(policy.rules[name]) + 1, -1, np.int64)
+    for option in classes(policy, name):
+        table[[rule + 1 for rule in option.rules]] = option.representative
+    return table
 
 
 def _decode(key: int, radices: list[int]) -> State:
