@@ -238,7 +238,7 @@ def _read_uniques(
     has_notes = any(n is not None for n in notes)
     return _Column(rules, flags if name == "multi_country" else None,
                    errors if has_errors else None, notes if has_notes else None,
-                   quantities if scale is not None else None)
+                   quantities if name in _SCALES else None)
 
 
 def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:

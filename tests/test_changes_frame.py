@@ -96,3 +96,27 @@ def test_closest_distance_is_the_nearest_size_or_budget_change() -> None:
         assert got == min(distances, key=abs)
         close += abs(got) <= 0.10
     assert close > 5
+
+
+def test_a_column_context_keeps_the_quantities_read() -> None:
+    # A column with a context is read value by value (no numpy fast path): the quantities
+    # read must still reach the distances and the answer over time.
+    from decimal import Decimal
+
+    from decider.context import ColumnContext, Unit
+    from decider.parsing import read
+
+    context = ColumnContext(unit=Unit(Decimal(1000), origin="k€ from the header"))
+    frame = pd.DataFrame({"size": [600.0, 450.0, 40.0], "maturity": [8.0, 17.5, 3.0],
+                          "regulation": ["Medium", "Medium", "Light"],
+                          "budget": [4600.0, 4900.0, 900.0]})
+    out = score_frame(frame, contexts={"budget": context, "maturity": ColumnContext()})
+    policy = default_policy()
+    for row in range(len(frame)):
+        euros = read(policy, "budget", float(frame["budget"][row]), context).number
+        text, months = expected(policy, [frame["size"][row], frame["maturity"][row],
+                                         frame["regulation"][row], str(euros), None])
+        assert out["changes"][row] == text
+        got = out["over_time_months"][row]
+        assert (math.isnan(got) and math.isnan(months)) or got == months
+    assert "%" in out["changes"][0]
