@@ -115,7 +115,8 @@ def example(policy: Policy, input_name: str, option: InputClass, up: bool,
              number: float | None) -> tuple[str, float | None]:
     """A value in the class, as a user types it, nearest today's side; and the class's
     edge crossed (the threshold), for a numeric class (memoised per policy)."""
-    memo_key = ("changes.example", input_name, option, up, number is None)
+    # The representative names the class (hashing the class itself costs more).
+    memo_key = ("changes.example", input_name, option.representative, up, number is None)
     found: tuple[str, float | None] | None = policy.memo.get(memo_key)
     if found is None:
         found = policy.memo[memo_key] = _new_example(policy, input_name, option, up, number)
