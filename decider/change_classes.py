@@ -138,9 +138,13 @@ def _new_example(policy: Policy, input_name: str, option: InputClass, up: bool,
         edge, value = low.limit, _above(input_name, low)
     else:
         edge, value = high.limit, _below(input_name, high)
-    text = _typed(input_name, value)
-    if not _in_class(policy, input_name, text, option):
-        text = _typed(input_name, _inside(scale, option))
+    # The round value as people write it ("19 months", "5.1M"), else as a bare number
+    # (a user policy may have other unit words), else a value in the middle of the class
+    # (a user policy with ranges narrower than the rounding).
+    candidates = [text for v in (value, _inside(scale, option))
+                  for text in (_typed(input_name, v), _bare(v))]
+    text = next((t for t in candidates if _in_class(policy, input_name, t, option)),
+                option.label or candidates[-1])
     return text, float(edge)
 
 
@@ -156,7 +160,7 @@ def _below(input_name: str, bound: Bound) -> Fraction:
     limit = Fraction(bound.limit or 0)
     if bound.inclusive:
         return limit
-    return limit - _step(input_name, limit - 1 if input_name != "budget" else limit)
+    return limit - _step(input_name, limit)
 
 
 def _step(input_name: str, limit: Fraction) -> Fraction:
@@ -174,6 +178,10 @@ def _inside(scale: NumericScale, option: InputClass) -> Fraction:
     if high is None:
         return Fraction(low or 0) * 2 + 1
     return (Fraction(low or 0) + Fraction(high)) / 2
+
+
+def _bare(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else repr(float(value))
 
 
 def _typed(input_name: str, value: Fraction) -> str:

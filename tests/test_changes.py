@@ -38,6 +38,18 @@ def user_policy() -> Policy:
     }, origin="test")
 
 
+def odd_policy() -> Policy:
+    """Other unit words (no "months") and a size range narrower than one employee."""
+    return policy_from_mapping({
+        "maturity": {"month_words": ["mois"]},
+        "size": {"ranges": [{"below": 10, "vote": 0}, {"below": 10.5, "vote": 25},
+                            {"up_to": 500, "vote": 50}, {"vote": 100}]},
+    }, origin="odd")
+
+
+POLICIES = {"default": default_policy, "user": user_policy, "odd": odd_policy}
+
+
 def _limits(scale: Any) -> list[float]:
     return [float(b.limit) for b in scale.bounds if b.limit is not None]
 
@@ -49,7 +61,7 @@ def candidates(policy: Policy, name: str) -> list[str]:
                   for v in (limit - 1, limit, limit + 1, limit / 2, limit * 3)]
         return values + list(policy.data["size"]["bands"])
     if name == "maturity":
-        values = [f"{v} months" for limit in _limits(policy.month_scale)
+        values = [str(v) for limit in _limits(policy.month_scale)
                   for v in (limit - 0.5, limit, limit + 0.5, limit * 3)]
         return values + list(policy.data["maturity"]["phases"])
     if name == "regulation":
@@ -193,10 +205,10 @@ def check_over_time(policy: Policy, values: list[Any], result: Result) -> None:
         assert (result.over_time.months, result.over_time.architecture) == first
 
 
-@pytest.mark.parametrize("which", ["default", "user"])
+@pytest.mark.parametrize("which", list(POLICIES))
 @pytest.mark.parametrize("seed", range(4))
 def test_changes_are_exactly_the_definition(which: str, seed: int) -> None:
-    policy = default_policy() if which == "default" else user_policy()
+    policy = POLICIES[which]()
     rng = random.Random(seed * 7919 + len(which))
     decided, changes, over_time = 0, 0, 0
     for _ in range(120):
@@ -209,10 +221,10 @@ def test_changes_are_exactly_the_definition(which: str, seed: int) -> None:
     assert decided > 50 and changes > 60 and over_time > 3, (decided, changes, over_time)
 
 
-@pytest.mark.parametrize("which", ["default", "user"])
+@pytest.mark.parametrize("which", list(POLICIES))
 def test_every_class_of_every_input_on_matrix_units(which: str) -> None:
-    # Every combination of one candidate per input, on a grid small enough to run fast.
-    policy = default_policy() if which == "default" else user_policy()
+    # Random combinations of one candidate per input.
+    policy = POLICIES[which]()
     rng = random.Random(11)
     for _ in range(150):
         values = [rng.choice([*candidates(policy, name), None]) for name in INPUTS]
@@ -315,3 +327,16 @@ def test_to_dict_carries_changes_and_over_time() -> None:
     assert {c["input"] for c in data["changes"]} == {"maturity", "regulation", "budget"}
     assert set(data["changes"][0]) == {"input", "now", "to", "example", "architecture",
                                        "index", "distance"}
+
+
+def test_examples_follow_a_policy_with_other_words() -> None:
+    # "19 months" does not read under this policy: the example is the bare number.
+    result = recommend(600, "8", "Medium", "4.6M", policy=odd_policy())
+    maturity = [c for c in result.changes if c.input == "maturity"]
+    assert [c.example for c in maturity] == ["19"]
+    narrow = recommend(9, "POC", "Light", None, "no", policy=odd_policy())
+    assert narrow.architecture == "Decentralized"
+    for change in narrow.changes:
+        values: list[Any] = [9, "POC", "Light", None, "no"]
+        values[SLOTS[change.input]] = change.example
+        assert recommend(*values, policy=odd_policy()).architecture == change.architecture
