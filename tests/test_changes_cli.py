@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from decider import recommend
+from decider.changes import changes_text
 from decider.cli import cli
 
 
@@ -82,3 +83,34 @@ def test_a_user_policy_gives_its_own_classes(tmp_path: Path) -> None:
                          "--regulation", "Medium", "--budget", "2.9M", "--policy", str(policy))
     assert code == 0, err
     assert "Centralized if budget over €3M (+3%, e.g. 3.1M)" in block(out)
+
+
+def test_score_json_and_csv_carry_the_changes(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Business unit", "Employees", "AI maturity", "Regulation", "AI budget"])
+    sheet.append(["Paris", 600, "8 months", "Medium", "4.6M"])
+    sheet.append(["Oslo", 8000, "Enterprise", "Strong", "9M"])
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    before = path.read_bytes()
+    code, out, err = run("score", str(path), "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    paris = recommend(600, "8 months", "Medium", "4.6M")
+    assert rows[0]["changes"] == changes_text(paris) and rows[0]["over_time_months"] == 11
+    assert rows[1]["changes"] == "robust: no single input changes the answer"
+    assert rows[1]["over_time_months"] is None
+    code, out, err = run("score", str(path), "--format", "csv")
+    assert code == 0, err
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert table[0]["changes"] == rows[0]["changes"]
+    assert float(table[0]["over_time_months"]) == 11
+    assert path.read_bytes() == before  # the input is never changed
+
