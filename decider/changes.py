@@ -12,6 +12,12 @@ are one class, "up to €5M": no unit can move between them and change its answe
 multi-country rule is not a size class (no size value reaches it); multi-country has the
 classes no and yes.
 
+Examples and distances. A change's example is the value of the class nearest today's:
+its lower edge going up (501 employees, "19 months", 5.1M just past an exclusive bound;
+6 months at an inclusive one), its upper edge going down (500, 49, 1.9M); a phase, level
+or band by its name where the input was given so (and for an unknown maturity). The
+distance of a size or budget change is (edge - today) / today: +0.087 from €4.6M to €5M.
+
 Over time. Months are whole months counted from today: after t months a unit practising
 AI for m months (m may be fractional) practises m + t. `OverTime.months` is the first
 whole t >= 1 at which the answer differs from today's, all else kept.
