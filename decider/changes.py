@@ -14,8 +14,8 @@ classes no and yes.
 
 Examples and distances. A change's example is the value of the class nearest today's:
 its lower edge going up (501 employees, "19 months", 5.1M just past an exclusive bound;
-6 months at an inclusive one), its upper edge going down (500, 49, 1.9M); a phase, level
-or band by its name where the input was given so (and for an unknown maturity). The
+6 months at an inclusive one), its upper edge going down (500, 49, 1.9M); a level by
+its name, and a phase by its name unless maturity is given in months. The
 distance of a size or budget change is (edge - today) / today: +0.087 from €4.6M to €5M.
 
 Over time. Months are whole months counted from today: after t months a unit practising
