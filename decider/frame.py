@@ -72,19 +72,23 @@ def score_frame(
 
 def score_columns(
     columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None,
-    contexts: Mapping[str, ColumnContext] | None = None,
+    contexts: Mapping[str, ColumnContext] | None = None, changes: bool = True,
 ) -> dict[str, np.ndarray]:
     """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame (the
     Excel functions): `columns` maps each input name to a float64 array (numbers, NaN for
     blank) or an object array of cells, or None (unknown on every row); `contexts` what
     each column's header says about its values (see `decider.context`). Returns the
-    result columns as arrays of `rows` entries."""
+    result columns as arrays of `rows` entries; with `changes=False`, without `changes`,
+    `over_time_months` and `closest_distance` (a caller that shows none of them)."""
     policy = policy or default_policy()
     contexts = contexts or {}
     read = {name: _read_column(policy, name, columns.get(name), rows,
                                contexts.get(name, NO_CONTEXT))
             for name in INPUTS}
-    return _decide_rows(policy, read, rows)
+    out = _decide_rows(policy, read, rows)
+    if changes:  # what would change each answer (decision policy, section 12)
+        out.update(changes_columns(policy, read, pd.notna(out["architecture"])))
+    return out
 
 
 def _as_array(series: pd.Series | None) -> np.ndarray | None:
@@ -312,8 +316,6 @@ def _decide_rows(
     }
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
-    # What would change each answer (decision policy, section 12).
-    out.update(changes_columns(policy, columns, pd.notna(out["architecture"])))
     notes = [notes for name in INPUTS if (notes := columns[name].notes) is not None]
     if notes:
         out["rationale"] = _with_notes(out["rationale"], notes)

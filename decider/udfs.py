@@ -185,7 +185,7 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
     columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
     given = {name: array for name, column in columns.items()
              if column is not None and (array := _array(column)) is not None}
-    scored = score_columns(given, rows, policy=policy)
+    scored = score_columns(given, rows, policy=policy, changes=field == "changes")
     issues = scored["issues"]
     refused = pd.notna(issues)
     answers = np.where(refused, issues, scored[field])
