@@ -23,6 +23,15 @@ The answers are those of `decider.frame.score_columns` row for row, as plain lis
     mandatory     the mandatory regulation's sentence, or None
     issues        None, or why the row is refused (every unreadable value, in input
                   order, joined with "; "; or that too little is known)
+
+With `changes=True` (=ORCH_CHANGES), three more, as `score_columns(changes=True)` gives:
+
+    changes           what would change the answer (`decider.changes`), None if refused
+    over_time_months  the months until growing practice changes it, or float('nan')
+    closest_distance  the size or budget change's distance nearest zero, or float('nan')
+
+Distances depend on the very number read, so in that mode readings are told apart by
+their number too.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
+from decider.changes import describe, unit_changes_of
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.engine import decide, rule_key
 from decider.parsing import UNKNOWN, Reading, read
@@ -39,6 +49,7 @@ from decider.policy import INPUTS, Policy, default_policy
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
                   "issues")
+CHANGES_COLUMNS = ("changes", "over_time_months", "closest_distance")
 
 _NAN = float("nan")
 
@@ -47,7 +58,7 @@ Row = tuple[Any, ...]  # one row of answers, in RESULT_COLUMNS order
 
 def score_cells(
     columns: Mapping[str, Sequence[Any] | None], rows: int, *, policy: Policy | None = None,
-    contexts: Mapping[str, ColumnContext] | None = None,
+    contexts: Mapping[str, ColumnContext] | None = None, changes: bool = False,
 ) -> dict[str, list[Any]]:
     """Score `rows` business units given as columns of cells.
 
@@ -55,11 +66,12 @@ def score_cells(
     its cells, one a row (any value `recommend` takes: text, numbers, booleans, blanks);
     a missing name or None is unknown on every row. `contexts` maps an input name to what
     its column's header says about its values (`decider.context`). Returns each of
-    RESULT_COLUMNS as a list of `rows` answers (see the module's docstring)."""
+    RESULT_COLUMNS as a list of `rows` answers, and CHANGES_COLUMNS with `changes` (see
+    the module's docstring)."""
     policy = policy or default_policy()
     contexts = contexts or {}
     chosen = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
-    known = _known(policy, chosen)
+    known = _known(policy, chosen, changes)
     codes = [_codes(policy, name, columns.get(name), rows, context, column)
              for name, context, column in zip(INPUTS, chosen, known.columns, strict=True)]
     readings = [column.readings for column in known.columns]
@@ -69,12 +81,14 @@ def score_cells(
         row = answered.get(combination)
         if row is None:
             row = answered[combination] = _answer(
-                policy, [found[code] for found, code in zip(readings, combination, strict=True)])
+                policy, [found[code] for found, code in zip(readings, combination, strict=True)],
+                changes)
         table.append(row)
+    names = RESULT_COLUMNS + CHANGES_COLUMNS if changes else RESULT_COLUMNS
     if not table:
-        return {name: [] for name in RESULT_COLUMNS}
+        return {name: [] for name in names}
     return {name: list(values)
-            for name, values in zip(RESULT_COLUMNS, zip(*table, strict=True), strict=True)}
+            for name, values in zip(names, zip(*table, strict=True), strict=True)}
 
 
 def _codes(policy: Policy, name: str, cells: Sequence[Any] | None, rows: int,
@@ -103,9 +117,12 @@ class _Column:
     """The distinct readings of one input's values (as far as the answers go: the same
     rule, flag, message and note), and which of them each value seen has."""
 
-    __slots__ = ("by_meaning", "by_value", "lock", "readings")
+    __slots__ = ("by_meaning", "by_value", "lock", "readings", "with_numbers")
 
-    def __init__(self) -> None:
+    def __init__(self, with_numbers: bool = False) -> None:
+        # What would change an answer depends on the number read and on whether the input
+        # is known at all: then those tell readings apart too.
+        self.with_numbers = with_numbers
         self.by_value: dict[tuple[type, Any], int] = {}
         self.by_meaning: dict[tuple[Any, ...], int] = {}
         self.readings: list[Reading] = []
@@ -113,7 +130,9 @@ class _Column:
         self.lock = threading.Lock()
 
     def code_of(self, reading: Reading) -> int:
-        meaning = (reading.rule, reading.flag, reading.error, reading.note)
+        meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note)
+        if self.with_numbers:
+            meaning += (reading.number, reading is UNKNOWN or reading.read_as == "unknown")
         code = self.by_meaning.get(meaning)
         if code is None:
             with self.lock:
@@ -131,8 +150,8 @@ class _Known:
 
     __slots__ = ("answered", "columns")
 
-    def __init__(self) -> None:
-        self.columns = tuple(_Column() for _ in INPUTS)
+    def __init__(self, with_numbers: bool = False) -> None:
+        self.columns = tuple(_Column(with_numbers) for _ in INPUTS)
         # A row of answers per combination of readings (their codes, one per input).
         self.answered: dict[tuple[int, ...], Row] = {}
 
@@ -146,16 +165,34 @@ class _Known:
 _KNOWN_LIMIT = 250_000
 
 
-def _known(policy: Policy, contexts: tuple[ColumnContext, ...]) -> _Known:
-    memo_key = ("core", contexts)
+def _known(policy: Policy, contexts: tuple[ColumnContext, ...], changes: bool) -> _Known:
+    memo_key = ("core", contexts, changes)
     known: _Known | None = policy.memo.get(memo_key)
     if known is None or known.is_large():
-        known = policy.memo[memo_key] = _Known()
+        known = policy.memo[memo_key] = _Known(changes)
     return known
 
 
-def _answer(policy: Policy, readings: list[Reading]) -> Row:
+def _answer(policy: Policy, readings: list[Reading], changes: bool = False) -> Row:
     """One row of answers for one combination of readings, as `recommend` answers it."""
+    row = _decided(policy, readings)
+    if changes:
+        row += _changes(policy, readings) if row[0] is not None else (None, _NAN, _NAN)
+    return row
+
+
+def _changes(policy: Policy, readings: list[Reading]) -> Row:
+    """What would change a decided unit's answer, as `recommend` tells it."""
+    moves, over_time = unit_changes_of(policy, readings)
+    distances = [abs(m.distance) for m in moves if m.distance is not None]
+    closest = min(distances, default=None)
+    signed = next((m.distance for m in moves
+                   if m.distance is not None and abs(m.distance) == closest), _NAN)
+    return ("; ".join(describe(moves, over_time)),
+            _NAN if over_time is None else float(over_time.months), signed)
+
+
+def _decided(policy: Policy, readings: list[Reading]) -> Row:
     problems = [reading.error for reading in readings if reading.error]
     if problems:
         return (None, _NAN, _NAN, None, "", None, "; ".join(problems))

@@ -50,7 +50,7 @@ R = TypeVar("R")
 INSTALL_HINT = 'the Dask extra is not installed: pip install "decider[dask]"'
 # Result columns holding text; pyarrow strings in every partition, so that every part
 # file of a dataset has one schema even where a partition has no issue at all.
-_TEXT_RESULTS = ("architecture", "rationale", "missing", "mandatory", "issues")
+_TEXT_RESULTS = ("architecture", "rationale", "missing", "mandatory", "issues", "changes")
 _CONNECT_TIMEOUT = "10s"
 _WORKER_WAIT = 60.0  # seconds for a scheduler with no worker yet (a cluster scaling up)
 FILE_TASK = "decider-workbook"  # the key prefix of a file's task, as the dashboard shows it

@@ -11,12 +11,15 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, Reading, read, show
 from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
+
+if TYPE_CHECKING:
+    from decider.changes import Change, OverTime
 
 RuleKey = tuple[int | None, int | None, int | None, int | None]
 
@@ -73,6 +76,9 @@ class Result:
     missing: tuple[str, ...]
     mandatory: str | None
     explanation: str
+    # What would change the answer (decision policy, section 12; decider.changes).
+    changes: tuple[Change, ...] = ()
+    over_time: OverTime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +89,8 @@ class Result:
             "missing": list(self.missing),
             "mandatory": self.mandatory,
             "explanation": self.explanation,
+            "changes": [change.to_dict() for change in self.changes],
+            "over_time": None if self.over_time is None else self.over_time.to_dict(),
         }
 
 
@@ -120,6 +128,9 @@ def recommend(
     explanation = decision.explanation
     if notes:  # as score_frame's rationale says it
         explanation = f"{explanation}; as read: {'; '.join(notes)}"
+    from decider.changes import unit_changes_of  # it imports this module
+
+    changes, over_time = unit_changes_of(policy, readings)
     return Result(
         architecture=decision.architecture,
         index=decision.index,
@@ -128,6 +139,8 @@ def recommend(
         missing=decision.missing,
         mandatory=decision.mandatory,
         explanation=explanation,
+        changes=changes,
+        over_time=over_time,
     )
 
 

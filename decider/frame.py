@@ -19,12 +19,13 @@ import pandas as pd
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.engine import decide
 from decider.errors import DeciderInputError
+from decider.frame_changes import changes_columns
 from decider.parsing import Reading, read
 from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
 from decider.reading.maturity import YEARS
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
-                  "issues")
+                  "issues", "changes", "over_time_months")
 
 _DEFAULT = object()  # "the column named like the input, if the frame has one"
 
@@ -37,6 +38,7 @@ class _Column:
     flags: np.ndarray | None  # multi-country: several countries
     errors: np.ndarray | None  # object: the message, or None
     notes: np.ndarray | None = None  # object: how a value was read (Reading.note), or None
+    numbers: np.ndarray | None = None  # float: the quantity read (Reading.number), or NaN
 
 
 def score_frame(
@@ -71,19 +73,23 @@ def score_frame(
 
 def score_columns(
     columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None,
-    contexts: Mapping[str, ColumnContext] | None = None,
+    contexts: Mapping[str, ColumnContext] | None = None, changes: bool = True,
 ) -> dict[str, np.ndarray]:
     """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame (the
     Excel functions): `columns` maps each input name to a float64 array (numbers, NaN for
     blank) or an object array of cells, or None (unknown on every row); `contexts` what
     each column's header says about its values (see `decider.context`). Returns the
-    result columns as arrays of `rows` entries."""
+    result columns as arrays of `rows` entries; with `changes=False`, without `changes`,
+    `over_time_months` and `closest_distance` (a caller that shows none of them)."""
     policy = policy or default_policy()
     contexts = contexts or {}
     read = {name: _read_column(policy, name, columns.get(name), rows,
                                contexts.get(name, NO_CONTEXT))
             for name in INPUTS}
-    return _decide_rows(policy, read, rows)
+    out = _decide_rows(policy, read, rows)
+    if changes:  # what would change each answer (decision policy, section 12)
+        out.update(changes_columns(policy, read, pd.notna(out["architecture"])))
+    return out
 
 
 def _as_array(series: pd.Series | None) -> np.ndarray | None:
@@ -211,11 +217,13 @@ def _read_uniques(
     flags = np.zeros(count, bool)
     errors = np.full(count, None, object)
     notes = np.full(count, None, object)
+    quantities = np.full(count, np.nan)
     numeric = _plain_numbers(TYPE_OF(uniques))
     if scale is not None and numeric.any():
         positions = np.flatnonzero(numeric)
         numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
         rules[positions] = numbers.rules
+        quantities[positions] = numbers.numbers
         if numbers.errors is not None:
             errors[positions] = numbers.errors
         numeric_done = numeric
@@ -229,10 +237,13 @@ def _read_uniques(
         flags[position] = reading.flag
         errors[position] = reading.error
         notes[position] = reading.note
+        if reading.number is not None:
+            quantities[position] = float(reading.number)
     has_errors = any(e is not None for e in errors)
     has_notes = any(n is not None for n in notes)
     return _Column(rules, flags if name == "multi_country" else None,
-                   errors if has_errors else None, notes if has_notes else None)
+                   errors if has_errors else None, notes if has_notes else None,
+                   quantities if name in _SCALES else None)
 
 
 def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
@@ -257,7 +268,7 @@ def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.nd
             reading: Reading = read(policy, name, float(numbers[position]))
             errors[position] = reading.error
             rules[position] = -1 if reading.rule is None else reading.rule
-    return _Column(rules, None, errors)
+    return _Column(rules, None, errors, numbers=numbers)
 
 
 _SCALES = {
@@ -278,7 +289,8 @@ def _take(column: _Column, codes: np.ndarray) -> _Column:
     none = np.array(None, object)
     errors = None if column.errors is None else np.where(blank, none, column.errors[safe])
     notes = None if column.notes is None else np.where(blank, none, column.notes[safe])
-    return _Column(rules, flags, errors, notes)
+    numbers = None if column.numbers is None else np.where(blank, np.nan, column.numbers[safe])
+    return _Column(rules, flags, errors, notes, numbers)
 
 
 def _decide_rows(

@@ -1,4 +1,5 @@
-"""Excel custom functions through xlwings: =ORCH_ARCH, =ORCH_INDEX and =ORCH_EXPLAIN.
+"""Excel custom functions through xlwings: =ORCH_ARCH, =ORCH_INDEX, =ORCH_EXPLAIN and
+=ORCH_CHANGES.
 
     =ORCH_ARCH(size, maturity, regulation, budget, [multi_country], [policy])
 
@@ -47,6 +48,7 @@ from typing import Any
 
 import xlwings as xw
 
+from decider.changes import changes_text
 from decider.core import score_cells
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
@@ -191,7 +193,7 @@ def _portfolio(field: str, grids: list[Grid], shape: tuple[int, int], policy: Po
                ) -> list[list[Any]]:
     rows = shape[0] * shape[1]
     columns = {name: _flat(name, grid, rows) for name, grid in zip(INPUTS, grids, strict=True)}
-    scored = score_cells(columns, rows, policy=policy)
+    scored = score_cells(columns, rows, policy=policy, changes=field == "changes")
     answers = [answer if issue is None else issue
                for answer, issue in zip(scored[field], scored["issues"], strict=True)]
     # A row blank in every range is no business unit (a range may run past the last one),
@@ -341,3 +343,20 @@ def _cached_policy(path: Path) -> Policy:
     if found is None or found[0] != modified:
         found = _loaded[key] = (modified, load_policy(path))
     return found[1]
+
+
+# --- what would change the answer (decision policy, section 12) ------------------------
+
+
+@_excel_function
+def ORCH_CHANGES(
+    size: Any, maturity: Any, regulation: Any, budget: Any, multi_country: Any = None,
+    policy: Any = None,
+) -> Any:
+    """What would change the answer: for each input, the nearest value that gives another
+    architecture, with an example, and when growing practice changes it; or "robust".
+    Give ranges of equal height for a whole portfolio: the answers spill."""
+    return _answer("changes", (size, maturity, regulation, budget, multi_country), policy)
+
+
+_FROM_RESULT["changes"] = changes_text

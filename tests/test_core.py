@@ -172,9 +172,9 @@ def test_what_is_known_stays_small(monkeypatch: pytest.MonkeyPatch) -> None:
 
     policy = load_policy(None)
     monkeypatch.setattr(core, "_KNOWN_LIMIT", 10)
-    first = core._known(policy, (NO_CONTEXT,) * 5)
+    first = core._known(policy, (NO_CONTEXT,) * 5, False)
     score_cells({"size": list(range(1, 30)), "maturity": ["POC"] * 29}, 29, policy=policy)
-    assert core._known(policy, (NO_CONTEXT,) * 5) is not first
+    assert core._known(policy, (NO_CONTEXT,) * 5, False) is not first
     # Still right after forgetting.
     assert score_cells({"size": [40], "maturity": ["POC"], "regulation": ["Light"]}, 1,
                        policy=policy)["architecture"] == ["Decentralized"]
@@ -295,7 +295,7 @@ def test_xlwings_office_js_call_path_without_numpy_or_pandas() -> None:
     found = _run(_CALL_THROUGH_XLWINGS, json.dumps(calls),
                  env={"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial",
                       "DECIDER_POLICY": ""})
-    assert found["functions"] == ["ORCH_ARCH", "ORCH_EXPLAIN", "ORCH_INDEX"]
+    assert found["functions"] == ["ORCH_ARCH", "ORCH_CHANGES", "ORCH_EXPLAIN", "ORCH_INDEX"]
     assert found["leaked"] == []
     # The same answers as the plain functions give (with numpy around) in this process.
     import decider.udfs as udfs
@@ -348,3 +348,29 @@ def test_calls_at_once_share_what_is_known_safely() -> None:
     for mine, theirs in zip(together, alone, strict=True):
         for name in RESULT_COLUMNS:
             assert all(_same(a, b) for a, b in zip(mine[name], theirs[name], strict=True))
+
+
+def test_changes_agree_with_the_frame_row_for_row() -> None:
+    """=ORCH_CHANGES over a range (the core) says what score_columns(changes=True) says,
+    distances and months included, on units known, partly known and refused."""
+    import numpy as np
+
+    from decider.frame import score_columns
+
+    columns: dict[str, list[Any]] = {
+        "size": [460, 4200, None, 90, "300-400", 480, "abc", 52],
+        "maturity": ["Scale-up", 17, "POC", 5, "Level 3", "Mature", 9, 16],
+        "regulation": ["Medium", "Strong", "Finance", None, "DORA", "Light", "Medium", "Medium"],
+        "budget": ["4.6M", "1.9M", None, "6M", 5_000_000, "2.1M", "3M", None],
+        "multi_country": [None, "no", None, "DE, FR", None, None, None, "yes"],
+    }
+    rows = 8
+    core_out = score_cells(columns, rows, changes=True)
+    frame_out = score_columns({n: np.array(v, dtype=object) for n, v in columns.items()},
+                              rows, changes=True)
+    assert core_out["changes"] == frame_out["changes"].tolist()
+    for name in ("over_time_months", "closest_distance"):
+        assert np.allclose(np.array(core_out[name], float), frame_out[name].astype(float),
+                           equal_nan=True), name
+    assert core_out["changes"][6] is None  # refused: 'abc' is no size
+    assert core_out["changes"][0] == "Centralized if regulation Critical"

@@ -19,8 +19,9 @@ import pytest
 
 import decider
 from decider import DeciderInputError, recommend
+from decider.changes import changes_text
 
-NAMES = ["ORCH_ARCH", "ORCH_EXPLAIN", "ORCH_INDEX"]
+NAMES = ["ORCH_ARCH", "ORCH_CHANGES", "ORCH_EXPLAIN", "ORCH_INDEX"]
 PARAMETERS = ["size", "maturity", "regulation", "budget", "multi_country", "policy"]
 
 
@@ -50,7 +51,7 @@ def expected(field: str, *values: Any) -> Any:
     except DeciderInputError as error:
         return error.one_line
     return {"ORCH_ARCH": result.architecture, "ORCH_INDEX": result.index,
-            "ORCH_EXPLAIN": result.explanation}[field]
+            "ORCH_EXPLAIN": result.explanation, "ORCH_CHANGES": changes_text(result)}[field]
 
 
 # --- xlwings Server and xlwings Lite (Office.js) ---------------------------------------
@@ -231,7 +232,7 @@ def test_classic_vba_wrappers(classic: types.ModuleType) -> None:
                 "regulation, budget, multi_country, policy), ActiveWorkbook, "
                 "Application.Caller)") in vba
         assert f"{name} = Err.Description" in vba
-    assert vba.count("End Function") == 3
+    assert vba.count("End Function") == len(NAMES)
 
 
 def test_classic_function_wizard_metadata(classic: types.ModuleType) -> None:

@@ -24,7 +24,7 @@ _ENTRY = re.compile(r'"([^"]*)"')
 
 @click.group("excel")
 def excel_group() -> None:
-    """Use decider's functions (=ORCH_ARCH, =ORCH_INDEX, =ORCH_EXPLAIN) in Excel."""
+    """Use decider's functions (=ORCH_ARCH, =ORCH_INDEX, =ORCH_EXPLAIN, =ORCH_CHANGES) in Excel."""
 
 
 @excel_group.command("install")

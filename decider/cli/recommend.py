@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from decider.changes import describe
 from decider.cli.options import json_option, policy_option, rate_option
 from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
@@ -82,4 +83,7 @@ def render_text(result: Result) -> str:
     if result.missing:
         lines.append("")
         lines.append(f"  not given: {', '.join(result.missing)} (confidence is lower)")
+    lines.append("")
+    lines.append("  What would change it")
+    lines.extend(f"    {line}" for line in describe(result.changes, result.over_time))
     return "\n".join(lines)

@@ -35,6 +35,10 @@ CALLS = [
     # ranges of different heights: refused in one line
     ("ORCH_ARCH", [[[300], [40]], [["POC"], ["POC"], ["POC"]], [["Light"]], None, None,
                    None]),
+    # what would change the answer: a single cell, then a spilled column
+    ("ORCH_CHANGES", [[[460]], [[17]], [["Medium"]], [["4.6M"]], None, None]),
+    ("ORCH_CHANGES", [[[460], [4200], ["lots"]], [["Scale-up"], [17], ["POC"]], [["Medium"]],
+                      [["4.6M"], ["1.9M"], [""]], None, None]),
 ]
 
 
