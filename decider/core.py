@@ -129,6 +129,16 @@ class _Column:
         # A server may answer two calls at once: a new code and its reading go together.
         self.lock = threading.Lock()
 
+    # A policy travels to worker processes with its memo (`decider score` on a folder):
+    # the lock does not pickle, and a copy needs one of its own.
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.lock = threading.Lock()
+
     def code_of(self, reading: Reading) -> int:
         meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note)
         if self.with_numbers:

@@ -374,3 +374,21 @@ def test_changes_agree_with_the_frame_row_for_row() -> None:
                            equal_nan=True), name
     assert core_out["changes"][6] is None  # refused: 'abc' is no size
     assert core_out["changes"][0] == "Centralized if regulation Critical"
+
+
+def test_a_policy_that_scored_cells_still_pickles() -> None:
+    """`decider score` on a folder sends the policy, memo and all, to worker processes:
+    what the core keeps there (with its lock) must pickle and keep working."""
+    import pickle
+
+    from decider.policy import load_policy
+
+    policy = load_policy(None)
+    columns: dict[str, list[Any]] = {"size": [300, 40], "maturity": ["Scale-up", "POC"],
+                                     "regulation": ["Medium", "Light"]}
+    before = score_cells(columns, 2, policy=policy)
+    copy = pickle.loads(pickle.dumps(policy))
+    assert score_cells(columns, 2, policy=copy) == before
+    other = {**columns, "size": [5000, 40], "maturity": ["Mature", "POC"]}
+    assert score_cells(other, 2, policy=copy) == score_cells(other, 2, policy=load_policy(None))
+    assert score_cells(other, 2, policy=copy)["architecture"] == ["Centralized", "Decentralized"]
