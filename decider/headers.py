@@ -129,6 +129,8 @@ def header_unit(field: str, header: str) -> Unit | None:
     several currencies share."""
     if field not in ("size", "budget"):
         return None
+    # A header wrapped on several lines (Alt+Enter) is shown and read as one line.
+    header = " ".join(header.split())
     per_year, seen, rest = 1, [], header
     if field == "budget":
         for pattern, count in _PERIODS:
@@ -253,6 +255,7 @@ def maturity_context(header: str, values: Iterable[Any] = (),
                      as_of: date | None = None) -> ColumnContext:
     """Whether a maturity column's bare numbers are levels (on how many), scores, or
     months (section 9.1), from its header, else from its values taken together."""
+    header = " ".join(header.split())
     text = words(header)
     numbers = _numbers(values)
     whole = bool(numbers) and all(n == int(n) for n in numbers)

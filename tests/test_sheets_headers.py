@@ -69,6 +69,13 @@ def test_a_size_header_scales_its_column(header: str, multiplier: Decimal) -> No
     assert unit is not None and unit.multiplier == multiplier and unit.currency is None
 
 
+def test_a_header_wrapped_on_two_lines_is_read_as_one() -> None:
+    unit = header_unit("budget", "AI budget\n(k€)")
+    assert unit is not None and unit.origin == 'k€ from the header "AI budget (k€)"'
+    with pytest.raises(DeciderInputError, match=r"^column 'AI budget \(bitcoin\)'"):
+        header_unit("budget", "AI budget\r\n(bitcoin)")
+
+
 @pytest.mark.parametrize("header", ["Headcount (FTE)", "Employees 2026", "Staff (approx.)"])
 def test_a_size_header_without_a_scale_is_no_context(header: str) -> None:
     assert header_unit("size", header) is None
@@ -195,7 +202,7 @@ def test_any_header_gives_a_context_or_a_one_line_refusal(header: str) -> None:
         try:
             context = column_context(field, header)
         except DeciderInputError as error:
-            assert "\n" not in error.one_line and header in error.one_line
+            assert "\n" not in error.one_line and " ".join(header.split()) in error.one_line
         else:
             assert isinstance(context, ColumnContext)
 

@@ -226,6 +226,21 @@ def test_no_header_found_shows_the_likeliest_row_and_the_column_line(tmp_path: P
         score_workbook(path)
 
 
+def test_a_header_wrapped_on_two_lines_is_found_and_shown_on_one(tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "w.xlsx", {"Units": [
+        ["Business unit", "Headcount\n(FTE)", "AI\nmaturity", "Sector", "AI budget\n(k€)"],
+        UNIT_A]})
+    summary = score_workbook(path)
+    assert summary.columns["maturity"] == "AI maturity (C)"
+    assert summary.columns["budget"] == "AI budget (k€) (E)"
+    bad = openpyxl_book(tmp_path / "b.xlsx", {"Units": [
+        ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget\n(bitcoin)"],
+        UNIT_A]})
+    result = run(bad)
+    assert result.exit_code == 2 and "'AI budget (bitcoin)'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_unknown_unit_in_a_header_is_refused_and_nothing_written(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "b.xlsx", {"Units": [
         ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget (bitcoin)"],

@@ -230,7 +230,10 @@ def _run(jobs: list[_Job]) -> list[_Outcome]:
     workers = min(len(jobs), os.cpu_count() or 1)
     outcomes: dict[int, _Outcome] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_score_one, job): i for i, job in enumerate(jobs)}
+        # The policy travels without its memo, both ways: a cache that may hold what does
+        # not pickle (and may be large) stays in the process that grew it.
+        futures = {pool.submit(_score_on_worker, _shipped(job)): i
+                   for i, job in enumerate(jobs)}
         done = as_completed(futures)
         if sys.stderr.isatty():
             with click.progressbar(done, length=len(jobs), label="scoring",
@@ -260,6 +263,12 @@ def _run_on_cluster(jobs: list[_Job], address: str) -> list[_Outcome]:
         raise FileProblem(error.one_line) from None
     return [_as_given(job, sent, result, cwd)
             for job, sent, result in zip(jobs, shipped, results, strict=True)]
+
+
+def _shipped(job: _Job) -> _Job:
+    from decider.distributed import shippable
+
+    return replace(job, policy=shippable(job.policy))
 
 
 def _score_on_worker(job: _Job) -> _Outcome:
@@ -320,7 +329,7 @@ def _collect(future: Any, job: _Job) -> _Outcome:
         outcome: _Outcome = future.result()
     except Exception as error:  # a worker that died (killed, out of memory)
         return _Outcome(job, error=f"{job.input.name}: could not be scored ({error})")
-    return outcome
+    return replace(outcome, job=job)  # the job as given, its policy's memo with it
 
 
 def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) -> _Outcome:

@@ -88,7 +88,9 @@ def _match_field(name: str, words: dict[int, str], named: dict[int, set[str]],
 
 
 def header_texts(row: dict[int, Any]) -> dict[int, str]:
-    return {c: v.strip() for c, v in row.items() if isinstance(v, str) and v.strip()}
+    """The row's header texts, each on one line (a header wrapped with Alt+Enter is read
+    and shown as one line: messages stay one line)."""
+    return {c: " ".join(v.split()) for c, v in row.items() if isinstance(v, str) and v.strip()}
 
 
 def _resolve(number: int, headers: dict[int, str], wanted: dict[str, str]) -> HeaderRow:
