@@ -129,6 +129,15 @@ class _Column:
         # A server may answer two calls at once: a new code and its reading go together.
         self.lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A policy (and its memo) goes to worker processes: a lock does not pickle.
+        return {name: getattr(self, name) for name in self.__slots__ if name != "lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.lock = threading.Lock()
+
     def code_of(self, reading: Reading) -> int:
         meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note)
         if self.with_numbers:
