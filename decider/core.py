@@ -38,8 +38,7 @@ are kept beside its readings, and the rows are grouped by what their text shows
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from itertools import repeat
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from decider.context import NO_CONTEXT, ColumnContext
@@ -96,9 +95,9 @@ def score_cells(
     return out
 
 
-def _changes(policy: Policy, known: _Known, codes: list[Iterable[int]],
+def _changes(policy: Policy, known: _Known, codes: list[list[int]],
              architecture: list[str | None],
-             coded: list[tuple[Iterable[int], Sequence[float | None] | None]]
+             coded: list[tuple[list[int], list[float | None] | None]]
              ) -> dict[str, list[Any]]:
     """The changes columns: each decided combination of readings described once, each
     row's distances from its own numbers."""
@@ -124,11 +123,11 @@ def _changes(policy: Policy, known: _Known, codes: list[Iterable[int]],
 
 def _codes(policy: Policy, name: str, cells: Sequence[Any] | None, rows: int,
            context: ColumnContext, known: _Column, numbers: bool = False
-           ) -> tuple[Iterable[int], list[float | None] | None]:
+           ) -> tuple[list[int], list[float | None] | None]:
     """For each row, the position of its reading among the input's distinct readings;
     with `numbers`, each row's number read too (None: none)."""
     if cells is None:
-        return repeat(known.code_of(UNKNOWN), rows), None
+        return [known.code_of(UNKNOWN)] * rows, None
     if len(cells) != rows:
         raise ValueError(f"the {name} column has {len(cells)} rows, not {rows}")
     by_value = known.by_value
