@@ -38,7 +38,7 @@ are kept beside its readings, and the rows are grouped by what their text shows
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from decider.context import NO_CONTEXT, ColumnContext
@@ -69,56 +69,80 @@ def score_cells(
     its column's header says about its values (`decider.context`). Returns each of
     RESULT_COLUMNS as a list of `rows` answers, and CHANGES_COLUMNS with `changes` (see
     the module's docstring)."""
-    policy = policy or default_policy()
-    contexts = contexts or {}
-    chosen = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
-    known = _known(policy, chosen, changes)
-    coded = [_codes(policy, name, columns.get(name), rows, context, column, changes)
-             for name, context, column in zip(INPUTS, chosen, known.columns, strict=True)]
+    steps = Steps(policy, contexts, changes)
+    coded = [steps.read(name, columns.get(name), rows) for name in INPUTS]
     codes = [found[0] for found in coded]
-    readings = [column.readings for column in known.columns]
-    answered = known.answered
-    table = []
-    for combination in zip(*codes, strict=False):
-        row = answered.get(combination)
-        if row is None:
-            row = answered[combination] = _answer(
-                policy, [found[code] for found, code in zip(readings, combination, strict=True)])
-        table.append(row)
+    table = steps.answers(zip(*codes, strict=False))
     if not table:
         return {name: [] for name in (RESULT_COLUMNS + CHANGES_COLUMNS if changes
                                       else RESULT_COLUMNS)}
     out = {name: list(values)
            for name, values in zip(RESULT_COLUMNS, zip(*table, strict=True), strict=True)}
     if changes:
-        out.update(_changes(policy, known, codes, out["architecture"], coded))
+        positions: dict[tuple[int, ...], int] = {}
+        combinations: list[tuple[int, ...]] = []
+        decided: list[bool] = []
+        row_codes = []
+        for combination, row in zip(zip(*codes, strict=True), table, strict=True):
+            at = positions.get(combination)
+            if at is None:
+                at = positions[combination] = len(combinations)
+                combinations.append(combination)
+                decided.append(row[0] is not None)
+            row_codes.append(at)
+        numbers = [coded[INPUTS.index(name)][1] for name in ("size", "maturity", "budget")]
+        out.update(steps.changes(combinations, decided, row_codes, *numbers))
     return out
 
 
-def _changes(policy: Policy, known: _Known, codes: list[list[int]],
-             architecture: list[str | None],
-             coded: list[tuple[list[int], list[float | None] | None]]
-             ) -> dict[str, list[Any]]:
-    """The changes columns: each decided combination of readings described once, each
-    row's distances from its own numbers."""
-    positions: dict[tuple[int, ...], int] = {}
-    combinations: list[Combination | None] = []
-    readings = [column.readings for column in known.columns]
-    row_codes = []
-    for combination, decided in zip(zip(*codes, strict=True), architecture, strict=True):
-        at = positions.get(combination)
-        if at is None:
-            at = positions[combination] = len(combinations)
-            combinations.append(known.combination(policy, combination, readings)
-                                if decided is not None else None)
-        row_codes.append(at)
-    rows = len(architecture)
-    none: list[float | None] = [None] * rows
-    size, months, budget = (coded[INPUTS.index(name)][1] or none
-                            for name in ("size", "maturity", "budget"))
-    texts, over, closest = changes_columns(policy, combinations, row_codes, size, months,
-                                           budget)
-    return {"changes": texts, "over_time_months": over, "closest_distance": closest}
+class Steps:
+    """`score_cells` in its steps, for an adapter that finds the distinct values and the
+    distinct combinations itself (`decider.frame`, with numpy): reading values, answering
+    combinations of readings, and the changes columns happen here and only here."""
+
+    def __init__(self, policy: Policy | None, contexts: Mapping[str, ColumnContext] | None,
+                 changes: bool) -> None:
+        self.policy = policy or default_policy()
+        contexts = contexts or {}
+        self.contexts = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
+        self.known = _known(self.policy, self.contexts, changes)
+
+    def read(self, name: str, cells: Sequence[Any] | None, rows: int
+             ) -> tuple[list[int], list[float | None] | None]:
+        """Each cell's reading (its code among the input's distinct readings) and the
+        number it reads as (None: none; None for the whole list when the input is not
+        given). `cells` None: unknown on every one of `rows`."""
+        at = INPUTS.index(name)
+        return _codes(self.policy, name, cells, rows, self.contexts[at],
+                      self.known.columns[at], True)
+
+    def answers(self, combinations: Iterable[tuple[int, ...]]) -> list[Row]:
+        """A row of answers (RESULT_COLUMNS) per combination of readings' codes."""
+        answered, policy = self.known.answered, self.policy
+        readings = [column.readings for column in self.known.columns]
+        table = []
+        for combination in combinations:
+            row = answered.get(combination)
+            if row is None:
+                row = answered[combination] = _answer(
+                    policy, [found[code] for found, code in zip(readings, combination,
+                                                                strict=True)])
+            table.append(row)
+        return table
+
+    def changes(self, combinations: Sequence[tuple[int, ...]], decided: Sequence[bool],
+                codes: Sequence[int], sizes: Sequence[float | None] | None,
+                months: Sequence[float | None] | None, budgets: Sequence[float | None] | None
+                ) -> dict[str, list[Any]]:
+        """The changes columns of rows whose combination is `combinations[codes[i]]`
+        (`decided`: that combination has an answer), from each row's numbers."""
+        readings = [column.readings for column in self.known.columns]
+        found = [self.known.combination(self.policy, combination, readings) if answered
+                 else None for combination, answered in zip(combinations, decided, strict=True)]
+        none: list[float | None] = [None] * len(codes)
+        texts, over, closest = changes_columns(self.policy, found, codes, sizes or none,
+                                               months or none, budgets or none)
+        return {"changes": texts, "over_time_months": over, "closest_distance": closest}
 
 
 def _codes(policy: Policy, name: str, cells: Sequence[Any] | None, rows: int,

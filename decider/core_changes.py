@@ -16,7 +16,9 @@ from typing import Any
 
 from decider.changes import (
     ROBUST,
+    OverTime,
     State,
+    TemplateLine,
     distance_thresholds,
     over_time,
     over_time_text,
@@ -33,16 +35,22 @@ Limits = tuple[float | None, float | None, float | None, float | None]
 
 class Combination:
     """What the changes of the rows of one combination of readings need: its state, the
-    thresholds a size or budget would cross (size down, size up, budget down, budget up),
-    whether the months of practice matter; and the texts of its groups so far."""
+    thresholds a size or budget would cross (`slots`: slot, threshold, whether it is the
+    budget's; slot 0 size down, 1 size up, 2 budget down, 3 budget up), whether the
+    months of practice matter; and, as they are met, its groups' texts, its templates and
+    its answers over time."""
 
-    __slots__ = ("limits", "matter", "state", "texts")
+    __slots__ = ("ahead", "matter", "slots", "state", "templates", "texts")
 
     def __init__(self, policy: Policy, readings: Sequence[Reading]) -> None:
         self.state: State = state_of(readings)
-        self.limits: Limits = distance_thresholds(policy, self.state)
+        limits: Limits = distance_thresholds(policy, self.state)
+        self.slots = tuple((slot, limit, slot >= 2) for slot, limit in enumerate(limits)
+                           if limit is not None)
         self.matter = self.state[1] is not None  # a phase has no months: no answer over time
         self.texts: dict[tuple[Any, ...], tuple[str, float]] = {}
+        self.templates: dict[bool, tuple[TemplateLine, ...]] = {}
+        self.ahead: dict[float, OverTime | None] = {}
 
 
 def changes_columns(policy: Policy, combinations: Sequence[Combination | None],
@@ -52,7 +60,7 @@ def changes_columns(policy: Policy, combinations: Sequence[Combination | None],
     """Per row: what would change it, the months until growing practice changes it, the
     size or budget change's distance nearest zero (signed). `codes[i]`: the position of
     row i's combination in `combinations` (None there: a row with no answer); `sizes`,
-    `months`, `budgets`: the numbers read (None: none)."""
+    `months`, `budgets`: the numbers read (None or NaN: none). Hot: one pass a row."""
     changes: list[str | None] = []
     over: list[float] = []
     closest: list[float] = []
@@ -63,59 +71,64 @@ def changes_columns(policy: Policy, combinations: Sequence[Combination | None],
             over.append(_NAN)
             closest.append(_NAN)
             continue
-        down_s, up_s, down_b, up_b = found.limits
-        d0 = _distance(down_s, size)
-        d1 = _distance(up_s, size)
-        d2 = _distance(down_b, budget)
-        d3 = _distance(up_b, budget)
-        shown = (_shown_code(d0), _shown_code(d1), _shown_code(d2), _shown_code(d3),
-                 month if found.matter else None)
+        if month is not None and (month != month or not found.matter):
+            month = None  # NaN, or months that do not matter: one group either way
+        key: list[Any] = [month]
+        nearest = _NAN
+        for slot, limit, of_budget in found.slots:
+            value = budget if of_budget else size
+            if value is None or value != value or value == 0:
+                continue
+            distance = (limit - value) / value
+            if not abs(nearest) <= abs(distance):
+                nearest = distance
+            key.append(slot)
+            key.append(_shown_code(distance))
+        shown = tuple(key)
         text = found.texts.get(shown)
         if text is None:
-            text = found.texts[shown] = _text(policy, found, shown, month)
+            text = found.texts[shown] = _text(policy, found, shown)
         changes.append(text[0])
         over.append(text[1])
-        nearest = _NAN
-        for distance in (d0, d1, d2, d3):
-            if distance is not None and not abs(nearest) <= abs(distance):
-                nearest = distance
         closest.append(nearest)
     return changes, over, closest
 
 
-def _distance(limit: float | None, value: float | None) -> float | None:
-    if limit is None or value is None or value == 0 or value != value:
-        return None
-    return (limit - value) / value
-
-
-def _shown_code(distance: float | None) -> tuple[int, int] | None:
-    """What `decider.changes.distance_text` shows: the whole percent, and 1 or 2 for a
-    distance under half a percent up or down (0 otherwise)."""
-    if distance is None or distance in (_INF, -_INF):  # a number near zero: not shown
+def _shown_code(distance: float) -> int | None:
+    """What `decider.changes.distance_text` shows, as one whole number: the percent times
+    3, plus 1 or 2 for a distance under half a percent up or down. None: too large to
+    show (a number near zero)."""
+    if distance in (_INF, -_INF):
         return None
     percent = round(distance * 100)
-    return percent, (0 if percent != 0 or distance == 0 else 1 if distance > 0 else 2)
+    return percent * 3 + (0 if percent != 0 or distance == 0 else 1 if distance > 0 else 2)
 
 
-def _shown(code: tuple[int, int]) -> str:
-    percent, tiny = code
+def _shown(code: int) -> str:
+    percent, tiny = divmod(code, 3)
     return "+<1%" if tiny == 1 else "-<1%" if tiny == 2 else f"{percent:+d}%"
 
 
-def _text(policy: Policy, found: Combination, shown: tuple[Any, ...], month: float | None
-          ) -> tuple[str, float]:
-    """One group's text and months ahead, from its state's template."""
-    known = month is not None and month == month
-    lines = []
-    for slot, plain, head, tail in template(policy, found.state, known):
-        code = None if slot is None else shown[slot]
-        lines.append(plain if code is None else head + _shown(code) + tail)
+def _text(policy: Policy, found: Combination, shown: tuple[Any, ...]) -> tuple[str, float]:
+    """One group's text and months ahead, from its state's template (`shown`: the months,
+    then each slot with a distance and what it shows)."""
+    month = shown[0]
+    codes = dict(zip(shown[1::2], shown[2::2], strict=True))
+    known = month is not None
+    lines = found.templates.get(known)
+    if lines is None:
+        lines = found.templates[known] = template(policy, found.state, known)
+    texts = []
+    for slot, plain, head, tail in lines:
+        code = None if slot is None else codes.get(slot)
+        texts.append(plain if code is None else head + _shown(code) + tail)
     months_ahead = _NAN
     if known and found.matter:
-        assert month is not None
-        ahead = over_time(policy, found.state, month)
+        if month in found.ahead:
+            ahead = found.ahead[month]
+        else:
+            ahead = found.ahead[month] = over_time(policy, found.state, month)
         if ahead is not None:
-            lines.append(over_time_text(ahead))
+            texts.append(over_time_text(ahead))
             months_ahead = float(ahead.months)
-    return ("; ".join(lines) if lines else ROBUST), months_ahead
+    return ("; ".join(texts) if texts else ROBUST), months_ahead
