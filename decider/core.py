@@ -130,15 +130,20 @@ class Steps:
             table.append(row)
         return table
 
+    def described(self, combinations: Sequence[tuple[int, ...]], decided: Sequence[bool]
+                  ) -> list[Combination | None]:
+        """What the changes of each decided combination need (None: not decided)."""
+        readings = [column.readings for column in self.known.columns]
+        return [self.known.combination(self.policy, combination, readings) if answered
+                else None for combination, answered in zip(combinations, decided, strict=True)]
+
     def changes(self, combinations: Sequence[tuple[int, ...]], decided: Sequence[bool],
                 codes: Sequence[int], sizes: Sequence[float | None] | None,
                 months: Sequence[float | None] | None, budgets: Sequence[float | None] | None
                 ) -> dict[str, list[Any]]:
         """The changes columns of rows whose combination is `combinations[codes[i]]`
         (`decided`: that combination has an answer), from each row's numbers."""
-        readings = [column.readings for column in self.known.columns]
-        found = [self.known.combination(self.policy, combination, readings) if answered
-                 else None for combination, answered in zip(combinations, decided, strict=True)]
+        found = self.described(combinations, decided)
         none: list[float | None] = [None] * len(codes)
         texts, over, closest = changes_columns(self.policy, found, codes, sizes or none,
                                                months or none, budgets or none)

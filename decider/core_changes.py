@@ -16,7 +16,6 @@ from typing import Any
 
 from decider.changes import (
     ROBUST,
-    OverTime,
     State,
     TemplateLine,
     distance_thresholds,
@@ -40,7 +39,7 @@ class Combination:
     months of practice matter; and, as they are met, its groups' texts, its templates and
     its answers over time."""
 
-    __slots__ = ("ahead", "matter", "slots", "state", "templates", "texts")
+    __slots__ = ("ahead", "lines", "matter", "slots", "state", "templates", "texts")
 
     def __init__(self, policy: Policy, readings: Sequence[Reading]) -> None:
         self.state: State = state_of(readings)
@@ -50,7 +49,8 @@ class Combination:
         self.matter = self.state[1] is not None  # a phase has no months: no answer over time
         self.texts: dict[tuple[Any, ...], tuple[str, float]] = {}
         self.templates: dict[bool, tuple[TemplateLine, ...]] = {}
-        self.ahead: dict[float, OverTime | None] = {}
+        self.lines: dict[tuple[bool, tuple[Any, ...]], str] = {}
+        self.ahead: dict[float, tuple[str | None, float]] = {}
 
 
 def changes_columns(policy: Policy, combinations: Sequence[Combination | None],
@@ -71,27 +71,35 @@ def changes_columns(policy: Policy, combinations: Sequence[Combination | None],
             over.append(_NAN)
             closest.append(_NAN)
             continue
-        if month is not None and (month != month or not found.matter):
-            month = None  # NaN, or months that do not matter: one group either way
-        key: list[Any] = [month]
-        nearest = _NAN
-        for slot, limit, of_budget in found.slots:
-            value = budget if of_budget else size
-            if value is None or value != value or value == 0:
-                continue
-            distance = (limit - value) / value
-            if not abs(nearest) <= abs(distance):
-                nearest = distance
-            key.append(slot)
-            key.append(_shown_code(distance))
-        shown = tuple(key)
+        shown, nearest = row_key(found, size, month, budget)
         text = found.texts.get(shown)
         if text is None:
-            text = found.texts[shown] = _text(policy, found, shown)
+            text = found.texts[shown] = text_of(policy, found, shown)
         changes.append(text[0])
         over.append(text[1])
         closest.append(nearest)
     return changes, over, closest
+
+
+def row_key(found: Combination, size: float | None, month: float | None,
+            budget: float | None) -> tuple[tuple[Any, ...], float]:
+    """What a row's changes text shows beyond its combination (the months, then each slot
+    with a distance and its shown code), and its distance nearest zero (signed; NaN:
+    none; the first slot's on a tie)."""
+    if month is not None and (month != month or not found.matter):
+        month = None  # NaN, or months that do not matter: one group either way
+    key: list[Any] = [month]
+    nearest = _NAN
+    for slot, limit, of_budget in found.slots:
+        value = budget if of_budget else size
+        if value is None or value != value or value == 0:
+            continue
+        distance = (limit - value) / value
+        if not abs(nearest) <= abs(distance):
+            nearest = distance
+        key.append(slot)
+        key.append(_shown_code(distance))
+    return tuple(key), nearest
 
 
 def _shown_code(distance: float) -> int | None:
@@ -109,12 +117,31 @@ def _shown(code: int) -> str:
     return "+<1%" if tiny == 1 else "-<1%" if tiny == 2 else f"{percent:+d}%"
 
 
-def _text(policy: Policy, found: Combination, shown: tuple[Any, ...]) -> tuple[str, float]:
+def text_of(policy: Policy, found: Combination, shown: tuple[Any, ...]
+            ) -> tuple[str, float]:
     """One group's text and months ahead, from its state's template (`shown`: the months,
-    then each slot with a distance and what it shows)."""
+    then each slot with a distance and what it shows). The distances' lines and the
+    answer over time are each worked out once per combination."""
     month = shown[0]
-    codes = dict(zip(shown[1::2], shown[2::2], strict=True))
     known = month is not None
+    lines = found.lines.get((known, shown[1:]))
+    if lines is None:
+        lines = found.lines[(known, shown[1:])] = _lines(policy, found, known, shown[1:])
+    if not known or not found.matter:
+        return lines or ROBUST, _NAN
+    ahead = found.ahead.get(month)
+    if ahead is None:
+        over = over_time(policy, found.state, month)
+        ahead = found.ahead[month] = ((None, _NAN) if over is None
+                                      else (over_time_text(over), float(over.months)))
+    if ahead[0] is None:
+        return lines or ROBUST, _NAN
+    return (f"{lines}; {ahead[0]}" if lines else ahead[0]), ahead[1]
+
+
+def _lines(policy: Policy, found: Combination, known: bool, distances: tuple[Any, ...]
+           ) -> str:
+    codes = dict(zip(distances[0::2], distances[1::2], strict=True))
     lines = found.templates.get(known)
     if lines is None:
         lines = found.templates[known] = template(policy, found.state, known)
@@ -122,13 +149,4 @@ def _text(policy: Policy, found: Combination, shown: tuple[Any, ...]) -> tuple[s
     for slot, plain, head, tail in lines:
         code = None if slot is None else codes.get(slot)
         texts.append(plain if code is None else head + _shown(code) + tail)
-    months_ahead = _NAN
-    if known and found.matter:
-        if month in found.ahead:
-            ahead = found.ahead[month]
-        else:
-            ahead = found.ahead[month] = over_time(policy, found.state, month)
-        if ahead is not None:
-            texts.append(over_time_text(ahead))
-            months_ahead = float(ahead.months)
-    return ("; ".join(texts) if texts else ROBUST), months_ahead
+    return "; ".join(texts)

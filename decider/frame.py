@@ -20,6 +20,7 @@ import pandas as pd
 from decider.context import ColumnContext
 from decider.core import RESULT_COLUMNS as CORE_COLUMNS
 from decider.core import Steps
+from decider.core_changes import Combination, row_key, text_of
 from decider.errors import DeciderInputError
 from decider.policy import INPUTS, Policy
 
@@ -84,12 +85,68 @@ def score_columns(
     table = steps.answers(combinations)
     out = _spread(CORE_COLUMNS, table, combination_codes)
     if changes:  # what would change each answer (decision policy, section 12)
-        found = steps.changes(combinations, [row[0] is not None for row in table],
-                              combination_codes.tolist(),
-                              *(_listed(numbers[name]) for name in _NUMBERED))
-        for name, values in found.items():
-            out[name] = np.array(values, np.float64 if name in _FLOATS else object)
+        described = steps.described(combinations, [row[0] is not None for row in table])
+        out.update(_changes(steps, described, combination_codes,
+                            *(_numbers(numbers[name], rows) for name in _NUMBERED)))
     return out
+
+
+def _changes(steps: Steps, described: list[Combination | None], codes: np.ndarray,
+             size: np.ndarray, months: np.ndarray, budget: np.ndarray
+             ) -> dict[str, np.ndarray]:
+    """The changes columns: the rows grouped by what their text shows (their combination,
+    months and each distance's whole percent), each group's text and months ahead from
+    the core on its first row, spread by numpy. The distance nearest zero, per row."""
+    rows = len(codes)
+    decided = np.array([d is not None for d in described] or [False], bool)[codes]
+    limits = np.full((max(len(described), 1), 4), np.nan)
+    matter = np.zeros(max(len(described), 1), bool)
+    for at, found in enumerate(described):
+        if found is not None:
+            matter[at] = found.matter
+            for slot, limit, _ in found.slots:
+                limits[at, slot] = limit
+    row_limits = limits[codes]
+    closest = np.full(rows, np.nan)
+    parts = [codes, pd.factorize(np.where(matter[codes], months, np.nan))[0] + 1]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for slot in range(4):
+            values = size if slot < 2 else budget
+            distance = np.where(values == 0, np.nan, (row_limits[:, slot] - values) / values)
+            nearer = ~np.isnan(distance) & ~(np.abs(closest) <= np.abs(distance))
+            closest[nearer] = distance[nearer]
+            percent = np.rint(distance * 100)
+            # Under half a percent either way shows as +<1% or -<1%: kept apart from 0%.
+            tiny = (percent == 0) & (distance != 0)
+            parts.append(pd.factorize(percent * 4 + np.where(tiny, np.sign(distance), 0))[0] + 1)
+    where = np.flatnonzero(decided)
+    group_codes, first = _combine([part[where] for part in parts], len(where))
+    policy, firsts = steps.policy, where[first].tolist()
+    texts, over = [], []
+    for at, found in zip(firsts, (described[c] for c in codes[where[first]].tolist()),
+                         strict=True):
+        assert found is not None
+        shown, _ = row_key(found, _plain(size[at]), _plain(months[at]), _plain(budget[at]))
+        text = found.texts.get(shown)
+        if text is None:
+            text = found.texts[shown] = text_of(policy, found, shown)
+        texts.append(text[0])
+        over.append(text[1])
+    changes = np.full(rows, None, object)
+    over_time_months = np.full(rows, np.nan)
+    changes[where] = np.array(texts, object)[group_codes] if texts else changes[where]
+    over_time_months[where] = np.array(over, np.float64)[group_codes] if over else np.nan
+    closest[~decided] = np.nan
+    return {"changes": changes, "over_time_months": over_time_months,
+            "closest_distance": closest}
+
+
+def _numbers(numbers: np.ndarray | None, rows: int) -> np.ndarray:
+    return np.full(rows, np.nan) if numbers is None else numbers
+
+
+def _plain(number: float) -> float | None:
+    return None if number != number else float(number)
 
 
 def _read_column(steps: Steps, name: str, values: np.ndarray | None, rows: int
@@ -120,9 +177,9 @@ def _read_column(steps: Steps, name: str, values: np.ndarray | None, rows: int
 
 
 def _combine(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """A code per row for its combination of reading codes, and each combination's first
-    row. Codes are mixed into one key while it fits in 62 bits, compacted by factorize
-    when it would not."""
+    """A code per row for its combination of codes (whole numbers from 0), and each
+    combination's first row. Codes are mixed into one key while it fits in 62 bits,
+    compacted by factorize when it would not."""
     key = np.zeros(rows, np.int64)
     top = 1  # key < top
     for part in codes:
@@ -146,10 +203,6 @@ def _spread(names: tuple[str, ...], table: list[tuple[Any, ...]], codes: np.ndar
     columns = list(zip(*table, strict=True)) if table else [()] * len(names)
     return {name: np.array(values, np.float64 if name in _FLOATS else object)[codes]
             for name, values in zip(names, columns, strict=True)}
-
-
-def _listed(numbers: np.ndarray | None) -> list[float | None] | None:
-    return None if numbers is None else numbers.tolist()
 
 
 def _as_array(series: pd.Series | None) -> np.ndarray | None:
