@@ -110,11 +110,11 @@ class Steps:
     def read(self, name: str, cells: Sequence[Any] | None, rows: int
              ) -> tuple[list[int], list[float | None] | None]:
         """Each cell's reading (its code among the input's distinct readings) and the
-        number it reads as (None: none; None for the whole list when the input is not
-        given). `cells` None: unknown on every one of `rows`."""
+        number it reads as (size, maturity, budget; None: none; None for the whole list
+        for other inputs and when not given). `cells` None: unknown on every one of `rows`."""
         at = INPUTS.index(name)
         return _codes(self.policy, name, cells, rows, self.contexts[at],
-                      self.known.columns[at], True)
+                      self.known.columns[at], name in _NUMBERED)
 
     def answers(self, combinations: Iterable[tuple[int, ...]]) -> list[Row]:
         """A row of answers (RESULT_COLUMNS) per combination of readings' codes."""
@@ -175,7 +175,8 @@ def _codes(policy: Policy, name: str, cells: Sequence[Any] | None, rows: int,
                 pair = by_value[key] = placed or known.pair_of(read(policy, name, value,
                                                                     context))
         codes.append(pair[0])
-        found.append(pair[1])
+        if numbers:
+            found.append(pair[1])
     return codes, (found if numbers else None)
 
 
@@ -204,6 +205,7 @@ def _placed(name: str, scale: NumericScale, known: _Column, value: Any
 
 
 _INF = float("inf")
+_NUMBERED = ("size", "maturity", "budget")  # the inputs whose numbers the changes use
 
 
 class _Column:

@@ -146,10 +146,12 @@ class _Collector:
         wanted, watched, cells = self.wanted, self.watched, self.cells
         given = last_given = 0
         formulas_seen = False
+        last_digits, row = b"", 0
         for letters, digits, attributes, body in found:
             if not body:
                 continue
-            row = int(digits)
+            if digits != last_digits:  # one int a row, shared by its cells (memory)
+                last_digits, row = digits, int(digits)
             if row <= header:
                 continue
             column = column_of.get(letters)

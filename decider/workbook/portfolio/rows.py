@@ -80,6 +80,8 @@ class Answers:
         return Answers(rows, columns)
 
     def keep(self, wanted: list[bool]) -> Answers:
+        if all(wanted):  # the usual case: no copy of a million rows
+            return self
         return Answers([r for r, w in zip(self.rows, wanted, strict=True) if w],
                        {name: [v for v, w in zip(values, wanted, strict=True) if w]
                         for name, values in self.columns.items()})

@@ -61,8 +61,11 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     source_scan = found if values is None else _values_scan(values, layout, wanted, owned)
     index = sorted(set(found.present).union(*found.cells.values()))
     source = source_scan.cells
-    frame = Units(index, {name: _column(source.get(column), index)
-                          for name, column in layout.inputs.items()})
+    frame = Units(index, {})
+    for name, column in layout.inputs.items():
+        frame.columns[name] = _column(source.get(column), index)
+        if column != layout.industry:  # each dict goes once it is a list (memory)
+            source.pop(column, None)
     issues: dict[int, list[str]] = {}
     if source_scan.unsaved:
         _follow_formulas(package if values is None else values, strings, formats, layout,
@@ -74,6 +77,9 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                    layout.headers.get(layout.industry, "industry"))
         frame.columns["regulation"], notes = stricter_regulation(
             policy, frame.columns["regulation"], industry, index, headers)
+    # The cells are in `frame` now: the scan's copy goes (a million rows' worth).
+    source_scan.cells.clear()
+    found.cells.clear()
     other_totals = sorted({*found.aggregate_rows,
                            *table_totals_rows(package, layout.sheet.part, set(layout.headers))})
     kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
