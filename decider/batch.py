@@ -2,10 +2,12 @@
 
 Finds the portfolio sheets (every sheet whose header names the inputs, or those chosen),
 their header rows and input columns by their header words, reads those columns in one
-streaming pass per sheet, scores every business-unit row with `score_frame` (see
-`decider.workbook.portfolio`), and writes the answers into those sheets by rewriting only
-their XML, appending the styles and shared strings they use: every other part of the
-package is copied byte for byte (see `decider.workbook.package`).
+streaming pass per sheet, scores every business-unit row with the pure-Python core
+(`decider.core.score_cells`; see `decider.workbook.portfolio`), and writes the answers
+into those sheets by rewriting only their XML, appending the styles and shared strings
+they use: every other part of the package is copied byte for byte (see
+`decider.workbook.package`). Neither numpy nor pandas is imported (`score_rows`, which
+returns a DataFrame, imports pandas).
 """
 
 from __future__ import annotations
@@ -232,7 +234,7 @@ def score_rows(
 ) -> pd.DataFrame:
     """The per-row answers for a workbook (every portfolio sheet), CSV or Parquet file,
     nothing written: one row per business unit with its sheet, sheet row number, the
-    inputs as read and `score_frame`'s columns. `frame.attrs` lists the rows skipped
+    inputs as read and `score_frame`'s columns (the core's). `frame.attrs` lists the rows skipped
     (totals, examples) and the rows with no inputs."""
     source = Path(input)
     policy = policy or default_policy()
