@@ -2,10 +2,12 @@
 
 Finds the portfolio sheets (every sheet whose header names the inputs, or those chosen),
 their header rows and input columns by their header words, reads those columns in one
-streaming pass per sheet, scores every business-unit row with `score_frame` (see
-`decider.workbook.portfolio`), and writes the answers into those sheets by rewriting only
-their XML, appending the styles and shared strings they use: every other part of the
-package is copied byte for byte (see `decider.workbook.package`).
+streaming pass per sheet, scores every business-unit row with the pure-Python core
+(`decider.core.score_cells`; see `decider.workbook.portfolio`), and writes the answers
+into those sheets by rewriting only their XML, appending the styles and shared strings
+they use: every other part of the package is copied byte for byte (see
+`decider.workbook.package`). Neither numpy nor pandas is imported (`score_rows`, which
+returns a DataFrame, imports pandas).
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from decider import __version__
 from decider.context import Formatted
@@ -46,11 +46,15 @@ from decider.workbook.portfolio.layout import (
     locate_all,
 )
 from decider.workbook.portfolio.numformats import style_meanings
+from decider.workbook.portfolio.rows import Answers, Units
 from decider.workbook.portfolio.scoring import SheetScore, score_sheet
 from decider.workbook.portfolio.tablefile import score_table_file
 from decider.workbook.recalculate import recalculated
 from decider.workbook.summary.add import add_summary, check_sheet_name
 from decider.workbook.summary.facts import SheetPart, SummaryFacts, summary_facts, unit_names
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
@@ -126,7 +130,7 @@ def score_workbook(
             layout = score.layout
             # One copy alive: the rows to clear join the answers (they count as neither).
             results = score.results = _with_cleared_rows(score)
-            rows = results.index.to_numpy(np.int64)
+            rows = results.rows
             edit, letters = plan_cells(layout, score.found, results, rows, shared)
             if not overwrite:
                 refuse_conflicts(package, layout, score.found, edit)
@@ -152,16 +156,15 @@ def score_workbook(
                        "; ".join(notes) or None)
 
 
-def _with_cleared_rows(score: SheetScore) -> pd.DataFrame:
+def _with_cleared_rows(score: SheetScore) -> Answers:
     """The answers to write; on a sheet scored before, rows with no inputs too, as empty
     cells: such a row's old answer is cleared, never left standing (a row that had none
     is left as it is, so that scoring again changes nothing)."""
     no_inputs = score.kinds.no_inputs
     if not len(no_inputs) or not score.layout.owned:  # no earlier answer to clear
         return score.results
-    # Reindexed: the new rows hold NaN, which the cell plan writes as empty cells.
-    return score.results.reindex(np.union1d(score.results.index.to_numpy(np.int64),
-                                            no_inputs))
+    # The new rows hold no answer, which the cell plan writes as empty cells.
+    return score.results.with_rows(no_inputs)
 
 
 def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:
@@ -200,15 +203,14 @@ def _summary_of(source: Path, target: Path, backup: Path | None, written: dict[s
     counts = {a: 0 for a in ARCHITECTURES}
     sheets = []
     for score in scores:
-        found = score.results["architecture"].value_counts()
-        sheet_counts = {a: int(found.get(a, 0)) for a in ARCHITECTURES}
+        found = score.results.count("architecture")
+        sheet_counts = {a: found.get(a, 0) for a in ARCHITECTURES}
         for a in ARCHITECTURES:
             counts[a] += sheet_counts[a]
         sheets.append(SheetCount(score.layout.sheet.name, score.layout.header_row,
-                                 sheet_counts, int(score.results["issues"].notna().sum()),
-                                 tuple(score.kinds.totals.tolist()),
-                                 tuple(score.kinds.examples.tolist()),
-                                 tuple(score.kinds.no_inputs.tolist())))
+                                 sheet_counts, score.results.given("issues"),
+                                 tuple(score.kinds.totals), tuple(score.kinds.examples),
+                                 tuple(score.kinds.no_inputs)))
     first = scores[0].layout
     return ScoreSummary(
         input=source, output=target, sheet=first.sheet.name, header_row=first.header_row,
@@ -232,7 +234,7 @@ def score_rows(
 ) -> pd.DataFrame:
     """The per-row answers for a workbook (every portfolio sheet), CSV or Parquet file,
     nothing written: one row per business unit with its sheet, sheet row number, the
-    inputs as read and `score_frame`'s columns. `frame.attrs` lists the rows skipped
+    inputs as read and `score_frame`'s columns (the core's). `frame.attrs` lists the rows skipped
     (totals, examples) and the rows with no inputs."""
     source = Path(input)
     policy = policy or default_policy()
@@ -246,6 +248,8 @@ def score_rows(
         strings = read_shared_strings(package)
         located = locate_all(package, strings, _sheet_names(sheet), header_row, wanted)
         scores, _skipped = _score_sheets(package, strings, located, policy, as_of, values)
+    import pandas as pd  # score_rows hands back a DataFrame: pandas only here
+
     out = pd.concat([_rows_frame(s.layout.sheet.name, s.frame, s.results) for s in scores],
                     ignore_index=True)
     _note_kinds(out, [s.kinds.totals for s in scores], [s.kinds.examples for s in scores],
@@ -253,33 +257,32 @@ def score_rows(
     return out
 
 
-def _note_kinds(out: pd.DataFrame, totals: list[np.ndarray], examples: list[np.ndarray],
-                no_inputs: list[np.ndarray]) -> None:
-    for key, arrays in ((TOTALS_ROWS, totals), (EXAMPLE_ROWS, examples),
-                        (NO_INPUT_ROWS, no_inputs)):
-        out.attrs[key] = [int(r) for array in arrays for r in array.tolist()]
+def _note_kinds(out: pd.DataFrame, totals: list[list[int]], examples: list[list[int]],
+                no_inputs: list[list[int]]) -> None:
+    for key, lists in ((TOTALS_ROWS, totals), (EXAMPLE_ROWS, examples),
+                       (NO_INPUT_ROWS, no_inputs)):
+        out.attrs[key] = [int(r) for rows in lists for r in rows]
 
 
-def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame
-                ) -> pd.DataFrame:
-    out = pd.DataFrame({"sheet": sheet, "row": frame.index.to_numpy(np.int64)})
+def _rows_frame(sheet: str | None, frame: Units, results: Answers) -> pd.DataFrame:
+    import pandas as pd
+
+    columns: dict[str, Any] = {"sheet": [sheet] * len(frame), "row": frame.rows}
     for name in FIELDS:
-        out[name] = _plain_values(frame[name].to_numpy(object)) if name in frame else None
-    for name in results.columns:
-        out[name] = results[name].to_numpy()
+        columns[name] = (_plain_values(frame.columns[name]) if name in frame.columns
+                         else [None] * len(frame))
+    columns.update((name, values) for name, values in results.columns.items()
+                   if name != "closest_distance")
+    out = pd.DataFrame(columns)
+    out["row"] = out["row"].astype("int64")
+    for name in FIELDS:
+        out[name] = out[name].astype(object)
     return out
 
 
-def _plain_values(values: np.ndarray) -> np.ndarray:
-    """Cells as their rows show them on stdout: a formatted number is its number (each
-    distinct value looked at once)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if not any(isinstance(u, Formatted) for u in uniques):
-        return values
-    plain = np.empty(len(uniques) + 1, dtype=object)
-    plain[:-1] = [u.value if isinstance(u, Formatted) else u for u in uniques]
-    plain[-1] = None
-    return plain[np.where(codes < 0, len(uniques), codes)]
+def _plain_values(values: list[Any]) -> list[Any]:
+    """Cells as their rows show them on stdout: a formatted number is its number."""
+    return [v.value if isinstance(v, Formatted) else v for v in values]
 
 
 # -- output ------------------------------------------------------------------------------
@@ -314,20 +317,26 @@ def _backup_path(source: Path) -> Path:
 
 
 def _summary_part(package: Package, strings: list[str], score: SheetScore,
-                  results: pd.DataFrame, written: dict[str, str], rows: np.ndarray,
-                  payloads: dict[int, np.ndarray]) -> SheetPart:
+                  results: Answers, written: dict[str, str], rows: list[int],
+                  payloads: dict[int, list[bytes]]) -> SheetPart:
     """One sheet's answers for the summary (`results`: as written, cleared rows included).
     Rows scored but then left with no cell at all are a table's totals row: skipped too,
     not answers."""
     layout, frame = score.layout, score.frame
-    blank = np.ones(len(rows), bool)
-    for column_payloads in payloads.values():
-        blank &= column_payloads == b""
-    dropped = rows[blank & (results["architecture"].notna()
-                            | results["issues"].notna()).to_numpy(bool)]
-    kept = ~results.index.isin(dropped) & ~results.index.isin(score.kinds.no_inputs)
-    sizes = frame["size"] if "size" in frame else pd.Series(None, index=frame.index,
-                                                             dtype=object)
+    columns = list(payloads.values())
+    architecture, issues = results["architecture"], results["issues"]
+    dropped = [row for at, row in enumerate(rows)
+               if all(column[at] == b"" for column in columns)
+               and (architecture[at] is not None or issues[at] is not None)]
+    skipped = {*dropped, *score.kinds.no_inputs}
+    kept = [row not in skipped for row in results.rows]
+    size_cells = frame.columns.get("size")
+    sizes: list[Any] = []
+    if size_cells is not None:
+        by_row = dict(zip(frame.rows, size_cells, strict=True))
+        sizes = [by_row.get(row) for row, keep in zip(results.rows, kept, strict=True) if keep]
+    else:
+        sizes = [None] * sum(kept)
     # A unit's name: the first header column that is neither an input nor an answer.
     used = {*layout.inputs.values(), *layout.owned.values(),
             *([layout.industry] if layout.industry else [])}
@@ -339,12 +348,10 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
         return unit_names(package, layout.sheet.part, strings, name_column, listed)
 
     return SheetPart(sheet=layout.sheet.name, header_row=layout.header_row, columns=written,
-                     results=results[kept],
-                     sizes=(sizes if sizes.index.equals(results.index)
-                            else sizes.reindex(results.index))[kept],
-                     totals_rows=sorted({*dropped.tolist(), *score.kinds.totals.tolist()}),
-                     example_rows=score.kinds.examples.tolist(),
-                     no_input_rows=score.kinds.no_inputs.tolist(), units=units)
+                     results=results.keep(kept), sizes=sizes,
+                     totals_rows=sorted({*dropped, *score.kinds.totals}),
+                     example_rows=list(score.kinds.examples),
+                     no_input_rows=list(score.kinds.no_inputs), units=units)
 
 
 def _write(package: Package, scored: list[ScoredSheet], target: Path, source: Path,

@@ -30,22 +30,23 @@ With `changes=True` (=ORCH_CHANGES), three more, as `score_columns(changes=True)
     over_time_months  the months until growing practice changes it, or float('nan')
     closest_distance  the size or budget change's distance nearest zero, or float('nan')
 
-Distances depend on the very number read, so in that mode readings are told apart by
-their number too.
+Distances depend on the very number read: in that mode each row's size, months and budget
+are kept beside its readings, and the rows are grouped by what their text shows
+(`decider.core_changes`), not decided once per distinct number.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import Any
 
-from decider.changes import describe, unit_changes_of
 from decider.context import NO_CONTEXT, ColumnContext
+from decider.core_changes import Combination, changes_columns
 from decider.engine import decide, rule_key
 from decider.parsing import UNKNOWN, Reading, read
-from decider.policy import INPUTS, Policy, default_policy
+from decider.policy import INPUTS, NumericScale, Policy, default_policy
+from decider.reading.maturity import YEARS
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
                   "issues")
@@ -68,70 +69,164 @@ def score_cells(
     its column's header says about its values (`decider.context`). Returns each of
     RESULT_COLUMNS as a list of `rows` answers, and CHANGES_COLUMNS with `changes` (see
     the module's docstring)."""
-    policy = policy or default_policy()
-    contexts = contexts or {}
-    chosen = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
-    known = _known(policy, chosen, changes)
-    codes = [_codes(policy, name, columns.get(name), rows, context, column)
-             for name, context, column in zip(INPUTS, chosen, known.columns, strict=True)]
-    readings = [column.readings for column in known.columns]
-    answered = known.answered
-    table = []
-    for combination in zip(*codes, strict=False):
-        row = answered.get(combination)
-        if row is None:
-            row = answered[combination] = _answer(
-                policy, [found[code] for found, code in zip(readings, combination, strict=True)],
-                changes)
-        table.append(row)
-    names = RESULT_COLUMNS + CHANGES_COLUMNS if changes else RESULT_COLUMNS
+    steps = Steps(policy, contexts, changes)
+    coded = [steps.read(name, columns.get(name), rows) for name in INPUTS]
+    codes = [found[0] for found in coded]
+    table = steps.answers(zip(*codes, strict=False))
     if not table:
-        return {name: [] for name in names}
-    return {name: list(values)
-            for name, values in zip(names, zip(*table, strict=True), strict=True)}
+        return {name: [] for name in (RESULT_COLUMNS + CHANGES_COLUMNS if changes
+                                      else RESULT_COLUMNS)}
+    out = {name: list(values)
+           for name, values in zip(RESULT_COLUMNS, zip(*table, strict=True), strict=True)}
+    if changes:
+        positions: dict[tuple[int, ...], int] = {}
+        combinations: list[tuple[int, ...]] = []
+        decided: list[bool] = []
+        row_codes = []
+        for combination, row in zip(zip(*codes, strict=True), table, strict=True):
+            at = positions.get(combination)
+            if at is None:
+                at = positions[combination] = len(combinations)
+                combinations.append(combination)
+                decided.append(row[0] is not None)
+            row_codes.append(at)
+        numbers = [coded[INPUTS.index(name)][1] for name in ("size", "maturity", "budget")]
+        out.update(steps.changes(combinations, decided, row_codes, *numbers))
+    return out
+
+
+class Steps:
+    """`score_cells` in its steps, for an adapter that finds the distinct values and the
+    distinct combinations itself (`decider.frame`, with numpy): reading values, answering
+    combinations of readings, and the changes columns happen here and only here."""
+
+    def __init__(self, policy: Policy | None, contexts: Mapping[str, ColumnContext] | None,
+                 changes: bool) -> None:
+        self.policy = policy or default_policy()
+        contexts = contexts or {}
+        self.contexts = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
+        self.known = _known(self.policy, self.contexts, changes)
+
+    def read(self, name: str, cells: Sequence[Any] | None, rows: int
+             ) -> tuple[list[int], list[float | None] | None]:
+        """Each cell's reading (its code among the input's distinct readings) and the
+        number it reads as (size, maturity, budget; None: none; None for the whole list
+        for other inputs and when not given). `cells` None: unknown on every one of `rows`."""
+        at = INPUTS.index(name)
+        return _codes(self.policy, name, cells, rows, self.contexts[at],
+                      self.known.columns[at], name in _NUMBERED)
+
+    def answers(self, combinations: Iterable[tuple[int, ...]]) -> list[Row]:
+        """A row of answers (RESULT_COLUMNS) per combination of readings' codes."""
+        answered, policy = self.known.answered, self.policy
+        readings = [column.readings for column in self.known.columns]
+        table = []
+        for combination in combinations:
+            row = answered.get(combination)
+            if row is None:
+                row = answered[combination] = _answer(
+                    policy, [found[code] for found, code in zip(readings, combination,
+                                                                strict=True)])
+            table.append(row)
+        return table
+
+    def described(self, combinations: Sequence[tuple[int, ...]], decided: Sequence[bool]
+                  ) -> list[Combination | None]:
+        """What the changes of each decided combination need (None: not decided)."""
+        readings = [column.readings for column in self.known.columns]
+        return [self.known.combination(self.policy, combination, readings) if answered
+                else None for combination, answered in zip(combinations, decided, strict=True)]
+
+    def changes(self, combinations: Sequence[tuple[int, ...]], decided: Sequence[bool],
+                codes: Sequence[int], sizes: Sequence[float | None] | None,
+                months: Sequence[float | None] | None, budgets: Sequence[float | None] | None
+                ) -> dict[str, list[Any]]:
+        """The changes columns of rows whose combination is `combinations[codes[i]]`
+        (`decided`: that combination has an answer), from each row's numbers."""
+        found = self.described(combinations, decided)
+        none: list[float | None] = [None] * len(codes)
+        texts, over, closest = changes_columns(self.policy, found, codes, sizes or none,
+                                               months or none, budgets or none)
+        return {"changes": texts, "over_time_months": over, "closest_distance": closest}
 
 
 def _codes(policy: Policy, name: str, cells: Sequence[Any] | None, rows: int,
-           context: ColumnContext, known: _Column) -> Iterable[int]:
-    """For each row, the position of its reading among the input's distinct readings."""
+           context: ColumnContext, known: _Column, numbers: bool = False
+           ) -> tuple[list[int], list[float | None] | None]:
+    """For each row, the position of its reading among the input's distinct readings;
+    with `numbers`, each row's number read too (None: none)."""
     if cells is None:
-        return repeat(known.code_of(UNKNOWN), rows)
+        return [known.code_of(UNKNOWN)] * rows, None
     if len(cells) != rows:
         raise ValueError(f"the {name} column has {len(cells)} rows, not {rows}")
     by_value = known.by_value
+    scale = _SCALES[name](policy) if name in _SCALES and context == NO_CONTEXT else None
     codes = []
+    found = []
     for value in cells:
         key = (type(value), value)
         try:
-            code = by_value.get(key)
+            pair = by_value.get(key)
         except TypeError:  # an unhashable value: read it every time
-            code = known.code_of(read(policy, name, value, context))
+            pair = known.pair_of(read(policy, name, value, context))
         else:
-            if code is None:
-                code = by_value[key] = known.code_of(read(policy, name, value, context))
-        codes.append(code)
-    return codes
+            if pair is None:
+                placed = None if scale is None else _placed(name, scale, known, value)
+                pair = by_value[key] = placed or known.pair_of(read(policy, name, value,
+                                                                    context))
+        codes.append(pair[0])
+        if numbers:
+            found.append(pair[1])
+    return codes, (found if numbers else None)
+
+
+_SCALES = {
+    "size": lambda policy: policy.size_scale,
+    "maturity": lambda policy: policy.month_scale,
+    "budget": lambda policy: policy.budget_scale,
+}
+
+
+def _placed(name: str, scale: NumericScale, known: _Column, value: Any
+            ) -> tuple[int, float | None] | None:
+    """A plain positive number with nothing around it placed on the policy's range at
+    once, as the reader places it, when a value of that range was read before (its
+    reading stands for this one: the same rule, no flag, no message, no note). None:
+    read it (the first of its range; zero, negatives, infinities, a maturity that may be
+    a year)."""
+    if type(value) is not float and type(value) is not int:
+        return None
+    number = float(value)
+    if not 0 < number < _INF or (name == "maturity" and YEARS[0] <= number <= YEARS[1]
+                                 and number == int(number)):
+        return None
+    code = known.by_meaning.get(known.plain_meaning(scale.rule_for(number)))
+    return None if code is None else (code, number)
+
+
+_INF = float("inf")
+_NUMBERED = ("size", "maturity", "budget")  # the inputs whose numbers the changes use
 
 
 class _Column:
     """The distinct readings of one input's values (as far as the answers go: the same
-    rule, flag, message and note), and which of them each value seen has."""
+    rule, flag, message and note), and which of them each value seen has, with the number
+    it reads as (for the changes' distances)."""
 
     __slots__ = ("by_meaning", "by_value", "lock", "readings", "with_numbers")
 
     def __init__(self, with_numbers: bool = False) -> None:
-        # What would change an answer depends on the number read and on whether the input
-        # is known at all: then those tell readings apart too.
+        # What would change an answer depends on whether the input is known at all ("not
+        # known" and a blank vote alike): then that tells readings apart too.
         self.with_numbers = with_numbers
-        self.by_value: dict[tuple[type, Any], int] = {}
+        self.by_value: dict[tuple[type, Any], tuple[int, float | None]] = {}
         self.by_meaning: dict[tuple[Any, ...], int] = {}
         self.readings: list[Reading] = []
         # A server may answer two calls at once: a new code and its reading go together.
         self.lock = threading.Lock()
 
-    # A policy travels to worker processes with its memo (`decider score` on a folder):
-    # the lock does not pickle, and a copy needs one of its own.
     def __getstate__(self) -> dict[str, Any]:
+        # A policy (and its memo) goes to worker processes: a lock does not pickle.
         return {name: getattr(self, name) for name in self.__slots__ if name != "lock"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -139,10 +234,20 @@ class _Column:
             setattr(self, name, value)
         self.lock = threading.Lock()
 
+    def plain_meaning(self, rule: int) -> tuple[Any, ...]:
+        """The meaning of a plain number's reading on `rule` (see `code_of`)."""
+        return (rule, False, None, None, False) if self.with_numbers else (rule, False, None,
+                                                                          None)
+
+    def pair_of(self, reading: Reading) -> tuple[int, float | None]:
+        number = (None if reading.number is None or reading.rule is None
+                  else float(reading.number))
+        return self.code_of(reading), number
+
     def code_of(self, reading: Reading) -> int:
         meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note)
         if self.with_numbers:
-            meaning += (reading.number, reading is UNKNOWN or reading.read_as == "unknown")
+            meaning += (reading is UNKNOWN or reading.read_as == "unknown",)
         code = self.by_meaning.get(meaning)
         if code is None:
             with self.lock:
@@ -158,12 +263,22 @@ class _Known:
     the policy's memo: a workbook recalculating the same portfolio reads and decides
     nothing twice, and each cell costs one dictionary look-up."""
 
-    __slots__ = ("answered", "columns")
+    __slots__ = ("answered", "columns", "combinations")
 
     def __init__(self, with_numbers: bool = False) -> None:
         self.columns = tuple(_Column(with_numbers) for _ in INPUTS)
         # A row of answers per combination of readings (their codes, one per input).
         self.answered: dict[tuple[int, ...], Row] = {}
+        # What the changes of a decided combination need, and its texts so far.
+        self.combinations: dict[tuple[int, ...], Combination] = {}
+
+    def combination(self, policy: Policy, codes: tuple[int, ...],
+                    readings: list[list[Reading]]) -> Combination:
+        found = self.combinations.get(codes)
+        if found is None:
+            found = self.combinations[codes] = Combination(
+                policy, [column[code] for column, code in zip(readings, codes, strict=True)])
+        return found
 
     def is_large(self) -> bool:
         return (len(self.answered) > _KNOWN_LIMIT
@@ -183,23 +298,9 @@ def _known(policy: Policy, contexts: tuple[ColumnContext, ...], changes: bool) -
     return known
 
 
-def _answer(policy: Policy, readings: list[Reading], changes: bool = False) -> Row:
+def _answer(policy: Policy, readings: list[Reading]) -> Row:
     """One row of answers for one combination of readings, as `recommend` answers it."""
-    row = _decided(policy, readings)
-    if changes:
-        row += _changes(policy, readings) if row[0] is not None else (None, _NAN, _NAN)
-    return row
-
-
-def _changes(policy: Policy, readings: list[Reading]) -> Row:
-    """What would change a decided unit's answer, as `recommend` tells it."""
-    moves, over_time = unit_changes_of(policy, readings)
-    distances = [abs(m.distance) for m in moves if m.distance is not None]
-    closest = min(distances, default=None)
-    signed = next((m.distance for m in moves
-                   if m.distance is not None and abs(m.distance) == closest), _NAN)
-    return ("; ".join(describe(moves, over_time)),
-            _NAN if over_time is None else float(over_time.months), signed)
+    return _decided(policy, readings)
 
 
 def _decided(policy: Policy, readings: list[Reading]) -> Row:

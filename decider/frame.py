@@ -1,44 +1,35 @@
-"""`score_frame`: a whole portfolio (a pandas DataFrame) in one vectorized pass.
+"""`score_frame`: a whole portfolio (a pandas DataFrame) in one pass, as a thin adapter
+over the pure-Python core (`decider.core.Steps`).
 
-Each distinct value of a column is read once with the scalar reader (so text parses
-exactly as `recommend` parses it); plain numbers are placed on the policy's ranges with
-numpy. Each distinct combination of rules is decided once by the engine's memoised
-`decide`. Row for row, the answers are `recommend`'s.
+numpy and pandas only find and spread: each column is factorized, its distinct values go
+to the core (read once, as `recommend` reads them), the rows' combinations of readings are
+factorized, each distinct combination is answered by the core, and the answers are spread
+back over the rows. Reading, deciding and composing texts happen in the core only, so
+`score_frame`, `decider score` and the Excel functions answer alike row for row.
 """
 
 from __future__ import annotations
 
 import numbers as numbers_module
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from decider.context import NO_CONTEXT, ColumnContext
-from decider.engine import decide
+from decider.context import ColumnContext
+from decider.core import RESULT_COLUMNS as CORE_COLUMNS
+from decider.core import Steps
+from decider.core_changes import Combination, row_key, text_of
 from decider.errors import DeciderInputError
-from decider.frame_changes import changes_columns
-from decider.parsing import Reading, read
-from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
-from decider.reading.maturity import YEARS
+from decider.policy import INPUTS, Policy
 
 RESULT_COLUMNS = ("architecture", "index", "confidence", "rationale", "missing", "mandatory",
                   "issues", "changes", "over_time_months")
 
 _DEFAULT = object()  # "the column named like the input, if the frame has one"
-
-
-@dataclass(slots=True)
-class _Column:
-    """The readings of one input over all rows."""
-
-    rules: np.ndarray  # int16, -1 where the input does not vote
-    flags: np.ndarray | None  # multi-country: several countries
-    errors: np.ndarray | None  # object: the message, or None
-    notes: np.ndarray | None = None  # object: how a value was read (Reading.note), or None
-    numbers: np.ndarray | None = None  # float: the quantity read (Reading.number), or NaN
+_FLOATS = ("index", "confidence", "over_time_months", "closest_distance")
+_NUMBERED = ("size", "maturity", "budget")
 
 
 def score_frame(
@@ -75,21 +66,143 @@ def score_columns(
     columns: Mapping[str, np.ndarray | None], rows: int, *, policy: Policy | None = None,
     contexts: Mapping[str, ColumnContext] | None = None, changes: bool = True,
 ) -> dict[str, np.ndarray]:
-    """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame (the
-    Excel functions): `columns` maps each input name to a float64 array (numbers, NaN for
-    blank) or an object array of cells, or None (unknown on every row); `contexts` what
-    each column's header says about its values (see `decider.context`). Returns the
-    result columns as arrays of `rows` entries; with `changes=False`, without `changes`,
-    `over_time_months` and `closest_distance` (a caller that shows none of them)."""
-    policy = policy or default_policy()
-    contexts = contexts or {}
-    read = {name: _read_column(policy, name, columns.get(name), rows,
-                               contexts.get(name, NO_CONTEXT))
-            for name in INPUTS}
-    out = _decide_rows(policy, read, rows)
+    """`score_frame` on bare arrays, for callers that hold columns, not a DataFrame:
+    `columns` maps each input name to a float64 array (numbers, NaN for blank) or an
+    object array of cells, or None (unknown on every row); `contexts` what each column's
+    header says about its values (see `decider.context`). Returns the result columns as
+    arrays of `rows` entries; with `changes=False`, without `changes`, `over_time_months`
+    and `closest_distance` (a caller that shows none of them)."""
+    steps = Steps(policy, contexts, changes)
+    codes: list[np.ndarray] = []
+    numbers: dict[str, np.ndarray | None] = {}
+    for name in INPUTS:
+        row_codes, row_numbers = _read_column(steps, name, columns.get(name), rows)
+        codes.append(row_codes)
+        numbers[name] = row_numbers
+    combination_codes, first = _combine(codes, rows)
+    combinations = [tuple(c) for c in np.stack([c[first] for c in codes], axis=1).tolist()] \
+        if rows else []
+    table = steps.answers(combinations)
+    out = _spread(CORE_COLUMNS, table, combination_codes)
     if changes:  # what would change each answer (decision policy, section 12)
-        out.update(changes_columns(policy, read, pd.notna(out["architecture"])))
+        described = steps.described(combinations, [row[0] is not None for row in table])
+        out.update(_changes(steps, described, combination_codes,
+                            *(_numbers(numbers[name], rows) for name in _NUMBERED)))
     return out
+
+
+def _changes(steps: Steps, described: list[Combination | None], codes: np.ndarray,
+             size: np.ndarray, months: np.ndarray, budget: np.ndarray
+             ) -> dict[str, np.ndarray]:
+    """The changes columns: the rows grouped by what their text shows (their combination,
+    months and each distance's whole percent), each group's text and months ahead from
+    the core on its first row, spread by numpy. The distance nearest zero, per row."""
+    rows = len(codes)
+    decided = np.array([d is not None for d in described] or [False], bool)[codes]
+    limits = np.full((max(len(described), 1), 4), np.nan)
+    matter = np.zeros(max(len(described), 1), bool)
+    for at, found in enumerate(described):
+        if found is not None:
+            matter[at] = found.matter
+            for slot, limit, _ in found.slots:
+                limits[at, slot] = limit
+    row_limits = limits[codes]
+    closest = np.full(rows, np.nan)
+    parts = [codes, pd.factorize(np.where(matter[codes], months, np.nan))[0] + 1]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for slot in range(4):
+            values = size if slot < 2 else budget
+            distance = np.where(values == 0, np.nan, (row_limits[:, slot] - values) / values)
+            nearer = ~np.isnan(distance) & ~(np.abs(closest) <= np.abs(distance))
+            closest[nearer] = distance[nearer]
+            percent = np.rint(distance * 100)
+            # Under half a percent either way shows as +<1% or -<1%: kept apart from 0%.
+            tiny = (percent == 0) & (distance != 0)
+            parts.append(pd.factorize(percent * 4 + np.where(tiny, np.sign(distance), 0))[0] + 1)
+    where = np.flatnonzero(decided)
+    group_codes, first = _combine([part[where] for part in parts], len(where))
+    policy, firsts = steps.policy, where[first].tolist()
+    texts, over = [], []
+    for at, found in zip(firsts, (described[c] for c in codes[where[first]].tolist()),
+                         strict=True):
+        assert found is not None
+        shown, _ = row_key(found, _plain(size[at]), _plain(months[at]), _plain(budget[at]))
+        text = found.texts.get(shown)
+        if text is None:
+            text = found.texts[shown] = text_of(policy, found, shown)
+        texts.append(text[0])
+        over.append(text[1])
+    changes = np.full(rows, None, object)
+    over_time_months = np.full(rows, np.nan)
+    changes[where] = np.array(texts, object)[group_codes] if texts else changes[where]
+    over_time_months[where] = np.array(over, np.float64)[group_codes] if over else np.nan
+    closest[~decided] = np.nan
+    return {"changes": changes, "over_time_months": over_time_months,
+            "closest_distance": closest}
+
+
+def _numbers(numbers: np.ndarray | None, rows: int) -> np.ndarray:
+    return np.full(rows, np.nan) if numbers is None else numbers
+
+
+def _plain(number: float) -> float | None:
+    return None if number != number else float(number)
+
+
+def _read_column(steps: Steps, name: str, values: np.ndarray | None, rows: int
+                 ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each row's reading code and number (NaN: none): the distinct values read by the
+    core, spread over the rows by numpy."""
+    if values is None:
+        code = steps.read(name, None, 1)[0][0]
+        return np.full(rows, code, np.int64), None
+    if len(values) != rows:
+        raise ValueError(f"the {name} column has {len(values)} rows, not {rows}")
+    if values.dtype != np.float64:
+        values = values.astype(object, copy=False)
+    value_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    if values.dtype == object:
+        suspects = _suspects(uniques)
+        if len(suspects):
+            value_codes, uniques = _split_booleans(values, value_codes, uniques, suspects)
+    # The last entry stands for a blank (factorize's -1).
+    distinct = [u.value if isinstance(u, _Boolean) else u for u in uniques.tolist()] + [None]
+    found_codes, found_numbers = steps.read(name, distinct, len(distinct))
+    row_codes = np.array(found_codes, np.int64)[value_codes]
+    if found_numbers is None or name not in _NUMBERED:
+        return row_codes, None
+    table = np.array([np.nan if n is None else n for n in found_numbers], np.float64)
+    return row_codes, table[value_codes]
+
+
+def _combine(codes: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """A code per row for its combination of codes (whole numbers from 0), and each
+    combination's first row. Codes are mixed into one key while it fits in 62 bits,
+    compacted by factorize when it would not."""
+    key = np.zeros(rows, np.int64)
+    top = 1  # key < top
+    for part in codes:
+        span = int(part.max()) + 1 if rows else 1
+        if top * span >= 1 << 62:
+            key, uniques = pd.factorize(key)
+            top = len(uniques)
+        key = key * span + part
+        top *= span
+    combination_codes, _ = pd.factorize(key)
+    combination_codes = combination_codes.astype(np.int64)
+    # factorize numbers combinations in order of first appearance.
+    seen = np.maximum.accumulate(combination_codes) if rows else combination_codes
+    new = np.ones(rows, bool)
+    new[1:] = combination_codes[1:] > seen[:-1]
+    return combination_codes, np.flatnonzero(new)
+
+
+def _spread(names: tuple[str, ...], table: list[tuple[Any, ...]], codes: np.ndarray
+            ) -> dict[str, np.ndarray]:
+    columns = list(zip(*table, strict=True)) if table else [()] * len(names)
+    return {name: np.array(values, np.float64 if name in _FLOATS else object)[codes]
+            for name, values in zip(names, columns, strict=True)}
 
 
 def _as_array(series: pd.Series | None) -> np.ndarray | None:
@@ -112,27 +225,6 @@ def _source(frame: pd.DataFrame, name: str, column: Any) -> pd.Series | None:
     if isinstance(series, pd.DataFrame):
         raise DeciderInputError(f"{name} column '{column}' appears more than once in the table")
     return pd.Series(series)
-
-
-def _read_column(policy: Policy, name: str, values: np.ndarray | None, rows: int,
-                 context: ColumnContext = NO_CONTEXT) -> _Column:
-    if values is None:
-        return _Column(np.full(rows, -1, np.int16), None, None)
-    if len(values) != rows:
-        raise ValueError(f"the {name} column has {len(values)} rows, not {rows}")
-    # Numbers placed on the policy's ranges by numpy only where nothing around them
-    # changes what they mean; otherwise each distinct number is read with its context.
-    scale = _SCALES.get(name) if context == NO_CONTEXT else None
-    if values.dtype == np.float64 and scale is not None:
-        return _read_numbers(policy, name, scale(policy), values)
-    values = values.astype(object, copy=False)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    suspects = _suspects(uniques)
-    if len(suspects):
-        codes, uniques = _split_booleans(values, codes, uniques, suspects)
-    unique_column = _read_uniques(policy, name, scale, uniques, context)
-    return _take(unique_column, codes)
 
 
 def _suspects(uniques: np.ndarray) -> np.ndarray:
@@ -208,193 +300,3 @@ def _is_plain_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
-def _read_uniques(
-    policy: Policy, name: str, scale: Any, uniques: np.ndarray,
-    context: ColumnContext = NO_CONTEXT,
-) -> _Column:
-    count = len(uniques)
-    rules = np.full(count, -1, np.int16)
-    flags = np.zeros(count, bool)
-    errors = np.full(count, None, object)
-    notes = np.full(count, None, object)
-    quantities = np.full(count, np.nan)
-    numeric = _plain_numbers(TYPE_OF(uniques))
-    if scale is not None and numeric.any():
-        positions = np.flatnonzero(numeric)
-        numbers = _read_numbers(policy, name, scale(policy), uniques[positions].astype(np.float64))
-        rules[positions] = numbers.rules
-        quantities[positions] = numbers.numbers
-        if numbers.errors is not None:
-            errors[positions] = numbers.errors
-        numeric_done = numeric
-    else:
-        numeric_done = np.zeros(count, bool)
-    for position in np.flatnonzero(~numeric_done):
-        value = uniques[position]
-        reading = read(policy, name, value.value if isinstance(value, _Boolean) else value,
-                       context)
-        rules[position] = -1 if reading.rule is None else reading.rule
-        flags[position] = reading.flag
-        errors[position] = reading.error
-        notes[position] = reading.note
-        if reading.number is not None:
-            quantities[position] = float(reading.number)
-    has_errors = any(e is not None for e in errors)
-    has_notes = any(n is not None for n in notes)
-    return _Column(rules, flags if name == "multi_country" else None,
-                   errors if has_errors else None, notes if has_notes else None,
-                   quantities if name in _SCALES else None)
-
-
-def _read_numbers(policy: Policy, name: str, scale: NumericScale, numbers: np.ndarray) -> _Column:
-    """Plain numbers: positive finite ones placed on the ranges by numpy, blanks (NaN)
-    left unknown, the rest read one at a time (zero, negatives, infinities)."""
-    rules = np.full(len(numbers), -1, np.int16)
-    good = np.isfinite(numbers) & (numbers > 0)
-    if name == "maturity":  # a whole number that may be a year is the reader's to refuse
-        good &= ~((numbers >= YEARS[0]) & (numbers <= YEARS[1])
-                  & (numbers == np.floor(numbers)))
-    conditions = [
-        (numbers <= b.limit) if b.inclusive else (numbers < b.limit)
-        for b in scale.bounds[:-1] if b.limit is not None
-    ]
-    placed = np.select(conditions, scale.rules[:-1], default=scale.rules[-1])
-    rules[good] = placed[good]
-    errors = None
-    odd = ~good & ~np.isnan(numbers)
-    if odd.any():
-        errors = np.full(len(numbers), None, object)
-        for position in np.flatnonzero(odd):
-            reading: Reading = read(policy, name, float(numbers[position]))
-            errors[position] = reading.error
-            rules[position] = -1 if reading.rule is None else reading.rule
-    return _Column(rules, None, errors, numbers=numbers)
-
-
-_SCALES = {
-    "size": lambda policy: policy.size_scale,
-    "maturity": lambda policy: policy.month_scale,
-    "budget": lambda policy: policy.budget_scale,
-}
-
-
-def _take(column: _Column, codes: np.ndarray) -> _Column:
-    """Spread the readings of the distinct values over the rows (-1: a blank)."""
-    if not len(column.rules):
-        return _Column(np.full(len(codes), -1, np.int16), None, None)
-    blank = codes < 0
-    safe = np.where(blank, 0, codes)
-    rules = np.where(blank, -1, column.rules[safe]).astype(np.int16)
-    flags = None if column.flags is None else np.where(blank, False, column.flags[safe])
-    none = np.array(None, object)
-    errors = None if column.errors is None else np.where(blank, none, column.errors[safe])
-    notes = None if column.notes is None else np.where(blank, none, column.notes[safe])
-    numbers = None if column.numbers is None else np.where(blank, np.nan, column.numbers[safe])
-    return _Column(rules, flags, errors, notes, numbers)
-
-
-def _decide_rows(
-    policy: Policy, columns: dict[str, _Column], rows: int
-) -> dict[str, np.ndarray]:
-    size_rules = columns["size"].rules
-    multi = columns["multi_country"]
-    if multi.flags is not None:
-        size_rules = np.where(multi.flags, multi.rules, size_rules)
-    rule_arrays = [size_rules, *(columns[c].rules for c in CRITERIA[1:])]
-
-    key = np.zeros(rows, np.int64)
-    radices = [len(policy.rules[c]) + 1 for c in CRITERIA]
-    for rules, radix in zip(rule_arrays, radices, strict=True):
-        key = key * radix + (rules.astype(np.int64) + 1)
-    codes, unique_keys = _dense_codes(key, int(np.prod(radices)))
-
-    # One row of results per distinct combination of rules, memoised per policy: a
-    # workbook recalculating the same portfolio decides nothing twice.
-    memo: dict[int, tuple[Any, ...]] = policy.memo.setdefault("result_rows", {})
-    table = [memo.get(k) or _result_row(policy, memo, k, radices)
-             for k in unique_keys.tolist()]
-    columns_of_table = list(zip(*table, strict=True)) if table else [()] * len(_ROW_FIELDS)
-    results = {
-        name: np.array(values, dtype)
-        for (name, dtype), values in zip(_ROW_FIELDS, columns_of_table, strict=True)
-    }
-    out = {name: values[codes] for name, values in results.items()}
-    _apply_input_errors(out, columns, rows)
-    notes = [notes for name in INPUTS if (notes := columns[name].notes) is not None]
-    if notes:
-        out["rationale"] = _with_notes(out["rationale"], notes)
-    return out
-
-
-def _with_notes(rationale: np.ndarray, notes: list[np.ndarray]) -> np.ndarray:
-    """The rationale of each answered row with how its values were read, where that is not
-    plain from the rules ("budget £500k at 1.17 ➜ €585,000"). Each distinct combination
-    of rationale and notes is joined once."""
-    key = np.zeros(len(rationale), np.int64)
-    for column in [rationale, *notes]:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
-    _, first = np.unique(key, return_index=True)
-    joined = np.empty(len(first), object)
-    for position, row in enumerate(first.tolist()):
-        read = [note[row] for note in notes if note[row] is not None]
-        text = rationale[row]
-        joined[position] = f"{text}; as read: {'; '.join(read)}" if text and read else text
-    # np.unique sorted the keys: map each row's key to its position among them.
-    return joined[np.searchsorted(key[first], key)]
-
-
-def _dense_codes(key: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """factorize for small whole numbers (0 <= key < key_count): a lookup table, no hashing."""
-    present = np.zeros(key_count, bool)
-    present[key] = True
-    unique_keys = np.flatnonzero(present)
-    position = np.zeros(key_count, np.intp)
-    position[unique_keys] = np.arange(len(unique_keys))
-    return position[key], unique_keys
-
-
-_ROW_FIELDS = (("architecture", object), ("index", np.float64), ("confidence", np.float64),
-               ("rationale", object), ("missing", object), ("mandatory", object),
-               ("issues", object))
-
-
-def _result_row(policy: Policy, memo: dict[int, tuple[Any, ...]], key: int,
-                radices: list[int]) -> tuple[Any, ...]:
-    decoded = key
-    parts: list[int | None] = []
-    for radix in reversed(radices):
-        decoded, digit = divmod(decoded, radix)
-        parts.append(None if digit == 0 else digit - 1)
-    size, maturity, regulation, budget = reversed(parts)
-    d = decide(policy, (size, maturity, regulation, budget))
-    row = memo[key] = (
-        d.architecture, np.nan if d.index is None else d.index,
-        np.nan if d.confidence is None else d.confidence, d.explanation,
-        ", ".join(d.missing), d.mandatory, d.error,
-    )
-    return row
-
-
-def _apply_input_errors(out: dict[str, np.ndarray], columns: dict[str, _Column], rows: int
-                        ) -> None:
-    """Rows with an unreadable value: no answer, and every problem in input order."""
-    error_columns = [errors for name in INPUTS if (errors := columns[name].errors) is not None]
-    if not error_columns:
-        return
-    flagged = [errors != None for errors in error_columns]  # noqa: E711 (element-wise)
-    count = np.sum(flagged, axis=0)
-    bad = count > 0
-    # Most bad rows have one bad value: its message as it is, in numpy; the few with
-    # several get every problem in input order.
-    for errors, where in zip(error_columns, flagged, strict=True):
-        single = where & (count == 1)
-        out["issues"][single] = errors[single]
-    for position in np.flatnonzero(count > 1):
-        problems = [e[position] for e in error_columns if e[position] is not None]
-        out["issues"][position] = "; ".join(problems)
-    for name in ("architecture", "rationale", "mandatory"):
-        out[name][bad] = None
-    out["missing"][bad] = ""
-    out["index"][bad] = np.nan
-    out["confidence"][bad] = np.nan

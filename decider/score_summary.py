@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from decider.palette import REPORT_ORDER
 from decider.workbook.portfolio.totals import SHOWN_ROWS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARCHITECTURES = REPORT_ORDER
 TOTALS_ROWS = "totals_rows"  # score_rows' frame.attrs key: the rows skipped as totals

@@ -360,7 +360,7 @@ def test_number_formats_wrap_cells_as_formatted_values(tmp_path: Path) -> None:
         strings = read_shared_strings(package)
         found = scan(package, package.sheets[0].part, strings, 1, {5}, set(),
                      formats=style_meanings(package))
-    values = found.frame[5].tolist()
+    values = [value for _, value in sorted(found.cells[5].items())]
     assert isinstance(values[0], Formatted) and values[0].value == 6.0
     assert values[0].unit is not None and values[0].unit.multiplier == 1_000_000
     assert values[1] == 6_000_000.0 and not isinstance(values[1], Formatted)

@@ -153,7 +153,7 @@ def test_reader_handles_prefixes_missing_refs_rich_strings_and_entities(tmp_path
         rows = first_rows(package, "xl/worksheets/sheet1.xml", shared, 20)
         assert rows == {1: {1: "Headcount", 2: "R&D", 3: True}, 2: {2: 4200.0, 3: "Finance"}}
         found = scan(package, "xl/worksheets/sheet1.xml", shared, 1, {2}, {3})
-    assert found.frame[2].tolist() == [4200.0]
+    assert found.cells[2] == {2: 4200.0}
     assert found.formulas == [(2, 3)]
     assert found.last_column == 3
 
@@ -173,7 +173,7 @@ def test_reader_fast_path_reads_what_openpyxl_reads(tmp_path: Path) -> None:
     with open_package(path) as package:
         shared = read_shared_strings(package)
         found = scan(package, package.sheets[0].part, shared, 1, {2}, {3})
-    read = dict(zip(found.frame.index, found.frame[2], strict=True))
+    read = found.cells[2]
     assert read == {2: 4200.0, 3: "4,200", 4: "=not a formula", 5: True, 6: 2.5,
                     7: "Ünïcödé <&>", 9: "  "}
     assert found.formulas == [(4, 3)]

@@ -10,10 +10,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from decider.batch import (
     TABLE_SUFFIXES,
@@ -26,6 +25,9 @@ from decider.cli.options import policy_option, rate_option
 from decider.errors import DeciderInputError
 from decider.policy import Policy
 from decider.workbook.portfolio.layout import FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd  # only --format csv/json builds a table (imported there)
 
 
 class FileProblem(click.ClickException):
@@ -387,6 +389,8 @@ def _row_summary(outcome: _Outcome) -> list[str]:
 
 
 def _print_rows(outcomes: list[_Outcome], output_format: str) -> None:
+    import pandas as pd
+
     frames = []
     for outcome in outcomes:
         assert outcome.rows is not None

@@ -8,8 +8,7 @@ of the last used column.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import Any
 
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.opening import Package
@@ -25,27 +24,35 @@ from decider.workbook.package.tables import sheet_tables
 from decider.workbook.package.writer import SheetEdit, number_payload
 from decider.workbook.portfolio.layout import OWNED, Layout
 from decider.workbook.portfolio.reader import Scan
+from decider.workbook.portfolio.rows import Answers
 
 _SHOWN_CELLS = 6
 
 
-def _result_payloads(results: pd.DataFrame, shared: SharedStrings) -> dict[str, np.ndarray]:
-    def texts(values: pd.Series) -> np.ndarray:
-        codes, uniques = pd.factorize(values.to_numpy(object), use_na_sentinel=True)
-        texts = [str(u) for u in uniques]
-        shared.prepare(t for t in texts if t)
-        table = np.array([shared.payload(t) if t else b"" for t in texts] + [b""],
-                         dtype=object)
-        counts = np.bincount(codes + 1, minlength=len(texts) + 1)[1:]  # NA is -1
-        shared.references += int(sum(n for n, t in zip(counts.tolist(), texts, strict=True)
-                                     if t))
-        return table[codes]
+def _result_payloads(results: Answers, shared: SharedStrings) -> dict[str, list[bytes]]:
+    def texts(values: list[Any]) -> list[bytes]:
+        counts: dict[str, int] = {}
+        for value in values:
+            if value is not None and value == value:  # None and NaN: an empty cell
+                text = str(value)
+                counts[text] = counts.get(text, 0) + 1
+        shared.prepare(t for t in counts if t)
+        table = {t: shared.payload(t) if t else b"" for t in counts}
+        shared.references += sum(n for t, n in counts.items() if t)
+        return [b"" if v is None or v != v else table[str(v)] for v in values]
 
-    def numbers(values: pd.Series) -> np.ndarray:
-        codes, uniques = pd.factorize(values.to_numpy(np.float64),
-                                      use_na_sentinel=True)
-        table = np.array([number_payload(u) for u in uniques] + [b""], dtype=object)
-        return table[codes]
+    def numbers(values: list[Any]) -> list[bytes]:
+        table: dict[float, bytes] = {}
+        out = []
+        for value in values:
+            if value is None or value != value:
+                out.append(b"")
+                continue
+            payload = table.get(value)
+            if payload is None:
+                payload = table[value] = number_payload(value)
+            out.append(payload)
+        return out
 
     return {
         "Recommendation": texts(results["architecture"]),
@@ -56,7 +63,7 @@ def _result_payloads(results: pd.DataFrame, shared: SharedStrings) -> dict[str, 
     }
 
 
-def plan_cells(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndarray,
+def plan_cells(layout: Layout, found: Scan, results: Answers, rows: list[int],
           shared: SharedStrings) -> tuple[SheetEdit, dict[str, str]]:
     last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
     placement = dict(layout.owned)
@@ -81,12 +88,12 @@ def plan_cells(layout: Layout, found: Scan, results: pd.DataFrame, rows: np.ndar
     return edit, {name: column_letters(column) for name, column in placement.items()}
 
 
-def _grown_dimension(dimension: str | None, layout: Layout, rows: np.ndarray,
+def _grown_dimension(dimension: str | None, layout: Layout, rows: list[int],
                      placement: dict[str, int]) -> str | None:
     if dimension is None:
         return None
     area = parse_range(dimension)
-    last_row = int(rows.max()) if len(rows) else layout.header_row
+    last_row = max(rows) if rows else layout.header_row
     columns = list(placement.values())
     if area is None:
         return None
@@ -99,7 +106,7 @@ def _grown_dimension(dimension: str | None, layout: Layout, rows: np.ndarray,
 def refuse_conflicts(package: Package, layout: Layout, found: Scan, edit: SheetEdit) -> None:
     rows = edit.rows
     name = f"{package.path.name}: sheet '{layout.sheet.name}'"
-    row_set = set(rows.tolist())
+    row_set = set(rows)
     computed = sorted((r, c) for r, c in found.formulas if r in row_set)
     if computed:
         cells = _cells_text([cell_name(r, c) for r, c in computed])
@@ -116,9 +123,8 @@ def refuse_conflicts(package: Package, layout: Layout, found: Scan, edit: SheetE
         top, left, bottom, right = area
         for column, column_rows in targets_by_column.items():
             if left <= column <= right:
-                inside = column_rows[(column_rows >= top) & (column_rows <= bottom)]
-                blocked.extend(f"{cell_name(int(r), column)} (merged {merge})"
-                               for r in inside[:_SHOWN_CELLS])
+                inside = [r for r in column_rows if top <= r <= bottom][:_SHOWN_CELLS]
+                blocked.extend(f"{cell_name(r, column)} (merged {merge})" for r in inside)
         blocked.extend(f"{cell_name(r, c)} (merged {merge})" for r, c in header_cells
                        if top <= r <= bottom and left <= c <= right)
     for table in sheet_tables(package, layout.sheet.part):

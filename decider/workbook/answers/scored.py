@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-import numpy as np
-
 from decider.palette import ARCHITECTURE_COLOURS
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.edits import PackageEdit
@@ -77,21 +75,25 @@ def scored_sheet(package: Package, part: str, header_row: int, inputs: set[int],
     rows = edit.rows
     tables = sheet_tables(package, part)
     # A table's totals row stays as it is: no answer there, in a grown table or not.
-    totals = np.zeros(len(rows), bool)
+    totals = [False] * len(rows)
     for area in tables:
         if area.totals_rows and area.first_row == header_row:
-            totals |= (rows > area.last_row - area.totals_rows) & (rows <= area.last_row)
-    if totals.any():
+            first_total = area.last_row - area.totals_rows
+            totals = [t or first_total < r <= area.last_row for t, r in zip(totals, rows,
+                                                                           strict=True)]
+    if any(totals):
         for payloads in edit.payloads.values():
-            shared.references -= sum(1 for p in payloads[totals] if p.endswith(b"</v></c>")
-                                     and p.startswith(b' t="s"'))
-            payloads[totals] = b""
-    filled = np.zeros(len(rows), bool)
-    for payloads in edit.payloads.values():
-        filled |= payloads != b""
-    answered = rows[~totals & filled]  # a cleared row gives the colours no reach
+            for at in (i for i, t in enumerate(totals) if t):
+                payload = payloads[at]
+                if payload.endswith(b"</v></c>") and payload.startswith(b' t="s"'):
+                    shared.references -= 1
+                payloads[at] = b""
+    # The last row answered (rows increase): a cleared row gives the colours no reach.
+    columns_written = list(edit.payloads.values())
+    last_answered = next((rows[at] for at in range(len(rows) - 1, -1, -1) if not totals[at]
+                          and any(p[at] != b"" for p in columns_written)), header_row + 1)
     scored = ScoredSheet(part, edit, columns, set(edit.header), header_row + 1,
-                         int(answered.max()) if len(answered) else header_row + 1, shared)
+                         last_answered, shared)
     table, note = _growing_table(tables, header_row, inputs, last_column, sorted(edit.header))
     if table is not None:
         scored.table = table

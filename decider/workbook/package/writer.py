@@ -13,9 +13,6 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
-
 from decider.workbook.package.refs import column_letters, column_number
 from decider.workbook.package.sheet import (
     ROWS,
@@ -58,8 +55,8 @@ class SheetEdit:
     `head` and `tail` edit the XML before and after the cells (`<cols>`, conditional
     formats)."""
 
-    rows: np.ndarray  # int64, increasing
-    payloads: dict[int, np.ndarray]  # column -> object array of bytes
+    rows: list[int]  # increasing
+    payloads: dict[int, list[bytes]]  # column -> a cell body per row
     header_row: int
     header: dict[int, bytes]  # column -> payload
     header_style: bytes | None
@@ -104,9 +101,8 @@ def _prefixed(edit: SheetEdit, prefix: bytes) -> SheetEdit:
         return edit
     payloads = {}
     for column, values in edit.payloads.items():
-        codes, uniques = pd.factorize(values)
-        table = np.array([_with_prefix(u, prefix) for u in uniques] + [b""], dtype=object)
-        payloads[column] = table[codes]
+        table = {u: _with_prefix(u, prefix) for u in set(values)}
+        payloads[column] = [table[v] for v in values]
     header = {c: _with_prefix(p, prefix) for c, p in edit.header.items()}
     return SheetEdit(edit.rows, payloads, edit.header_row, header, edit.header_style,
                      edit.dimension, edit.styles, edit.head, edit.tail)
@@ -127,7 +123,7 @@ class _RowEditor:
                               + rb"row>)[^<]*)*)</" + p + rb"row>)")
         self.columns = sorted(edit.payloads)
         self.first_column = min([*self.columns, *edit.header], default=1)
-        self.rows = edit.rows.tolist()
+        self.rows = edit.rows
         self.previous = 0
         self.header_done = not edit.header
         self.letters = {c: column_letters(c).encode() for c in [*self.columns, *edit.header]}
@@ -136,7 +132,6 @@ class _RowEditor:
         self.close_row = b"</" + syntax.prefix + b"row>"
         self.combos, self.templates = self._templates()
         self.spans_cache: dict[bytes, bytes] = {}
-        self.rows_array = edit.rows
         self.row_numbers = re.compile(rb"<" + p + rb'row r="(\d+)"')
         left = b"|".join(column_letters(c).encode() for c in range(self.first_column - 1, 0, -1))
         self.beyond = re.compile(rb"<" + p + rb'c r="(?!(?:' + (left or b"(?!)") + rb')\d)')
@@ -147,15 +142,18 @@ class _RowEditor:
         count = len(self.rows)
         if not self.columns or not count:
             return [0] * count, [[b""]]
-        key = np.zeros(count, np.int64)
-        for column in self.columns:
-            codes, uniques = pd.factorize(self.edit.payloads[column])
-            key, _ = pd.factorize(key * (len(uniques) + 1) + codes)
-            key = key.astype(np.int64)
-        combo_codes = key
-        first = pd.Series(np.arange(count)).groupby(combo_codes).first().to_numpy()
+        combos: dict[tuple[bytes, ...], int] = {}
+        combo_codes: list[int] = []
+        first: list[int] = []
+        for at, combo in enumerate(zip(*(self.edit.payloads[c] for c in self.columns),
+                                       strict=True)):
+            code = combos.get(combo)
+            if code is None:
+                code = combos[combo] = len(first)
+                first.append(at)
+            combo_codes.append(code)
         templates = []
-        for at in first.tolist():
+        for at in first:
             pieces = []
             current = b""
             for column in self.columns:
@@ -165,7 +163,7 @@ class _RowEditor:
                     current = b'"' + self.styled.get(column, b"") + payload
             pieces.append(current)
             templates.append(pieces)
-        return combo_codes.tolist(), templates
+        return combo_codes, templates
 
     def block(self, block: bytes) -> bytes:
         fast = self._fast_block(block)
@@ -183,17 +181,14 @@ class _RowEditor:
             return None
         if not numbers:
             return block
-        found = np.array(numbers, dtype="S7").astype(np.int64)
-        at = np.searchsorted(self.rows_array, found)
-        inside = at < len(self.rows_array)
-        hit = np.zeros(len(found), bool)
-        hit[inside] = self.rows_array[at[inside]] == found[inside]
-        templates, combos, close = self.templates, self.combos, self.close_row
-        hits, positions = hit.tolist(), at.tolist()
+        templates, combos, close, rows = self.templates, self.combos, self.close_row, self.rows
+        end, find = len(rows), bisect.bisect_left
         out: list[bytes] = []
         for index, number in enumerate(numbers):
             piece = pieces[index]
-            added = number.join(templates[combos[positions[index]]]) if hits[index] else b""
+            row = int(number)
+            at = find(rows, row)
+            added = number.join(templates[combos[at]]) if at < end and rows[at] == row else b""
             if added:
                 # A row given no cell (one cleared) keeps its spans, as the slow path does.
                 if b' spans="' in piece:

@@ -12,9 +12,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from decider.context import NO_CONTEXT, ColumnContext, Formatted
 from decider.errors import DeciderInputError
 from decider.headers import column_context
@@ -23,20 +20,21 @@ from decider.policy import Policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.refs import cell_name
 from decider.workbook.portfolio.layout import Layout, display
+from decider.workbook.portfolio.rows import Answers, Units, distinct
 
 _PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
 _FRACTION = re.compile(r"\s*\d+[.,](?:\d{1,2}|\d{4,})\s*")  # "1.200" groups thousands
 
 
-def column_contexts(layout: Layout, frame: pd.DataFrame, as_of: date | None
+def column_contexts(layout: Layout, frame: Units, as_of: date | None
                     ) -> dict[str, ColumnContext]:
     """Each input column's context, from its header and (maturity) its distinct values."""
     contexts: dict[str, ColumnContext] = {}
     for field, column in layout.inputs.items():
         header = layout.headers.get(column, "")
         values: Any = ()
-        if field == "maturity" and field in frame:
-            values = pd.unique(frame[field].to_numpy(object))
+        if field == "maturity" and field in frame.columns:
+            values = distinct(frame.columns[field])
         try:
             context = column_context(field, header, values, as_of)
         except DeciderInputError as error:
@@ -58,7 +56,7 @@ def _number(value: Any, text_pattern: re.Pattern[str]) -> float | None:
     return None
 
 
-def implausible(layout: Layout, frame: pd.DataFrame, contexts: Mapping[str, ColumnContext]
+def implausible(layout: Layout, frame: Units, contexts: Mapping[str, ColumnContext]
                 ) -> dict[int, list[str]]:
     """Row -> issues for values no one means in the unit they would be read in, when no
     unit is said anywhere (cell, number format, header): a yearly budget under €1,000, a
@@ -66,17 +64,25 @@ def implausible(layout: Layout, frame: pd.DataFrame, contexts: Mapping[str, Colu
     issues: dict[int, list[str]] = {}
     for field, pattern, wrong in (("budget", _PLAIN_NUMBER, _small_budget),
                                   ("size", _FRACTION, _fraction)):
-        if field not in frame or field not in layout.inputs or field in contexts:
+        if field not in frame.columns or field not in layout.inputs or field in contexts:
             continue
-        codes, uniques = pd.factorize(frame[field].to_numpy(object), use_na_sentinel=True)
-        bad = np.array([wrong(_number(u, pattern)) for u in uniques] + [False], bool)
-        hit = bad[np.where(codes < 0, len(uniques), codes)]
-        if not hit.any():
-            continue
+        judged: dict[Any, bool] = {}
+        hits = []
+        for row, value in zip(frame.rows, frame.columns[field], strict=True):
+            if value is None:
+                continue
+            try:
+                key = (type(value), value)
+                bad = judged.get(key)
+                if bad is None:
+                    bad = judged[key] = wrong(_number(value, pattern))
+            except TypeError:
+                bad = wrong(_number(value, pattern))
+            if bad:
+                hits.append((row, value))
         header = layout.headers.get(layout.inputs[field], display(field))
         column = layout.inputs[field]
-        for row, value in zip(frame.index[hit].tolist(), frame[field][hit].tolist(),
-                              strict=True):
+        for row, value in hits:
             cell = cell_name(int(row), column)
             if field == "budget":
                 text = (f"budget {show(value)} (cell {cell}) is under €1,000 a year: if the "
@@ -98,48 +104,39 @@ def _fraction(number: float | None) -> bool:
     return number is not None and number > 0 and not float(number).is_integer()
 
 
-def add_row_issues(results: pd.DataFrame, issues: Mapping[int, list[str]]) -> pd.DataFrame:
-    """Rows given issues by the sheet layer: no answer, the issues first."""
-    if not issues:
-        return results
-    results = results.copy()
-    rows = [row for row in issues if row in results.index]
-    for row in rows:
-        before = results.at[row, "issues"]
-        texts = [*issues[row], *([before] if isinstance(before, str) and before else [])]
-        results.at[row, "issues"] = "; ".join(texts)
-    where = results.index.isin(rows)
-    for name in ("architecture", "rationale", "mandatory"):
-        results.loc[where, name] = None
-    results.loc[where, "missing"] = ""
-    results.loc[where, ["index", "confidence"]] = np.nan
-    return results
+def add_row_issues(results: Answers, issues: Mapping[int, list[str]]) -> None:
+    """Rows given issues by the sheet layer: no answer, the issues first (in place)."""
+    columns = results.columns
+    for row, texts in issues.items():
+        at = results.position(row)
+        if at is None:
+            continue
+        before = columns["issues"][at]
+        columns["issues"][at] = "; ".join(
+            [*texts, *([before] if isinstance(before, str) and before else [])])
+        for name in ("architecture", "rationale", "mandatory"):
+            columns[name][at] = None
+        columns["missing"][at] = ""
+        columns["index"][at] = columns["confidence"][at] = float("nan")
 
 
-def stricter_regulation(policy: Policy, regulation: pd.Series, industry: pd.Series,
-                        headers: tuple[str, str]) -> tuple[pd.Series, dict[int, str]]:
+def stricter_regulation(policy: Policy, regulation: list[Any], industry: list[Any],
+                        rows: list[int], headers: tuple[str, str]
+                        ) -> tuple[list[Any], dict[int, str]]:
     """Per row, the stricter of a regulation cell and an industry cell (section 10: both
     are read), and a note naming both where both were given. Each distinct pair is judged
     once."""
-    pairs = pd.DataFrame({"r": regulation.to_numpy(object), "i": industry.to_numpy(object)},
-                         index=regulation.index)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs.astype(str)))
-    chosen: list[Any] = []
-    notes: list[str | None] = []
-    first = {code: position for position, code in reversed(list(enumerate(codes.tolist())))}
-    for code in range(len(uniques)):
-        position = first[code]
-        r_value, i_value = pairs["r"].iloc[position], pairs["i"].iloc[position]
-        pick, note = _stricter(policy, r_value, i_value, headers)
-        chosen.append(pick)
-        notes.append(note)
-    picked = pd.Series([chosen[c] for c in codes.tolist()], index=regulation.index,
-                       dtype=object)
+    judged: dict[tuple[str, str], tuple[Any, str | None]] = {}
+    picked: list[Any] = []
     row_notes: dict[int, str] = {}
-    for row, c in zip(regulation.index.tolist(), codes.tolist(), strict=True):
-        note = notes[c]
-        if note is not None:
-            row_notes[int(row)] = note
+    for row, r_value, i_value in zip(rows, regulation, industry, strict=True):
+        key = (str(r_value), str(i_value))
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = _stricter(policy, r_value, i_value, headers)
+        picked.append(found[0])
+        if found[1] is not None:
+            row_notes[row] = found[1]
     return picked, row_notes
 
 

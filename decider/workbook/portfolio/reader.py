@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from decider.workbook.package.opening import Package
 from decider.workbook.package.refs import column_letters, column_number
 from decider.workbook.package.sheet import (
@@ -50,17 +47,17 @@ def formula_text(body: bytes) -> str:
 class Scan:
     """What one pass over a sheet found."""
 
-    frame: pd.DataFrame  # index: row numbers below the header; columns: column numbers
-    present: np.ndarray  # rows below the header with anything in the `present` columns
+    cells: dict[int, dict[int, Any]]  # wanted column -> {row below the header: value}
+    present: list[int]  # rows below the header with anything in the `present` columns
     formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column), watched
     last_column: int = 0  # the rightmost column holding anything, over the whole sheet
     merges: list[str] = field(default_factory=list)
     dimension: str | None = None
     # Totals rows (see decider.workbook.portfolio.totals): rows whose filled input cells are all
     # formulas, one an aggregate; rows whose first text cell in `labels` is "Total"...
-    aggregate_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    label_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    example_rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    aggregate_rows: list[int] = field(default_factory=list)  # increasing, as the next two
+    label_rows: list[int] = field(default_factory=list)
+    example_rows: list[int] = field(default_factory=list)
     encoding: str = "utf-8"  # the sheet's declared encoding, for what is written into it
     # Input cells holding a formula with no saved value: (row, column, formula text).
     unsaved: list[tuple[int, int, str]] = field(default_factory=list)
@@ -73,7 +70,7 @@ def first_rows(package: Package, part: str, strings: list[str], last_row: int
 
 
 class _Collector:
-    """Values per wanted column (parallel arrays of row numbers and values), rows with
+    """Values per wanted column (row -> value; a later cell for a row wins), rows with
     anything in the `present` columns, and formula cells in the `watched` columns."""
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
@@ -89,12 +86,12 @@ class _Collector:
         self.watched = watched
         self.present = present
         self.decoded = wanted | watched
-        self.rows: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
-        self.values: dict[int, list[np.ndarray]] = {column: [] for column in wanted}
-        self.present_rows: list[np.ndarray] = []
+        self.cells: dict[int, dict[int, Any]] = {column: {} for column in wanted}
+        self.present_rows: set[int] = set()
         self.formulas: list[tuple[int, int]] = []
         self.unsaved: list[tuple[int, int, str]] = []
-        self.aggregate_rows: list[np.ndarray] = []
+        self.aggregate_rows: set[int] = set()
+        self._column_of: dict[bytes, int] = {}
         self.labels = LabelFinder(syntax, strings, header_row, labels)
         self._cache: dict[tuple[bytes, bytes], Cell] = {}
         p = re.escape(syntax.prefix)
@@ -130,71 +127,66 @@ class _Collector:
             self._add_plain(block)
 
     def _add_plain(self, block: bytes) -> None:
-        """Vectorized: the cells' row numbers, columns and bodies go through numpy and
-        pandas; each distinct (attributes, body) pair is decoded once."""
+        """The regex finds only the wanted cells; each distinct (attributes, body) pair is
+        decoded once (a dictionary look-up per cell after that)."""
         self._note_used_columns(block)
         found = self._cells.findall(block)
-        seen_rows = self._add_cells(found) if found else np.empty(0, np.int64)
-        if self.present and len(seen_rows) < block.count(self._rows):
+        given = self._add_cells(found) if found else 0
+        if self.present and given < block.count(self._rows):
             # Some row has no input given: look for anything in the other table columns.
-            numbers = self._present.findall(block)
-            if numbers:
-                rows = np.array(numbers, dtype="S7").astype(np.int64)
-                self.present_rows.append(rows[rows > self.header_row])
+            header = self.header_row
+            self.present_rows.update(row for row in map(int, self._present.findall(block))
+                                     if row > header)
 
-    def _add_cells(self, found: list[tuple[bytes, bytes, bytes, bytes]]) -> np.ndarray:
-        letters, digits, attributes, bodies = zip(*found, strict=True)
-        rows = np.array(digits, dtype="S7").astype(np.int64)
-        body_array = np.array(bodies, dtype=object)
-        filled = (body_array != b"") & (rows > self.header_row)
-        column_codes, column_uniques = pd.factorize(np.array(letters, dtype=object))
-        numbers = [column_number(letter.decode()) for letter in column_uniques.tolist()]
-        chosen = np.flatnonzero(filled)
-        if not len(chosen):
-            return np.empty(0, np.int64)
-        body_codes, body_uniques = pd.factorize(body_array[chosen])
-        attribute_codes, attribute_uniques = pd.factorize(
-            np.array(attributes, dtype=object)[chosen])
-        width = len(attribute_uniques)
-        pair_codes, pairs = pd.factorize(body_codes.astype(np.int64) * width + attribute_codes)
-        cells = [self._decode(attribute_uniques[pair % width], body_uniques[pair // width])
-                 for pair in pairs.tolist()]
-        values = np.empty(len(cells), dtype=object)
-        values[:] = [cell.value for cell in cells]
-        formulas = np.array([cell.formula for cell in cells], dtype=bool)[pair_codes]
-        chosen_rows = rows[chosen]
-        chosen_columns = column_codes[chosen]
-        inputs = [code for code, column in enumerate(numbers) if column in self.wanted]
-        is_input = np.isin(chosen_columns, inputs)
-        if formulas.any():
-            unsaved = np.array([cell.formula and cell.value in (None, "") for cell in cells],
-                               dtype=bool)
-            for pair in np.flatnonzero(unsaved).tolist():
-                body = body_uniques[pairs[pair] // width]
-                for at in np.flatnonzero((pair_codes == pair) & is_input).tolist():
-                    self.unsaved.append((int(chosen_rows[at]),
-                                         numbers[chosen_columns[at]], formula_text(body)))
-            aggregates = np.array([cell.formula and is_aggregate(body_uniques[pair // width])
-                                   for cell, pair in zip(cells, pairs.tolist(), strict=True)],
-                                  dtype=bool)[pair_codes]
-            self._note_aggregates(chosen_rows, is_input, formulas, aggregates)
-        for code, column in enumerate(numbers):
-            here = chosen_columns == code
-            if column in self.rows:
-                self.rows[column].append(chosen_rows[here])
-                self.values[column].append(values[pair_codes[here]])
-            if column in self.watched:
-                self.formulas.extend((int(r), column) for r in chosen_rows[here & formulas])
-        # The rows with an input given: an empty styled cell, or decider's own answers from
-        # an earlier run, do not make a row a business unit.
-        return np.unique(chosen_rows[is_input])
+    def _add_cells(self, found: list[tuple[bytes, bytes, bytes, bytes]]) -> int:
+        """The cells found into their columns; returns how many rows have an input given
+        (an empty styled cell, or decider's own answers from an earlier run, do not make
+        a row a business unit)."""
+        header, cache, column_of = self.header_row, self._cache, self._column_of
+        wanted, watched, cells = self.wanted, self.watched, self.cells
+        given = last_given = 0
+        formulas_seen = False
+        last_digits, row = b"", 0
+        for letters, digits, attributes, body in found:
+            if not body:
+                continue
+            if digits != last_digits:  # one int a row, shared by its cells (memory)
+                last_digits, row = digits, int(digits)
+            if row <= header:
+                continue
+            column = column_of.get(letters)
+            if column is None:
+                column = column_of[letters] = column_number(letters.decode())
+            cell = cache.get((attributes, body)) or self._decode(attributes, body)
+            if column in wanted:
+                cells[column][row] = cell.value
+                if row != last_given:
+                    given, last_given = given + 1, row
+            if cell.formula:
+                formulas_seen = True
+                if column in watched:
+                    self.formulas.append((row, column))
+                if column in wanted and cell.value in (None, ""):
+                    self.unsaved.append((row, column, formula_text(body)))
+        if formulas_seen:
+            self._note_aggregates(found)
+        return given
 
-    def _note_aggregates(self, rows: np.ndarray, is_input: np.ndarray, formulas: np.ndarray,
-                         aggregates: np.ndarray) -> None:
+    def _note_aggregates(self, found: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
         """Rows whose filled input cells are all formulas, one of them an aggregate (a
         row's cells are all in one block)."""
-        self.aggregate_rows.append(np.setdiff1d(rows[is_input & aggregates],
-                                                rows[is_input & ~formulas]))
+        aggregate: set[int] = set()
+        plain: set[int] = set()
+        for letters, digits, attributes, body in found:
+            row = int(digits)
+            if not body or row <= self.header_row or self._column_of[letters] not in self.wanted:
+                continue
+            if self._decode(attributes, body).formula:
+                if is_aggregate(body):
+                    aggregate.add(row)
+            else:
+                plain.add(row)
+        self.aggregate_rows.update(aggregate - plain)
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
@@ -221,7 +213,6 @@ class _Collector:
 
     def _add_row_by_row(self, block: bytes) -> None:
         number = 0
-        present = []
         for row in self.syntax.row.finditer(block):
             number = row_number(row.group(1), number)
             plain = aggregate = False
@@ -232,7 +223,7 @@ class _Collector:
                 if number <= self.header_row:
                     continue
                 if column in self.present:
-                    present.append(number)
+                    self.present_rows.add(number)
                 if column in self.decoded:
                     cell = self._formatted(attributes, decode_cell(
                         self.syntax, attributes, body, self.strings))
@@ -243,28 +234,9 @@ class _Collector:
                     if column in self.wanted:
                         plain |= not cell.formula
                         aggregate |= cell.formula and is_aggregate(body)
-                        self.rows[column].append(np.array([number], dtype=np.int64))
-                        self.values[column].append(np.array([cell.value], dtype=object))
+                        self.cells[column][number] = cell.value
             if aggregate and not plain:
-                self.aggregate_rows.append(np.array([number], dtype=np.int64))
-        self.present_rows.append(np.array(present, dtype=np.int64))
-
-    def frame(self) -> pd.DataFrame:
-        series = {}
-        for column in sorted(self.wanted):
-            rows = self.rows[column]
-            index = np.concatenate(rows) if rows else np.empty(0, np.int64)
-            data = np.concatenate(self.values[column]) if rows else np.empty(0, object)
-            values = pd.Series(data, index=index, dtype=object)
-            series[column] = values[~values.index.duplicated(keep="last")]
-        frame = pd.DataFrame(series) if series else pd.DataFrame()
-        return frame.sort_index()
-
-    def present_row_numbers(self) -> np.ndarray:
-        if not self.present_rows:
-            return np.empty(0, np.int64)
-        return np.unique(np.concatenate(self.present_rows))
-
+                self.aggregate_rows.add(number)
 
 def _letters(columns: set[int]) -> bytes:
     """A regex alternation of column letters, longer first (AB before A): a larger column
@@ -291,12 +263,10 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
             collector.add_block(block)
         else:
             merges = merged_ranges(block)
-    aggregates = collector.aggregate_rows
-    return Scan(frame=collector.frame(), present=collector.present_row_numbers(),
+    return Scan(cells=collector.cells, present=sorted(collector.present_rows),
                 formulas=collector.formulas,
                 last_column=collector.last_column, merges=merges,
                 dimension=dimension_of(parts.head),
-                aggregate_rows=np.unique(np.concatenate(aggregates)) if aggregates
-                else np.empty(0, np.int64),
+                aggregate_rows=sorted(collector.aggregate_rows),
                 unsaved=collector.unsaved, label_rows=collector.labels.found(),
                 example_rows=collector.labels.found_examples(), encoding=parts.syntax.encoding)

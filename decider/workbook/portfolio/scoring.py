@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from decider.frame import score_frame
-from decider.headers import FIELDS
+from decider.core import score_cells
 from decider.policy import Policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.opening import Package
@@ -28,6 +24,7 @@ from decider.workbook.portfolio.formulas import follow
 from decider.workbook.portfolio.layout import Layout, display
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
+from decider.workbook.portfolio.rows import Answers, Units
 from decider.workbook.portfolio.totals import describe, table_totals_rows
 from decider.workbook.portfolio.units import RowKinds, classify_rows
 
@@ -38,12 +35,12 @@ class SheetScore:
 
     layout: Layout
     found: Scan
-    frame: pd.DataFrame  # the business units' inputs, indexed by sheet row
-    results: pd.DataFrame  # score_frame's answers, same index
+    frame: Units  # the business units' inputs, by sheet row
+    results: Answers  # their answers (`decider.core.score_cells`' columns), same rows
     kinds: RowKinds
 
     @property
-    def totals(self) -> np.ndarray:
+    def totals(self) -> list[int]:
         return self.kinds.totals
 
 
@@ -62,31 +59,34 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
                  present, labels, formats)
     source_scan = found if values is None else _values_scan(values, layout, wanted, owned)
-    index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
-    source = source_scan.frame.reindex(index)
-    frame = pd.DataFrame({name: source[column] if column in source
-                          else pd.Series(None, index=index, dtype=object)
-                          for name, column in layout.inputs.items()}, index=index)
+    index = sorted(set(found.present).union(*found.cells.values()))
+    source = source_scan.cells
+    frame = Units(index, {})
+    for name, column in layout.inputs.items():
+        frame.columns[name] = _column(source.get(column), index)
+        if column != layout.industry:  # each dict goes once it is a list (memory)
+            source.pop(column, None)
     issues: dict[int, list[str]] = {}
     if source_scan.unsaved:
         _follow_formulas(package if values is None else values, strings, formats, layout,
                          source_scan, frame, issues)
     notes: dict[int, str] = {}
-    if layout.industry is not None and "regulation" in frame:
-        industry = (source[layout.industry] if layout.industry in source
-                    else pd.Series(None, index=index, dtype=object))
+    if layout.industry is not None and "regulation" in frame.columns:
+        industry = _column(source.get(layout.industry), index)
         headers = (layout.headers.get(layout.inputs["regulation"], "regulation"),
                    layout.headers.get(layout.industry, "industry"))
-        frame["regulation"], notes = stricter_regulation(policy, frame["regulation"],
-                                                         industry, headers)
-    other_totals = np.union1d(found.aggregate_rows,
-                              table_totals_rows(package, layout.sheet.part,
-                                                set(layout.headers)))
+        frame.columns["regulation"], notes = stricter_regulation(
+            policy, frame.columns["regulation"], industry, index, headers)
+    # The cells are in `frame` now: the scan's copy goes (a million rows' worth).
+    source_scan.cells.clear()
+    found.cells.clear()
+    other_totals = sorted({*found.aggregate_rows,
+                           *table_totals_rows(package, layout.sheet.part, set(layout.headers))})
     kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
                           found.example_rows)
     units = kinds.units
-    if units.empty:
-        skipped = np.union1d(np.union1d(kinds.totals, kinds.examples), kinds.no_inputs)
+    if not units.rows:
+        skipped = sorted({*kinds.totals, *kinds.examples, *kinds.no_inputs})
         also = f" ({describe(kinds.totals)})" if len(kinds.totals) else ""
         if len(skipped) and not len(kinds.totals):
             also = f" ({len(skipped)} rows with no inputs or examples)"
@@ -94,14 +94,21 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                             f"rows below its header row {layout.header_row}{also}: "
                             "nothing to score")
     contexts = column_contexts(layout, units, as_of)
-    columns: dict[str, Any] = {f: (f if f in units else None) for f in FIELDS}
-    results = score_frame(units, **columns, policy=policy, contexts=contexts)
+    results = Answers(units.rows, score_cells(units.columns, len(units), policy=policy,
+                                              contexts=contexts, changes=True))
     for row, texts in implausible(layout, units, contexts).items():
         issues.setdefault(row, []).extend(texts)
-    results = add_row_issues(results, issues)
+    add_row_issues(results, issues)
     if notes:
-        results = _with_notes(results, notes)
+        _with_notes(results, notes)
     return SheetScore(layout, found, units, results, kinds)
+
+
+def _column(cells: dict[int, Any] | None, rows: list[int]) -> list[Any]:
+    """A column's cell on each of `rows` (None: blank)."""
+    if not cells:
+        return [None] * len(rows)
+    return [cells.get(row) for row in rows]
 
 
 def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[int]) -> Scan:
@@ -118,7 +125,7 @@ def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[i
 
 
 def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
-                     layout: Layout, found: Scan, frame: pd.DataFrame,
+                     layout: Layout, found: Scan, frame: Units,
                      issues: dict[int, list[str]]) -> None:
     """Put the followed values of formula cells with no saved value into `frame`, and
     give the others' rows an issue."""
@@ -127,18 +134,19 @@ def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, 
     followed = follow(package, strings, formats, sheet,
                       [u for u in found.unsaved if u[1] in field_of])
     for (row, column), value in followed.values.items():
-        if row in frame.index:
-            frame.at[row, field_of[column]] = value
+        at = frame.position(row)
+        if at is not None:
+            frame.columns[field_of[column]][at] = value
     for (row, column), text in followed.issues.items():
         issues.setdefault(row, []).append(f"{display(field_of[column])} {text}")
 
 
-def _with_notes(results: pd.DataFrame, notes: dict[int, str]) -> pd.DataFrame:
+def _with_notes(results: Answers, notes: dict[int, str]) -> None:
     """The rationale of answered rows with the sheet's own notes ("the stricter of ...")."""
-    results = results.copy()
+    rationale = results.columns["rationale"]
     for row, note in notes.items():
-        if row in results.index:
-            text = results.at[row, "rationale"]
+        at = results.position(row)
+        if at is not None:
+            text = rationale[at]
             if isinstance(text, str) and text:
-                results.at[row, "rationale"] = f"{text}; {note}"
-    return results
+                rationale[at] = f"{text}; {note}"

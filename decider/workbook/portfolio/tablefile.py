@@ -7,13 +7,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from decider.context import NO_CONTEXT, ColumnContext
+from decider.core import score_cells
 from decider.errors import DeciderInputError
-from decider.frame import score_frame
-from decider.headers import FIELDS, column_context
+from decider.headers import column_context
 from decider.policy import Policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.portfolio.layout import (
@@ -25,11 +22,12 @@ from decider.workbook.portfolio.layout import (
     refuse_ambiguous,
     show_headers,
 )
+from decider.workbook.portfolio.rows import Answers, Units, distinct
 from decider.workbook.portfolio.totals import label_rows_of_table
 from decider.workbook.portfolio.units import RowKinds, classify_rows
 
 
-def read_csv(source: Path) -> pd.DataFrame:
+def read_csv(source: Path) -> list[list[Any]]:
     """Every line as text, ragged lines padded (title lines above a table are normal)."""
     with source.open(newline="", encoding="utf-8-sig") as stream:
         sample = stream.read(64 * 1024)
@@ -40,25 +38,23 @@ def read_csv(source: Path) -> pd.DataFrame:
             dialect = csv.excel
         lines = list(csv.reader(stream, dialect))
     width = max(map(len, lines), default=0)
-    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype=object)
+    return [line + [""] * (width - len(line)) for line in lines]
 
 
 def score_table_file(source: Path, header_row: int | None, wanted: dict[str, str],
-                     policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame, RowKinds]:
+                     policy: Policy) -> tuple[Units, Answers, RowKinds]:
     """(units' inputs, answers, row kinds) of a CSV or Parquet portfolio."""
     try:
         if source.suffix.lower() == ".csv":
             raw = read_csv(source)
             rows = {i + 1: dict(enumerate(values, start=1))
-                    for i, values in enumerate(raw.head(max(header_row or 0,
-                                                            HEADER_SEARCH_ROWS)).values.tolist())}
-            body_start = 0
+                    for i, values in enumerate(raw[:max(header_row or 0, HEADER_SEARCH_ROWS)])}
         else:
+            import pandas as pd  # Parquet: read by pandas (the `frame` extra)
+
             table = pd.read_parquet(source)
-            raw = pd.concat([pd.DataFrame([list(map(str, table.columns))]),
-                             pd.DataFrame(table.to_numpy(object))], ignore_index=True)
+            raw = [list(map(str, table.columns)), *table.to_numpy(object).tolist()]
             rows = {1: dict(enumerate(map(str, table.columns), start=1))}
-            body_start = 0
     except (OSError, ValueError, UnicodeDecodeError, ImportError, csv.Error) as error:
         raise WorkbookError(f"{source.name} cannot be read as "
                             f"{source.suffix.lstrip('.').upper()}: {error}") from None
@@ -73,28 +69,42 @@ def score_table_file(source: Path, header_row: int | None, wanted: dict[str, str
     if missing:
         raise WorkbookError(f"{source.name}: no {' / '.join(map(display, missing))} column; "
                             f"headers seen: {show_headers(headers)}")
-    data = raw.iloc[body_start + number:]
-    data.index = np.arange(number + 1, number + 1 + len(data))
-    frame = pd.DataFrame({name: data.iloc[:, column - 1].replace("", None)
-                          if column - 1 < data.shape[1] else None
-                          for name, column in inputs.items()}, index=data.index)
-    table_columns = [c - 1 for c in headers if c - 1 < data.shape[1]]
+    data = raw[number:]
+    numbers = list(range(number + 1, number + 1 + len(data)))
+    width = max(map(len, data), default=0)
+    frame = Units(numbers, {name: [_cell(line, column - 1) for line in data]
+                            for name, column in inputs.items() if column - 1 < width})
+    for name in inputs:
+        frame.columns.setdefault(name, [None] * len(numbers))
+    table_columns = [c - 1 for c in headers if c - 1 < width]
     others = [c for c in table_columns if c + 1 not in inputs.values()]
-    filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
-    present = data.index[filled.any(axis=1).to_numpy(bool)].to_numpy()
-    totals, examples = label_rows_of_table(data, table_columns)
-    kinds = classify_rows(frame, present, totals, np.empty(0, np.int64), examples)
+    present = [n for n, line in zip(numbers, data, strict=True)
+               if any(_filled(line, c) for c in others)]
+    totals, examples = label_rows_of_table(data, numbers, table_columns)
+    kinds = classify_rows(frame, present, totals, [], examples)
     contexts = _contexts(headers, inputs, kinds.units, source.name)
-    columns: dict[str, Any] = {f: (f if f in kinds.units else None) for f in FIELDS}
-    results = score_frame(kinds.units, **columns, policy=policy, contexts=contexts)
-    return kinds.units, results, kinds
+    units = kinds.units
+    results = Answers(units.rows, score_cells(units.columns, len(units), policy=policy,
+                                              contexts=contexts, changes=True))
+    return units, results, kinds
 
 
-def _contexts(headers: dict[int, str], inputs: dict[str, int], units: pd.DataFrame,
+def _cell(line: list[Any], position: int) -> Any:
+    """A cell as read, an empty text a blank."""
+    value = line[position] if position < len(line) else None
+    return None if value == "" else value
+
+
+def _filled(line: list[Any], position: int) -> bool:
+    value = line[position] if position < len(line) else None
+    return value is not None and str(value).strip() != ""
+
+
+def _contexts(headers: dict[int, str], inputs: dict[str, int], units: Units,
               where: str) -> dict[str, ColumnContext]:
     contexts = {}
     for name, column in inputs.items():
-        values = pd.unique(units[name].to_numpy(object)) if name == "maturity" else ()
+        values = distinct(units.columns[name]) if name == "maturity" else ()
         try:
             context = column_context(name, headers.get(column, ""), values)
         except DeciderInputError as error:

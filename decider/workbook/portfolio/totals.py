@@ -25,11 +25,11 @@ words, and a row is decoded only when such a text is in it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
-
-import numpy as np
-import pandas as pd
+from itertools import accumulate
+from typing import Any
 
 from decider.workbook.package.opening import Package
 from decider.workbook.package.sheet import Syntax, cells_of, decode_cell, row_number
@@ -141,11 +141,11 @@ class LabelFinder:
                     self.rows.append(number)
                 return
 
-    def found(self) -> np.ndarray:
-        return np.unique(np.array(self.rows, dtype=np.int64))
+    def found(self) -> list[int]:
+        return sorted(set(self.rows))
 
-    def found_examples(self) -> np.ndarray:
-        return np.unique(np.array(self.examples, dtype=np.int64))
+    def found_examples(self) -> list[int]:
+        return sorted(set(self.examples))
 
 
 def _label_ids(strings: list[str]) -> list[int]:
@@ -155,47 +155,51 @@ def _label_ids(strings: list[str]) -> list[int]:
     positions = [m.start() for m in _LINE_LABEL.finditer(joined)]
     if not positions:
         return []
-    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    found = set((np.searchsorted(starts, positions, side="right") - 1).tolist())
+    starts = list(accumulate((len(s) + 1 for s in strings[:-1]), initial=0))
+    found = {bisect.bisect_right(starts, position) - 1 for position in positions}
     # A line inside a string is no string's start: checked on the whole string.
     return sorted(i for i in found if is_totals_label(strings[i])
                   or is_example_label(strings[i]))
 
 
-def table_totals_rows(package: Package, part: str, columns: set[int]) -> np.ndarray:
+def table_totals_rows(package: Package, part: str, columns: set[int]) -> list[int]:
     """The totals rows of the sheet's Excel tables that overlap the header's columns."""
     rows: list[int] = []
     for table in sheet_tables(package, part):
         if table.totals_rows and any(table.first_column <= c <= table.last_column
                                      for c in columns):
             rows.extend(range(table.last_row - table.totals_rows + 1, table.last_row + 1))
-    return np.array(sorted(rows), dtype=np.int64)
+    return sorted(rows)
 
 
-def label_rows_of_table(data: pd.DataFrame, columns: list[int]
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """For a CSV/Parquet table (every cell text or a plain value): the index labels of
-    rows whose first text cell among `columns` (positions) is a totals label, and of those
-    whose first text cell is an example label. Each column's distinct values are judged
-    once; only rows holding a label are walked."""
-    empty = np.empty(0, np.int64)
-    if data.empty or not columns:
-        return empty, empty
-    candidate = np.zeros(len(data), bool)
-    for position in columns:
-        codes, uniques = pd.factorize(data.iloc[:, position].to_numpy(object))
-        label = np.array([isinstance(u, str) and (is_totals_label(u) or is_example_label(u))
-                          for u in uniques] + [False], dtype=bool)
-        candidate |= label[codes]
-    totals, examples = [], []
-    for offset in np.flatnonzero(candidate).tolist():
-        first = next((v for v in data.iloc[offset, columns].tolist() if _is_text(v)), None)
+def label_rows_of_table(lines: list[list[Any]], numbers: list[int], columns: list[int]
+                        ) -> tuple[list[int], list[int]]:
+    """For a CSV/Parquet table (every cell text or a plain value; `lines[i]` is row
+    `numbers[i]`): the rows whose first text cell among `columns` (positions) is a totals
+    label, and those whose first text cell is an example label. Each distinct cell is
+    judged once."""
+    totals: list[int] = []
+    examples: list[int] = []
+    judged: dict[Any, bool] = {}
+    for number, line in zip(numbers, lines, strict=True):
+        cells = [line[c] for c in columns if c < len(line)]
+        if not any(_label_like(cell, judged) for cell in cells):
+            continue
+        first = next((v for v in cells if _is_text(v)), None)
         if first is not None and is_example_label(first):
-            examples.append(data.index[offset])
+            examples.append(number)
         elif first is not None and is_totals_label(first):
-            totals.append(data.index[offset])
-    return np.array(totals, dtype=np.int64), np.array(examples, dtype=np.int64)
+            totals.append(number)
+    return totals, examples
+
+
+def _label_like(value: Any, judged: dict[Any, bool]) -> bool:
+    if not isinstance(value, str):
+        return False
+    found = judged.get(value)
+    if found is None:
+        found = judged[value] = is_totals_label(value) or is_example_label(value)
+    return found
 
 
 def _is_text(value: object) -> bool:

@@ -14,22 +14,22 @@ None is dropped silently: each kind is counted and its rows kept for the summary
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import Any
 
 from decider.parsing import is_blank
+from decider.workbook.portfolio.rows import Units
 
 _TEXT_INPUTS = ("maturity", "regulation")  # a totals row gives neither as text
 
 
 @dataclass(frozen=True, slots=True)
 class RowKinds:
-    units: pd.DataFrame  # the business units' inputs, indexed by sheet row
-    totals: np.ndarray  # sheet rows skipped as totals
-    examples: np.ndarray  # sheet rows skipped as examples
-    no_inputs: np.ndarray  # sheet rows with a label or a note and no input at all
+    units: Units  # the business units' inputs, by sheet row
+    totals: list[int]  # sheet rows skipped as totals (increasing, as the next two)
+    examples: list[int]  # sheet rows skipped as examples
+    no_inputs: list[int]  # sheet rows with a label or a note and no input at all
 
     @property
     def skipped(self) -> int:
@@ -39,45 +39,61 @@ class RowKinds:
 _TYPED, _KNOWN, _TEXT = 1, 2, 4
 
 
-def _column_flags(values: np.ndarray) -> np.ndarray:
-    """Per row, bits: something typed at all; something that is no "not known" word; text
-    that is not blank. Each distinct value is judged once, and one take spreads them."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    bits = np.zeros(len(uniques) + 1, np.int8)  # the last: a blank cell
-    for position, value in enumerate(uniques.tolist()):
-        if value is None or (isinstance(value, str) and not value.strip()) or (
-                isinstance(value, float) and value != value):
-            continue
-        known = not is_blank(value)
-        bits[position] = _TYPED | (_KNOWN if known else 0) | (
-            _TEXT if known and isinstance(value, str) else 0)
-    return bits[codes]  # -1, a blank, takes the last entry
+def _flags(value: Any) -> int:
+    """Bits: something typed at all; something that is no "not known" word; text that is
+    not blank."""
+    if value is None or (isinstance(value, str) and not value.strip()) or (
+            isinstance(value, float) and value != value):
+        return 0
+    known = not is_blank(value)
+    return _TYPED | (_KNOWN if known else 0) | (_TEXT if known and isinstance(value, str)
+                                                else 0)
 
 
-def classify_rows(frame: pd.DataFrame, present: np.ndarray, label_totals: np.ndarray,
-                  other_totals: np.ndarray, examples: np.ndarray) -> RowKinds:
+def _column_flags(values: list[Any]) -> list[int]:
+    """Per row, its cell's bits; each distinct value judged once."""
+    judged: dict[tuple[type, Any], int] = {}
+    out = []
+    for value in values:
+        try:
+            key = (type(value), value)
+            bits = judged.get(key)
+            if bits is None:
+                bits = judged[key] = _flags(value)
+        except TypeError:
+            bits = _flags(value)
+        out.append(bits)
+    return out
+
+
+def classify_rows(frame: Units, present: Iterable[int], label_totals: Iterable[int],
+                  other_totals: Iterable[int], examples: Iterable[int]) -> RowKinds:
     """`frame`: the inputs (columns named by input) of every row read; `present`: rows
     with anything in the table's other columns; `label_totals`: rows labelled as totals;
     `other_totals`: aggregate and table totals rows; `examples`: rows labelled as
     examples."""
-    empty = np.empty(0, np.int64)
-    if frame.empty:
-        return RowKinds(frame, empty, empty, empty)
-    bits = np.zeros(len(frame), np.int8)
-    text_bits = np.zeros(len(frame), np.int8)
-    for name in frame.columns:
-        column = _column_flags(frame[name].to_numpy(object))
-        bits |= column
+    if not frame.rows:
+        return RowKinds(frame, [], [], [])
+    bits = [0] * len(frame)
+    text_bits = [0] * len(frame)
+    for name, values in frame.columns.items():
+        column = _column_flags(values)
+        bits = [a | b for a, b in zip(bits, column, strict=True)]
         if name in _TEXT_INPUTS:
-            text_bits |= column
-    typed, known = (bits & _TYPED) != 0, (bits & _KNOWN) != 0
-    text_given = (text_bits & _TEXT) != 0
-    index = frame.index
-    looked_at = known | (index.isin(present) if len(present) else False)
-    totals = (index.isin(label_totals) & ~text_given) | index.isin(other_totals)
-    example = index.isin(examples) & ~totals
-    no_inputs = ~typed & ~totals & ~example
-    unit = looked_at & ~totals & ~example & ~no_inputs
-    return RowKinds(frame[unit], index[looked_at & totals].to_numpy(np.int64),
-                    index[looked_at & example].to_numpy(np.int64),
-                    index[looked_at & no_inputs].to_numpy(np.int64))
+            text_bits = [a | b for a, b in zip(text_bits, column, strict=True)]
+    present_set, labelled = set(present), set(label_totals)
+    other_set, example_set = set(other_totals), set(examples)
+    totals, example_rows, no_inputs, unit = [], [], [], []
+    for row, flags, text in zip(frame.rows, bits, text_bits, strict=True):
+        if not (flags & _KNOWN or row in present_set):
+            unit.append(False)
+            continue
+        is_total = (row in labelled and not text & _TEXT) or row in other_set
+        if is_total:
+            totals.append(row)
+        elif row in example_set:
+            example_rows.append(row)
+        elif not flags & _TYPED:
+            no_inputs.append(row)
+        unit.append(not is_total and row not in example_set and bool(flags & _TYPED))
+    return RowKinds(frame.keep(unit), totals, example_rows, no_inputs)

@@ -7,15 +7,14 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
+from typing import Any
 
 from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
 from decider.parsing import read
 from decider.policy import Policy
 from decider.workbook.package.opening import Package
 from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split
+from decider.workbook.portfolio.rows import Answers
 
 SHEET_NAME = "Decider summary"
 ARCHITECTURES = REPORT_ORDER
@@ -42,8 +41,8 @@ class SheetPart:
     sheet: str
     header_row: int
     columns: dict[str, str]  # result name -> column letters
-    results: pd.DataFrame  # score_frame's answers indexed by sheet row
-    sizes: pd.Series  # the size cells as read (same index)
+    results: Answers  # the answers by sheet row (`decider.core.score_cells`' columns)
+    sizes: list[Any]  # the size cells as read (same rows)
     totals_rows: Sequence[int] = ()
     example_rows: Sequence[int] = ()
     no_input_rows: Sequence[int] = ()
@@ -133,9 +132,10 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
     if len(parts) == 1:  # no copy of a million rows for the usual one sheet
         results, sizes = parts[0].results, parts[0].sizes
     else:
-        results = pd.concat([p.results for p in parts], ignore_index=True)
-        sizes = pd.concat([p.sizes.reindex(p.results.index) for p in parts],
-                          ignore_index=True)
+        results = Answers([r for p in parts for r in p.results.rows],
+                          {name: [v for p in parts for v in p.results[name]]
+                           for name in parts[0].results.columns})
+        sizes = [v for p in parts for v in p.sizes]
     counts = {a: sum(s.counts[a] for s in sheets) for a in ARCHITECTURES}
     issues = sum(s.issues for s in sheets)
     index, basis = _group_index(results, sizes, policy)
@@ -148,31 +148,31 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
                     f"{float(policy.centralized_above):.1f} Centralized, Hybrid between"),
         article=policy.hybrid_source,
         mandatory=tuple(mandatory[:MAX_LISTED]),
-        mandatory_count=int(results["mandatory"].notna().sum()),
+        mandatory_count=results.given("mandatory"),
         issue_rows=tuple(issue_rows[:MAX_LISTED]), no_input_rows=tuple(no_inputs[:MAX_LISTED]),
     )
 
 
 def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]:
     results = part.results
-    rows = results.index.to_numpy(np.int64)
-    last = int(rows.max()) if len(rows) else part.header_row + 1
+    rows = results.rows
+    last = max(rows) if rows else part.header_row + 1
     first = part.header_row + 1
 
     def cells(letter: str) -> str:
         return f"{quoted(part.sheet)}!${letter}${first}:${letter}${last}"
 
-    counts = results["architecture"].value_counts()
-    issues = results["issues"]
-    mandatory = results["mandatory"].dropna().iloc[:MAX_LISTED]  # only these are listed
-    indexes = results["index"].reindex(mandatory.index).tolist()
-    mandatory = pd.Series([f"{MANDATORY_WORDS} ({index:.1f}); {text}" for index, text
-                           in zip(indexes, mandatory.tolist(), strict=True)],
-                          index=mandatory.index, dtype=object)
-    issue_rows = issues.dropna()
+    counts = results.count("architecture")
+    given = [(row, text, index) for row, text, index
+             in zip(rows, results["mandatory"], results["index"], strict=True)
+             if text is not None][:MAX_LISTED]  # only these are listed
+    mandatory = [(row, f"{MANDATORY_WORDS} ({index:.1f}); {text}")
+                 for row, text, index in given]
+    issue_rows = [(row, text) for row, text in zip(rows, results["issues"], strict=True)
+                  if text is not None]
     no_input = list(part.no_input_rows)[:MAX_LISTED]
-    listed = sorted({*mandatory.index[:MAX_LISTED].tolist(),
-                     *issue_rows.index[:MAX_LISTED].tolist()})
+    listed = sorted({*(row for row, _ in mandatory[:MAX_LISTED]),
+                     *(row for row, _ in issue_rows[:MAX_LISTED])})
     # Names are read in one pass that stops at the last row named: a row with no inputs
     # far below the others is listed without its name rather than cost a whole pass.
     reach = max([*listed, part.header_row + NAMED_REACH])
@@ -182,8 +182,8 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
         name=part.sheet, header_row=part.header_row,
         recommendation=cells(part.columns["Recommendation"]),
         issues_range=cells(part.columns["Decider issues"]),
-        counts={a: int(counts.get(a, 0)) for a in ARCHITECTURES},
-        issues=int(issues.notna().sum()), totals_rows=tuple(sorted(part.totals_rows)),
+        counts={a: counts.get(a, 0) for a in ARCHITECTURES},
+        issues=len(issue_rows), totals_rows=tuple(sorted(part.totals_rows)),
         example_rows=tuple(sorted(part.example_rows)),
         no_input_rows=tuple(sorted(part.no_input_rows)))
     no_input_listed = [Listed(row, "no input given", names.get(row, ""), part.sheet)
@@ -192,11 +192,10 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
                    no_input_listed)
 
 
-def _listed(texts: pd.Series, names: dict[int, str], sheet: str) -> list[Listed]:
-    head = texts.iloc[:MAX_LISTED]
+def _listed(texts: list[tuple[int, Any]], names: dict[int, str], sheet: str
+            ) -> list[Listed]:
     return [Listed(row, str(text), names.get(row, ""), sheet)
-            for row, text in zip(head.index.to_numpy(np.int64).tolist(), head.tolist(),
-                                 strict=True)]
+            for row, text in texts[:MAX_LISTED]]
 
 
 def unit_names(package: Package, part: str, strings: list[str], column: int,
@@ -245,24 +244,30 @@ def _employees(policy: Policy, value: object) -> float | None:
     return None if match is None else float(match.group(1).replace(",", ""))
 
 
-def _group_index(results: pd.DataFrame, sizes: pd.Series, policy: Policy
+def _group_index(results: Answers, sizes: list[Any], policy: Policy
                  ) -> tuple[float | None, str]:
     """The portfolio's index: the mean of the units that have an answer, weighted by
     employees when every one of them has a number, else one vote per unit."""
-    answered = results[results["architecture"].notna() & results["index"].notna()]
-    if answered.empty:
+    answered = [(index, size) for architecture, index, size
+                in zip(results["architecture"], results["index"], sizes, strict=True)
+                if architecture is not None and index == index]
+    if not answered:
         return None, "no unit has an answer"
-    indexes = answered["index"].to_numpy(np.float64)
-    size_of = sizes.reindex(answered.index)
-    values = size_of.to_numpy(object)
-    readings = {value: _employees(policy, value) for value in pd.unique(values)}
-    employees = [readings.get(value) for value in values]  # NaN is not found: no number
+    indexes = [float(index) for index, _ in answered]
+    readings: dict[tuple[type, Any], float | None] = {}
+    employees = []
+    for _, value in answered:
+        key = (type(value), value)
+        if key not in readings:
+            readings[key] = _employees(policy, value)
+        employees.append(readings[key])
     units = len(answered)
     plural = "s" if units != 1 else ""
     if all(e is not None and e > 0 for e in employees):
-        weights = np.array(employees, np.float64)
-        mean = float(np.dot(indexes, weights) / weights.sum())
+        weights = [float(e) for e in employees if e is not None]
+        total = sum(weights)
+        mean = sum(i * w for i, w in zip(indexes, weights, strict=True)) / total
         return mean, (f"weighted by employees: {units} unit{plural} with an answer, "
-                      f"{weights.sum():,.0f} employees")
-    return float(indexes.mean()), (f"one vote per unit: {units} unit{plural} with an answer "
-                                   "(not every one has a number of employees)")
+                      f"{total:,.0f} employees")
+    return sum(indexes) / units, (f"one vote per unit: {units} unit{plural} with an answer "
+                                  "(not every one has a number of employees)")
