@@ -266,7 +266,8 @@ def _rows_frame(sheet: str | None, frame: pd.DataFrame, results: pd.DataFrame
     for name in FIELDS:
         out[name] = _plain_values(frame[name].to_numpy(object)) if name in frame else None
     for name in results.columns:
-        out[name] = results[name].to_numpy()
+        if name != "closest_distance":  # the summary's, not a result to show
+            out[name] = results[name].to_numpy()
     return out
 
 

@@ -109,10 +109,14 @@ def add_row_issues(results: pd.DataFrame, issues: Mapping[int, list[str]]) -> pd
         texts = [*issues[row], *([before] if isinstance(before, str) and before else [])]
         results.at[row, "issues"] = "; ".join(texts)
     where = results.index.isin(rows)
-    for name in ("architecture", "rationale", "mandatory"):
-        results.loc[where, name] = None
+    for name in ("architecture", "rationale", "mandatory", "changes"):
+        if name in results:  # no answer: nothing that would change it either
+            results.loc[where, name] = None
     results.loc[where, "missing"] = ""
     results.loc[where, ["index", "confidence"]] = np.nan
+    for name in ("over_time_months", "closest_distance"):
+        if name in results:
+            results.loc[where, name] = np.nan
     return results
 
 

@@ -95,7 +95,8 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                             "nothing to score")
     contexts = column_contexts(layout, units, as_of)
     columns: dict[str, Any] = {f: (f if f in units else None) for f in FIELDS}
-    results = score_frame(units, **columns, policy=policy, contexts=contexts)
+    results = score_frame(units, **columns, policy=policy, contexts=contexts,
+                          closest=True)  # the summary's close calls
     for row, texts in implausible(layout, units, contexts).items():
         issues.setdefault(row, []).extend(texts)
     results = add_row_issues(results, issues)
