@@ -198,13 +198,15 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
     no_input = list(part.no_input_rows)[:MAX_LISTED]
     changes = sheet_changes(results)
     listed = sorted({*mandatory.index[:MAX_LISTED].tolist(),
-                     *issue_rows.index[:MAX_LISTED].tolist(),
-                     *changes.close.index[:MAX_LISTED].tolist(),
-                     *changes.roadmap.index[:MAX_LISTED].tolist()})
-    # Names are read in one pass that stops at the last row named: a row with no inputs
-    # far below the others is listed without its name rather than cost a whole pass.
+                     *issue_rows.index[:MAX_LISTED].tolist()})
+    # Names are read in one pass that stops at the last row named: a row with no inputs,
+    # a close call or a roadmap unit far below the others is listed without its name
+    # rather than cost a whole pass.
     reach = max([*listed, part.header_row + NAMED_REACH])
-    listed = sorted({*listed, *(row for row in no_input if row <= reach)})
+    listed = sorted({*listed, *(row for row in (*no_input,
+                                                *changes.close.index[:MAX_LISTED].tolist(),
+                                                *changes.roadmap.index[:MAX_LISTED].tolist())
+                                if row <= reach)})
     names = part.units(listed) if part.units is not None and listed else {}
     facts = SheetFacts(
         name=part.sheet, header_row=part.header_row,
