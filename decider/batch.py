@@ -131,7 +131,7 @@ def score_workbook(
             # One copy alive: the rows to clear join the answers (they count as neither).
             results = score.results = _with_cleared_rows(score)
             rows = results.rows
-            edit, letters = plan_cells(layout, score.found, results, rows, shared)
+            edit, letters = plan_cells(layout, score.found, results, rows, shared, package)
             if not overwrite:
                 refuse_conflicts(package, layout, score.found, edit)
             scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,

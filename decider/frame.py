@@ -42,13 +42,15 @@ def score_frame(
     multi_country: Hashable | None = _DEFAULT,
     policy: Policy | None = None,
     contexts: Mapping[str, ColumnContext] | None = None,
+    closest: bool = False,
 ) -> pd.DataFrame:
     """Score every row of `frame`; return the result columns with the frame's index.
 
     Each keyword names the column holding that input (by default the column named like
     the input; None: unknown for every row). `contexts` maps an input name to what its
     column says about its values (`decider.context.ColumnContext`). A row `recommend`
-    would refuse gets its message in `issues` and no architecture.
+    would refuse gets its message in `issues` and no architecture. `closest`: also the
+    `closest_distance` column (the summary sheet's close calls).
     """
     chosen = dict(zip(INPUTS, (size, maturity, regulation, budget, multi_country), strict=True))
     arrays = {name: _as_array(_source(frame, name, column)) for name, column in chosen.items()}
@@ -57,7 +59,7 @@ def score_frame(
     # string array, which costs more than the scoring itself.
     return pd.DataFrame(
         {name: pd.Series(out[name], index=frame.index, dtype=out[name].dtype, copy=False)
-         for name in RESULT_COLUMNS},
+         for name in (*RESULT_COLUMNS, *(("closest_distance",) if closest else ()))},
         index=frame.index,
     )
 

@@ -16,10 +16,11 @@ import pytest
 import xlsxwriter
 
 from decider import recommend, score_rows, score_workbook
+from decider.changes import changes_text
 from decider.errors import DeciderInputError
 
 RESULTS = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
-           "Rationale")
+           "What would change it", "Rationale")
 UNITS = [
     ("Retail", 4200, "Mature", "banking", "2,5 M€"),
     ("Lab", 40, "POC", "Light", "300k"),
@@ -63,14 +64,15 @@ def test_finds_header_below_titles_and_columns_by_their_words(tmp_path: Path) ->
     assert summary.columns == {"size": "Headcount (B)", "maturity": "AI maturity (C)",
                                "regulation": "Sector (D)", "budget": "AI budget (E)"}
     table = cells(summary.output)
-    assert table[2][5:10] == RESULTS
+    assert table[2][5:11] == RESULTS
     for unit, row in zip(UNITS[:3], table[3:6], strict=True):
         expected = recommend(*unit[1:])
         assert row[5] == expected.architecture
         assert row[6] == pytest.approx(expected.index, abs=0.05)
         assert row[7] == pytest.approx(expected.confidence, abs=0.005)
-        assert row[9] == expected.explanation
+        assert row[10] == expected.explanation
         assert row[8] is None
+        assert row[9] == changes_text(expected)
     # "Named only" has a label and no input at all: no answer, no issue, counted (§10).
     assert summary.rows == 4 and summary.issues == 1 and summary.no_input_rows == (8,)
     assert summary.counts == {"Centralized": 1, "Hybrid": 1, "Decentralized": 1}
@@ -80,7 +82,7 @@ def test_an_undecidable_row_gets_its_reason_and_no_recommendation(tmp_path: Path
     table = cells(score_workbook(portfolio(tmp_path / "p.xlsx")).output)
     typo, named_only = table[6], table[7]
     assert typo[5] is None and "Scael-up" in typo[8]
-    assert named_only[0] == "Named only" and named_only[5:10] == (None,) * 5
+    assert named_only[0] == "Named only" and named_only[5:11] == (None,) * 6
 
 
 def test_first_recognised_sheet_is_chosen_and_sheet_option_must_exist(tmp_path: Path) -> None:
@@ -127,7 +129,7 @@ def test_existing_result_columns_are_reused_where_they_are(tmp_path: Path) -> No
     assert summary.written["Centralization index"] == "G"
     table = cells(summary.output)
     assert [row[1] for row in table[3:6]] == ["Centralized", "Decentralized", "Hybrid"]
-    assert table[2][6:10] == RESULTS[1:]
+    assert table[2][6:11] == RESULTS[1:]
 
 
 def test_formulas_in_result_columns_mean_the_workbook_computes_its_answers(tmp_path: Path
@@ -247,7 +249,7 @@ def test_libreoffice_reads_what_decider_wrote(tmp_path: Path, lo_convert: Any) -
     assert output is not None
     lines = lo_convert(output, "csv").read_bytes().decode("utf-8", "replace").splitlines()
     table = list(csv.reader(lines))
-    assert table[2][5:10] == list(RESULTS)
+    assert table[2][5:11] == list(RESULTS)
     assert [row[5] for row in table[3:6]] == ["Centralized", "Decentralized", "Hybrid"]
     assert "Scael-up" in table[6][8] and table[7][8] == ""
 

@@ -24,12 +24,13 @@ from test_lossless import assert_lossless, first_worksheet, sha256
 
 from decider import recommend, score_rows, score_workbook
 from decider.batch import ScoreSummary
+from decider.changes import changes_text
 from decider.cli import cli
 from decider.errors import DeciderInputError
 from decider.workbook.portfolio.layout import FIELD_WORDS
 
 RESULTS = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
-           "Rationale")
+           "What would change it", "Rationale")
 FIELD_OPTION = {"size": "size", "maturity": "maturity", "regulation": "regulation",
                 "budget": "budget", "multi_country": "multi-country"}
 # A value each input reads, for a header-word test row.
@@ -237,7 +238,7 @@ def expected_of(row: int) -> Any:
 
 def result_cells(path: Path, sheet: str, result_column: int) -> dict[int, tuple[Any, ...]]:
     table = openpyxl.load_workbook(path)[sheet]
-    return {row[0].row: tuple(cell.value for cell in row[result_column:result_column + 5])
+    return {row[0].row: tuple(cell.value for cell in row[result_column:result_column + 6])
             for row in table.iter_rows(min_row=1)}
 
 
@@ -245,8 +246,9 @@ def assert_answer(found: tuple[Any, ...], expected: Any) -> None:
     assert found[0] == expected.architecture
     assert found[1] == pytest.approx(expected.index, abs=0.05)
     assert found[2] == pytest.approx(expected.confidence, abs=0.005)
-    assert found[4] == expected.explanation  # the Rationale is the last column (§11)
+    assert found[5] == expected.explanation  # the Rationale is the last column (§11)
     assert found[3] is None
+    assert found[4] == changes_text(expected)
 
 
 def test_an_excel_portfolio_is_answered_and_its_totals_rows_skipped(tmp_path: Path) -> None:
@@ -269,7 +271,7 @@ def test_an_excel_portfolio_is_answered_and_its_totals_rows_skipped(tmp_path: Pa
         assert_answer(cells[row], expected_of(row))
     assert_answer(cells[LOOKUP_ROW], expected_of(4))  # its formulas' cached values
     for row in (LABEL_TOTALS_ROW, FORMULA_TOTALS_ROW):
-        assert cells[row] == (None,) * 5, f"totals row {row} was written to"
+        assert cells[row] == (None,) * 6, f"totals row {row} was written to"
     assert cells[BELOW_ROW][0] == recommend(60, "POC", "Pure tech", 150_000, 1).architecture
     assert ERROR_ROW in cells and cells[ERROR_ROW][0] is None and cells[ERROR_ROW][3]
     # Everything else is as it was: the totals rows' formulas and cached values included
@@ -288,7 +290,7 @@ def test_not_known_words_and_excel_errors_in_an_excel_portfolio(tmp_path: Path) 
     assert_answer(cells[NOT_KNOWN_ROW], recommend(300, "Scale-up", "Public sector", None,
                                                   None))
     error = cells[ERROR_ROW]
-    assert error[:3] == (None, None, None) and error[4] is None
+    assert error[:3] == (None, None, None) and error[4:] == (None, None)
     assert "budget" in error[3] and "#REF!" in error[3] and "Excel error" in error[3]
 
 
@@ -316,7 +318,7 @@ def test_an_excel_table_s_totals_row_is_not_a_unit(tmp_path: Path) -> None:
     cells = result_cells(summary.output, "Table", 6)
     assert cells[4][0] == recommend(900, "Mature", "Finance", 1_000_000).architecture
     assert cells[5][0] == recommend(200, "POC", "Pure tech", 100_000).architecture
-    assert cells[6] == (None,) * 5
+    assert cells[6] == (None,) * 6
     assert_lossless(source, summary.output, "Table")
 
 

@@ -40,7 +40,7 @@ from decider import recommend
 from decider.errors import DeciderInputError
 
 RESULT_HEADERS = ("Recommendation", "Centralization index", "Confidence", "Rationale",
-                  "Decider issues")
+                  "Decider issues", "What would change it")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 # Never resolve an entity nor touch the network, even while checking a test's own files.

@@ -239,7 +239,7 @@ def test_a_table_with_a_totals_row_grows_to_hold_the_answers(tmp_path: Path) -> 
     assert table.find(q("autoFilter", table)).get("ref") == f"A{HEADER_ROW}:{last}{LAST_ROW}"
     names = [c.get("name") for c in table.find(q("tableColumns", table))]
     assert names == [*HEADERS, "Recommendation", "Centralization index", "Confidence",
-                     "Decider issues", "Rationale"]
+                     "Decider issues", "What would change it", "Rationale"]
     ids = [c.get("id") for c in table.find(q("tableColumns", table))]
     assert len(set(ids)) == len(ids)
     for column in written.columns.values():  # the new columns' totals cells stay empty
@@ -363,8 +363,9 @@ def test_libreoffice_reads_the_scored_texts_and_numbers(
     exported = lo_convert(output, "csv:Text - txt - csv (StarCalc):44,34,76")  # UTF-8
     rows = list(csv.reader(exported.read_text("utf-8").splitlines()))
     first = len(HEADERS)
-    assert rows[HEADER_ROW - 1][first:first + 5] == [
-        "Recommendation", "Centralization index", "Confidence", "Decider issues", "Rationale"]
+    assert rows[HEADER_ROW - 1][first:first + 6] == [
+        "Recommendation", "Centralization index", "Confidence", "Decider issues",
+        "What would change it", "Rationale"]
     body = [row for row in rows[HEADER_ROW:] if len(row) > first]
     assert {"Centralized", "Hybrid", "Decentralized"} <= {row[first] for row in body}
     assert any(re.fullmatch(r"\d+%", row[first + 2]) for row in body), body

@@ -24,7 +24,7 @@ from decider.workbook.portfolio.reader import scan
 
 HEADERS = ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget"]
 RESULTS = ["Recommendation", "Centralization index", "Confidence", "Decider issues",
-           "Rationale"]
+           "What would change it", "Rationale"]
 
 
 def run(*args: object) -> Result:

@@ -223,10 +223,15 @@ def test_one_vote_per_unit_when_a_unit_has_no_number_of_employees(tmp_path: Path
 
 def test_mandatory_units_and_rows_with_issues_are_listed_with_links(scored: Path) -> None:
     sheet = openpyxl.load_workbook(scored)[SUMMARY]
+    # From the mandatory units on (the close calls and the roadmap above link rows too).
+    start = next(c.row for row in sheet.iter_rows(min_col=1, max_col=1) for c in row
+                 if c.value == "Centralized by a mandatory rule")
     links = {c.hyperlink.location: sheet.cell(c.row, 4).value
-             for row in sheet.iter_rows(min_col=1, max_col=1) for c in row if c.hyperlink}
+             for row in sheet.iter_rows(min_row=start, min_col=1, max_col=1) for c in row
+             if c.hyperlink}
     units = {c.hyperlink.location: sheet.cell(c.row, 2).value
-             for row in sheet.iter_rows(min_col=1, max_col=1) for c in row if c.hyperlink}
+             for row in sheet.iter_rows(min_row=start, min_col=1, max_col=1) for c in row
+             if c.hyperlink}
     assert len(units) == 3  # two mandatory, one issue
     for offset, unit in enumerate(UNITS):  # each listed row names its unit
         location = f"'Unit''s portfolio'!A{FIRST_ROW + offset}"

@@ -263,4 +263,4 @@ def test_scoring_a_prefixed_sheet_with_unordered_rows_and_implied_refs(tmp_path:
     assert values[2][4] == "Centralized" and values[3][4] == "Decentralized"
     with zipfile.ZipFile(output) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml")
-    assert b'<x:dimension ref="A1:I3"/>' in xml and b"<x:c r=\"E2\"" in xml
+    assert b'<x:dimension ref="A1:J3"/>' in xml and b"<x:c r=\"E2\"" in xml

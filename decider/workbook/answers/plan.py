@@ -60,16 +60,29 @@ def _result_payloads(results: Answers, shared: SharedStrings) -> dict[str, list[
         "Confidence": numbers(results["confidence"]),
         "Rationale": texts(results["rationale"]),
         "Decider issues": texts(results["issues"]),
+        # Section 12; a frame scored without it (none of decider's) leaves the cells empty.
+        "What would change it": texts(results.columns.get("changes") or [None] * len(results)),
     }
 
 
 def plan_cells(layout: Layout, found: Scan, results: Answers, rows: list[int],
-          shared: SharedStrings) -> tuple[SheetEdit, dict[str, str]]:
+               shared: SharedStrings, package: Package | None = None
+               ) -> tuple[SheetEdit, dict[str, str]]:
     last_used = max([found.last_column, *layout.headers, *layout.owned.values()])
     placement = dict(layout.owned)
     header: dict[int, bytes] = {}
     next_column = last_used + 1
     shared.prepare(OWNED)
+    moved = _moved_rationale(layout, package)
+    if moved is not None:
+        # Section 11: the Rationale stays the last column decider writes. A sheet scored
+        # before a result column existed gets it where its Rationale was (re-headed), and
+        # the Rationale moves to the right.
+        name, column = moved
+        placement[name] = column
+        del placement["Rationale"]
+        header[column] = shared.payload(name)
+        shared.references += 1
     for name in OWNED:
         if name in placement:
             continue
@@ -86,6 +99,21 @@ def plan_cells(layout: Layout, found: Scan, results: Answers, rows: list[int],
                      header_style=layout.header_style,
                      dimension=_grown_dimension(found.dimension, layout, rows, placement))
     return edit, {name: column_letters(column) for name, column in placement.items()}
+
+
+def _moved_rationale(layout: Layout, package: Package | None) -> tuple[str, int] | None:
+    """The result column that takes the Rationale's place, and that place: when the sheet
+    has a Rationale right of decider's other columns but lacks one of them. Not inside a
+    table (its header would no longer name its column) nor without the package to tell."""
+    rationale = layout.owned.get("Rationale")
+    missing = [name for name in OWNED if name not in layout.owned]
+    if rationale is None or not missing or package is None or any(
+            column > rationale for column in layout.owned.values()):
+        return None
+    for table in sheet_tables(package, layout.sheet.part):
+        if table.first_column <= rationale <= table.last_column:
+            return None
+    return missing[0], rationale
 
 
 def _grown_dimension(dimension: str | None, layout: Layout, rows: list[int],

@@ -45,10 +45,13 @@ LOOKS = {
     "Confidence": CellLook("0%"),
     "Rationale": CellLook(no_wrap=True),  # long: one line per row, overflowing right
     "Decider issues": CellLook(),
+    # Several changes in one cell ("...; ..."): one line per row like the Rationale, the
+    # whole text in the cell (section 12).
+    "What would change it": CellLook(no_wrap=True),
 }
 # Wide enough for each header and the usual answer, in Excel's character widths.
 WIDTHS = {"Recommendation": 16, "Centralization index": 20, "Confidence": 12,
-          "Rationale": 90, "Decider issues": 48}
+          "Rationale": 90, "Decider issues": 48, "What would change it": 60}
 
 
 @dataclass(slots=True)

@@ -114,10 +114,14 @@ def add_row_issues(results: Answers, issues: Mapping[int, list[str]]) -> None:
         before = columns["issues"][at]
         columns["issues"][at] = "; ".join(
             [*texts, *([before] if isinstance(before, str) and before else [])])
-        for name in ("architecture", "rationale", "mandatory"):
-            columns[name][at] = None
+        # No answer: nothing that would change it either.
+        for name in ("architecture", "rationale", "mandatory", "changes"):
+            if name in columns:
+                columns[name][at] = None
         columns["missing"][at] = ""
-        columns["index"][at] = columns["confidence"][at] = float("nan")
+        for name in ("index", "confidence", "over_time_months", "closest_distance"):
+            if name in columns:
+                columns[name][at] = float("nan")
 
 
 def stricter_regulation(policy: Policy, regulation: list[Any], industry: list[Any],

@@ -30,7 +30,8 @@ from decider.workbook.portfolio.reader import first_rows
 REQUIRED = ("size", "maturity", "regulation", "budget")
 # The Rationale last: its long text, running on to the right, never looks like another
 # column's content (section 11).
-OWNED = ("Recommendation", "Centralization index", "Confidence", "Decider issues", "Rationale")
+OWNED = ("Recommendation", "Centralization index", "Confidence", "Decider issues",
+         "What would change it", "Rationale")
 HEADER_SEARCH_ROWS = 20
 
 

@@ -15,6 +15,7 @@ from decider.policy import Policy
 from decider.workbook.package.opening import Package
 from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split
 from decider.workbook.portfolio.rows import Answers
+from decider.workbook.summary.changes import HORIZONS, sheet_changes
 
 SHEET_NAME = "Decider summary"
 ARCHITECTURES = REPORT_ORDER
@@ -63,6 +64,11 @@ class SheetFacts:
     example_rows: tuple[int, ...]
     no_input_rows: tuple[int, ...]
     first_column: str = "A"  # where a row link lands on the scored sheet
+    # What would change the answers (section 12): close calls, robust units, and the
+    # units whose answer changes within each of HORIZONS months.
+    close_calls: int = 0
+    robust: int = 0
+    horizons: tuple[int, ...] = tuple(0 for _ in HORIZONS)
 
     @property
     def scored(self) -> int:
@@ -90,6 +96,8 @@ class SummaryFacts:
     mandatory_count: int
     issue_rows: tuple[Listed, ...]
     no_input_rows: tuple[Listed, ...] = ()
+    close_calls: tuple[Listed, ...] = ()  # the first MAX_LISTED, text: the close change
+    roadmap: tuple[Listed, ...] = ()  # soonest first, text: the answer over time
     scored: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +115,18 @@ class SummaryFacts:
     def no_inputs_count(self) -> int:
         return sum(len(s.no_input_rows) for s in self.sheets)
 
+    @property
+    def close_count(self) -> int:
+        return sum(s.close_calls for s in self.sheets)
+
+    @property
+    def robust_count(self) -> int:
+        return sum(s.robust for s in self.sheets)
+
+    @property
+    def horizon_counts(self) -> tuple[int, ...]:
+        return tuple(sum(s.horizons[i] for s in self.sheets) for i in range(len(HORIZONS)))
+
 
 def quoted(sheet: str) -> str:
     """A sheet name as a formula or link names it: always quoted, quotes doubled."""
@@ -123,12 +143,16 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
     mandatory: list[Listed] = []
     issue_rows: list[Listed] = []
     no_inputs: list[Listed] = []
+    close_calls: list[Listed] = []
+    roadmap: list[Listed] = []
     for part in parts:
         sheet_facts, listed = _sheet_facts(part)
         sheets.append(sheet_facts)
         mandatory.extend(listed[0])
         issue_rows.extend(listed[1])
         no_inputs.extend(listed[2])
+        close_calls.extend(listed[3])
+        roadmap.extend(listed[4])
     if len(parts) == 1:  # no copy of a million rows for the usual one sheet
         results, sizes = parts[0].results, parts[0].sizes
     else:
@@ -150,6 +174,7 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
         mandatory=tuple(mandatory[:MAX_LISTED]),
         mandatory_count=results.given("mandatory"),
         issue_rows=tuple(issue_rows[:MAX_LISTED]), no_input_rows=tuple(no_inputs[:MAX_LISTED]),
+        close_calls=tuple(close_calls[:MAX_LISTED]), roadmap=tuple(roadmap[:MAX_LISTED]),
     )
 
 
@@ -171,12 +196,17 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
     issue_rows = [(row, text) for row, text in zip(rows, results["issues"], strict=True)
                   if text is not None]
     no_input = list(part.no_input_rows)[:MAX_LISTED]
+    changes = sheet_changes(results)
     listed = sorted({*(row for row, _ in mandatory[:MAX_LISTED]),
                      *(row for row, _ in issue_rows[:MAX_LISTED])})
-    # Names are read in one pass that stops at the last row named: a row with no inputs
-    # far below the others is listed without its name rather than cost a whole pass.
+    # Names are read in one pass that stops at the last row named: a row with no inputs,
+    # a close call or a roadmap unit far below the others is listed without its name
+    # rather than cost a whole pass.
     reach = max([*listed, part.header_row + NAMED_REACH])
-    listed = sorted({*listed, *(row for row in no_input if row <= reach)})
+    listed = sorted({*listed, *(row for row in (*no_input,
+                                                *(r for r, _ in changes.close[:MAX_LISTED]),
+                                                *(r for r, _ in changes.roadmap[:MAX_LISTED]))
+                                if row <= reach)})
     names = part.units(listed) if part.units is not None and listed else {}
     facts = SheetFacts(
         name=part.sheet, header_row=part.header_row,
@@ -185,11 +215,13 @@ def _sheet_facts(part: SheetPart) -> tuple[SheetFacts, tuple[list[Listed], ...]]
         counts={a: counts.get(a, 0) for a in ARCHITECTURES},
         issues=len(issue_rows), totals_rows=tuple(sorted(part.totals_rows)),
         example_rows=tuple(sorted(part.example_rows)),
-        no_input_rows=tuple(sorted(part.no_input_rows)))
+        no_input_rows=tuple(sorted(part.no_input_rows)),
+        close_calls=len(changes.close), robust=changes.robust, horizons=changes.horizons)
     no_input_listed = [Listed(row, "no input given", names.get(row, ""), part.sheet)
                        for row in sorted(no_input)]
     return facts, (_listed(mandatory, names, part.sheet), _listed(issue_rows, names, part.sheet),
-                   no_input_listed)
+                   no_input_listed, _listed(changes.close, names, part.sheet),
+                   _listed(changes.roadmap, names, part.sheet))
 
 
 def _listed(texts: list[tuple[int, Any]], names: dict[int, str], sheet: str

@@ -16,6 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from decider.workbook.package.opening import safe_parser
 from decider.workbook.package.stylemerge import MAIN
+from decider.workbook.summary.changes import HORIZONS
 from decider.workbook.summary.facts import (
     ARCHITECTURES,
     COLOURS,
@@ -193,7 +194,12 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
     row += 1
     sheet.write_string(row, 0, "The article")
     sheet.write_string(row, 1, facts.article)
-    row += 2
+    row += 1
+    sheet.write_string(row, 0, "Robust units")
+    sheet.write_number(row, 1, facts.robust_count, f["left"])
+    sheet.write_string(row, 3, "no single input changes their answer"
+                       + _per_sheet(facts, [s.robust for s in facts.sheets]), f["note"])
+    row = _changes_view(sheet, row + 2, facts, f) + 1
     sheet.write_string(row, 0, "Centralized by a mandatory rule", f["section"])
     sheet.write_number(row, 1, facts.mandatory_count, f["left"])
     sheet.write_string(row, 3, "these go on the central platform whatever the group decides",
@@ -213,6 +219,38 @@ def _group_view(sheet: Worksheet, facts: SummaryFacts, f: dict[str, Format]) -> 
                        "Note", f)
     if len(facts.sheets) > 1:
         _by_sheet(sheet, row + 1, facts, f)
+
+
+def _per_sheet(facts: SummaryFacts, counts: list[int]) -> str:
+    """ "(Portfolio 3, APAC 1)" when several sheets were scored, else nothing."""
+    if len(facts.sheets) < 2:
+        return ""
+    return " (" + ", ".join(f"{s.name} {n}" for s, n in zip(facts.sheets, counts,
+                                                            strict=True)) + ")"
+
+
+def _changes_view(sheet: Worksheet, row: int, facts: SummaryFacts, f: dict[str, Format]
+                  ) -> int:
+    """The close calls and the roadmap (section 12), each counted and listed with links;
+    returns the row after them."""
+    sheet.write_string(row, 0, "Close calls", f["section"])
+    sheet.write_number(row, 1, facts.close_count, f["left"])
+    sheet.write_string(row, 3, "a size or budget change within 10% changes the answer"
+                       + _per_sheet(facts, [s.close_calls for s in facts.sheets]), f["note"])
+    row = _listing(sheet, row + 1, facts, facts.close_calls, facts.close_count,
+                   "What would change it", f) + 1
+    sheet.write_string(row, 0, "Roadmap", f["section"])
+    sheet.write_string(row, 3, "answers that change as practice grows, all else kept",
+                       f["note"])
+    for position, months in enumerate(HORIZONS):
+        row += 1
+        sheet.write_string(row, 0, f"Changing within {months} months")
+        sheet.write_number(row, 1, facts.horizon_counts[position], f["left"])
+        shown = _per_sheet(facts, [s.horizons[position] for s in facts.sheets])
+        if shown:
+            sheet.write_string(row, 3, shown.strip(" ()"), f["note"])
+    return _listing(sheet, row + 1, facts, facts.roadmap, facts.horizon_counts[-1],
+                    "When, as practice grows", f)
 
 
 def _by_sheet(sheet: Worksheet, row: int, facts: SummaryFacts, f: dict[str, Format]) -> None:
