@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, Reading, read, show
+from decider.reading.base import format_number
 from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
 
 if TYPE_CHECKING:
@@ -124,10 +126,8 @@ def recommend(
         raise DeciderInputError(decision.error)
     assert decision.architecture is not None and decision.index is not None
     assert decision.confidence is not None and decision.explanation is not None
-    notes = [r.note for r in readings if r.note]
-    explanation = decision.explanation
-    if notes:  # as score_frame's rationale says it
-        explanation = f"{explanation}; as read: {'; '.join(notes)}"
+    explanation = explain(policy, readings)
+    assert explanation is not None
     from decider.changes import unit_changes_of  # it imports this module
 
     changes, over_time = unit_changes_of(policy, readings)
@@ -263,10 +263,7 @@ def _decide(policy: Policy, key: RuleKey) -> Decision:
 def _explain(
     policy: Policy, architecture: str, index: Fraction, key: RuleKey, mandatory: Rule | None
 ) -> str:
-    head = f"{architecture} (index {float(index):.1f})"
-    if mandatory is not None:
-        head = (f"{architecture}, mandatory for regulation {mandatory.label} "
-                f"(index {float(index):.1f})")
+    """The rules' side of a decision, without the values read (`explain` shows those)."""
     parts = []
     for criterion, rule_index in zip(CRITERIA, key, strict=True):
         if policy.weights[criterion] == 0:
@@ -276,7 +273,93 @@ def _explain(
             continue
         rule = policy.rules[criterion][rule_index]
         parts.append(f"{criterion} {rule.label} ➜ {float(rule.vote):g} [{rule.source}]")
-    return f"{head}: " + "; ".join(parts)
+    return f"{_head(architecture, index, mandatory)}: " + "; ".join(parts)
+
+
+# The words beside a mandatory answer's index (section 11): the index still shows how the
+# criteria voted, but it does not decide.
+MANDATORY_WORDS = "mandatory: Centralized whatever the index"
+
+
+def _head(architecture: str, index: Fraction | float, mandatory: Rule | None) -> str:
+    if mandatory is None:
+        return f"{architecture} (index {float(index):.1f})"
+    return (f"{architecture}, mandatory for regulation {mandatory.label} "
+            f"(index {float(index):.1f}; {MANDATORY_WORDS})")
+
+
+def explain(policy: Policy, readings: list[Reading]) -> str | None:
+    """The rationale of one unit (section 11): the decision, then one line per criterion
+    with the value as typed, what it became (and where its unit came from), the rule, the
+    vote and the rule's source. None where the readings decide nothing (a refusal).
+
+    Every entry point's rationale is this text: `recommend`, the Excel functions,
+    `score_frame` and a scored sheet. Lines are kept per reading, so a combination of
+    readings costs a join."""
+    decision = decide(policy, rule_key(readings))
+    if decision.architecture is None or decision.index is None:
+        return None
+    regulation = readings[2].rule
+    rule = None if regulation is None else policy.rules["regulation"][regulation]
+    head = _head(decision.architecture, decision.index,
+                 rule if decision.mandatory is not None else None)
+    size = readings[4] if readings[4].flag else readings[0]
+    lines = [_line(policy, criterion, reading)
+             for criterion, reading in zip(CRITERIA, (size, *readings[1:4]), strict=True)
+             if policy.weights[criterion] != 0]
+    return f"{head}: " + "; ".join(lines)
+
+
+def _line(policy: Policy, criterion: str, reading: Reading) -> str:
+    """One criterion's line, memoised per reading (each carries the value as typed)."""
+    memo_key = ("rationale line", criterion, reading)
+    found: str | None = policy.memo.get(memo_key)
+    if found is None:
+        found = policy.memo[memo_key] = _compose_line(policy, criterion, reading)
+    return found
+
+
+def _compose_line(policy: Policy, criterion: str, reading: Reading) -> str:
+    if reading.rule is None:
+        return f"{criterion} unknown"
+    rule = policy.rules[criterion][reading.rule]
+    vote = f"{float(rule.vote):g} [{rule.source}]"
+    if reading.flag:  # multi-country speaks for size: its value, not the size's
+        said = reading.note or f"multi-country {reading.typed} ➜ {reading.read_as}"
+        return f"{said} ➜ {vote}"
+    label = rule.label
+    if reading.typed is None:  # not read from a value (no echo to give)
+        return f"{criterion} {label} ➜ {vote}"
+    said = reading.note
+    if said is None:
+        said = f"{criterion} {reading.typed}"
+        if not _plain(reading, label):
+            said = f"{said} ➜ {reading.read_as}"
+    if not (said.endswith(f"➜ {label}") or _same(reading.typed.strip("'"), label)):
+        said = f"{said} ➜ {label}"
+    return f"{said} ➜ {vote}"
+
+
+def _plain(reading: Reading, label: str) -> bool:
+    """Whether what a value became says nothing its rule's label does not: "Finance
+    (Critical)" under that rule, "phase Mature" under Mature, 4,200 typed and "4,200
+    employees" read."""
+    read_as, typed = reading.read_as, (reading.typed or "").strip("'")
+    if _same(read_as, label) or _same(read_as, f"phase {label}") or _same(read_as, typed):
+        return True
+    if reading.number is None:
+        return False
+    try:
+        shown = format_number(Decimal(typed.replace(",", "")))
+    except ArithmeticError:
+        return False
+    if typed not in (shown, shown.replace(",", "")):
+        return False
+    return read_as in (f"{shown} employees", f"€{shown} a year")
+
+
+def _same(one: str, other: str) -> bool:
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 def _not_enough(policy: Policy, missing: tuple[str, ...]) -> str:

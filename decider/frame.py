@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from decider.context import NO_CONTEXT, ColumnContext
+from decider.core import score_cells
 from decider.engine import decide
 from decider.errors import DeciderInputError
 from decider.frame_changes import changes_columns
@@ -87,6 +88,7 @@ def score_columns(
                                contexts.get(name, NO_CONTEXT))
             for name in INPUTS}
     out = _decide_rows(policy, read, rows)
+    out["rationale"] = _with_notes(policy, columns, rows, contexts, out["rationale"])
     if changes:  # what would change each answer (decision policy, section 12)
         out.update(changes_columns(policy, read, pd.notna(out["architecture"])))
     return out
@@ -320,28 +322,22 @@ def _decide_rows(
     }
     out = {name: values[codes] for name, values in results.items()}
     _apply_input_errors(out, columns, rows)
-    notes = [notes for name in INPUTS if (notes := columns[name].notes) is not None]
-    if notes:
-        out["rationale"] = _with_notes(out["rationale"], notes)
     return out
 
 
-def _with_notes(rationale: np.ndarray, notes: list[np.ndarray]) -> np.ndarray:
-    """The rationale of each answered row with how its values were read, where that is not
-    plain from the rules ("budget £500k at 1.17 ➜ €585,000"). Each distinct combination
-    of rationale and notes is joined once."""
-    key = np.zeros(len(rationale), np.int64)
-    for column in [rationale, *notes]:
-        codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        key, _ = pd.factorize(key * (len(uniques) + 1) + codes + 1)
-    _, first = np.unique(key, return_index=True)
-    joined = np.empty(len(first), object)
-    for position, row in enumerate(first.tolist()):
-        read = [note[row] for note in notes if note[row] is not None]
-        text = rationale[row]
-        joined[position] = f"{text}; as read: {'; '.join(read)}" if text and read else text
-    # np.unique sorted the keys: map each row's key to its position among them.
-    return joined[np.searchsorted(key[first], key)]
+def _with_notes(policy: Policy, columns: Mapping[str, np.ndarray | None], rows: int,
+                contexts: Mapping[str, ColumnContext], decided: np.ndarray) -> np.ndarray:
+    """The rationale of each answered row as every entry point gives it (section 11: each
+    value as typed, what it became, where its unit came from), from the pure-Python core:
+    it keys its rows by the readings and the values as typed, so each distinct combination
+    is joined once, and the text cannot differ from `recommend`'s or the Excel functions'.
+    Rows the frame refused stay without one."""
+    cells = {name: None if values is None else values.tolist()
+             for name, values in columns.items()}
+    texts = score_cells(cells, rows, policy=policy, contexts=contexts)["rationale"]
+    rationale = np.array(texts, dtype=object) if rows else np.empty(0, object)
+    rationale[pd.isna(decided)] = None
+    return rationale
 
 
 def _dense_codes(key: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ accepted. Readers never raise for a user's value. One reader serves every entry 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from decider.reading.base import (
     is_blank,
     refuse,
     show,
+    typed,
 )
 from decider.reading.countries import read_multi_country
 from decider.reading.maturity import read_maturity
@@ -51,13 +53,20 @@ def read(policy: Policy, input_name: str, value: Any,
         memo = policy.memo
         found: Reading | None = memo.get(key)
     except TypeError:  # an unhashable value: read it without the memo
-        return _read_value(policy, input_name, value, context)
+        return _typed(_read_value(policy, input_name, value, context), value)
     if found is None:
-        found = _read_value(policy, input_name, value, context)
+        found = _typed(_read_value(policy, input_name, value, context), value)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()  # the compiled patterns go too; they are rebuilt on demand
         memo[key] = found
     return found
+
+
+def _typed(reading: Reading, value: Any) -> Reading:
+    """The reading with the value as typed, which the rationale shows (section 11)."""
+    if reading.error is not None:
+        return reading
+    return replace(reading, typed=typed(value))
 
 
 def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnContext
