@@ -203,7 +203,7 @@ def _decided(policy: Policy, readings: list[Reading]) -> Row:
     if problems:
         return (None, _NAN, _NAN, None, "", None, "; ".join(problems))
     decision = decide(policy, rule_key(readings))
-    rationale = explain(policy, readings)  # each value as typed and what it became (§11)
+    rationale = explain(policy, readings, decision)  # values as typed and as read (§11)
     return (
         decision.architecture,
         _NAN if decision.index is None else decision.index,

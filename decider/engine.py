@@ -288,7 +288,8 @@ def _head(architecture: str, index: Fraction | float, mandatory: Rule | None) ->
             f"(index {float(index):.1f}; {MANDATORY_WORDS})")
 
 
-def explain(policy: Policy, readings: list[Reading]) -> str | None:
+def explain(policy: Policy, readings: list[Reading], decision: Decision | None = None
+            ) -> str | None:
     """The rationale of one unit (section 11): the decision, then one line per criterion
     with the value as typed, what it became (and where its unit came from), the rule, the
     vote and the rule's source. None where the readings decide nothing (a refusal).
@@ -296,27 +297,62 @@ def explain(policy: Policy, readings: list[Reading]) -> str | None:
     Every entry point's rationale is this text: `recommend`, the Excel functions,
     `score_frame` and a scored sheet. Lines are kept per reading, so a combination of
     readings costs a join."""
-    decision = decide(policy, rule_key(readings))
-    if decision.architecture is None or decision.index is None:
+    if decision is None:
+        decision = decide(policy, rule_key(readings))
+    if decision.architecture is None:
         return None
-    regulation = readings[2].rule
-    rule = None if regulation is None else policy.rules["regulation"][regulation]
-    head = _head(decision.architecture, decision.index,
-                 rule if decision.mandatory is not None else None)
     size = readings[4] if readings[4].flag else readings[0]
-    lines = [_line(policy, criterion, reading)
-             for criterion, reading in zip(CRITERIA, (size, *readings[1:4]), strict=True)
-             if policy.weights[criterion] != 0]
-    return f"{head}: " + "; ".join(lines)
+    lines = [_line(policy, criterion, reading) for criterion, reading in zip(
+        CRITERIA, (size, *readings[1:4]), strict=True) if criterion in _weighted(policy)]
+    text = f"{_decision_head(policy, decision, readings[2])}: " + "; ".join(lines)
+    # Readings that answer alike may show alike (two sizes under one multi-country
+    # answer): one string for them all, so that a large sheet holds each text once.
+    texts: dict[str, str] = policy.memo.setdefault("rationale texts", {})
+    if len(texts) > _TEXTS_LIMIT:  # a long Excel session stays small
+        texts.clear()
+    return texts.setdefault(text, text)
+
+
+# Where the memos of rationale texts and lines are forgotten (as the readings' memo is).
+_TEXTS_LIMIT = 250_000
+
+
+def _weighted(policy: Policy) -> frozenset[str]:
+    """The criteria that vote (a policy may weigh one 0: it has no line)."""
+    found: frozenset[str] | None = policy.memo.get("weighted criteria")
+    if found is None:
+        found = policy.memo["weighted criteria"] = frozenset(
+            c for c in CRITERIA if policy.weights[c] != 0)
+    return found
+
+
+def _decision_head(policy: Policy, decision: Decision, regulation: Reading) -> str:
+    """"Hybrid (index 50.0)", per decision (they are memoised, so kept by identity)."""
+    heads: dict[int, tuple[Decision, str]] = policy.memo.setdefault("rationale heads", {})
+    found = heads.get(id(decision))
+    if found is None or found[0] is not decision:
+        assert decision.architecture is not None and decision.index is not None
+        rule = (None if decision.mandatory is None or regulation.rule is None
+                else policy.rules["regulation"][regulation.rule])
+        found = heads[id(decision)] = (
+            decision, _head(decision.architecture, decision.index, rule))
+    return found[1]
 
 
 def _line(policy: Policy, criterion: str, reading: Reading) -> str:
-    """One criterion's line, memoised per reading (each carries the value as typed)."""
-    memo_key = ("rationale line", criterion, reading)
-    found: str | None = policy.memo.get(memo_key)
-    if found is None:
-        found = policy.memo[memo_key] = _compose_line(policy, criterion, reading)
-    return found
+    """One criterion's line, memoised per reading (each carries the value as typed). The
+    readings are the reader's memoised objects: looked up by identity, the reading kept
+    with its line so that its id cannot be reused, since hashing a reading costs more
+    than the rest of a rationale."""
+    lines: dict[tuple[str, int], tuple[Reading, str]] = policy.memo.setdefault(
+        "rationale lines", {})
+    found = lines.get((criterion, id(reading)))
+    if found is None or found[0] is not reading:
+        if len(lines) > _TEXTS_LIMIT:
+            lines.clear()
+        found = lines[(criterion, id(reading))] = (
+            reading, _compose_line(policy, criterion, reading))
+    return found[1]
 
 
 def _compose_line(policy: Policy, criterion: str, reading: Reading) -> str:

@@ -17,11 +17,10 @@ import numpy as np
 import pandas as pd
 
 from decider.context import NO_CONTEXT, ColumnContext
-from decider.core import score_cells
-from decider.engine import decide
+from decider.engine import decide, explain
 from decider.errors import DeciderInputError
 from decider.frame_changes import changes_columns
-from decider.parsing import Reading, read
+from decider.parsing import UNKNOWN, Reading, read
 from decider.policy import CRITERIA, INPUTS, NumericScale, Policy, default_policy
 from decider.reading.maturity import YEARS
 
@@ -328,16 +327,63 @@ def _decide_rows(
 def _with_notes(policy: Policy, columns: Mapping[str, np.ndarray | None], rows: int,
                 contexts: Mapping[str, ColumnContext], decided: np.ndarray) -> np.ndarray:
     """The rationale of each answered row as every entry point gives it (section 11: each
-    value as typed, what it became, where its unit came from), from the pure-Python core:
-    it keys its rows by the readings and the values as typed, so each distinct combination
-    is joined once, and the text cannot differ from `recommend`'s or the Excel functions'.
-    Rows the frame refused stay without one."""
-    cells = {name: None if values is None else values.tolist()
-             for name, values in columns.items()}
-    texts = score_cells(cells, rows, policy=policy, contexts=contexts)["rationale"]
-    rationale = np.array(texts, dtype=object) if rows else np.empty(0, object)
-    rationale[pd.isna(decided)] = None
+    value as typed, what it became, where its unit came from; `engine.explain`). The
+    rows are keyed by their readings as the core keys them (the rule, flag, message, note
+    and value as typed of each input), so each distinct combination is explained once;
+    rows the frame refused or could not decide get none."""
+    rationale = np.full(rows, None, object)
+    where = np.flatnonzero(pd.notna(decided))
+    if not len(where):
+        return rationale
+    classes = [_reading_classes(policy, name, columns.get(name), where,
+                                contexts.get(name, NO_CONTEXT)) for name in INPUTS]
+    # Several countries speak for the size: whatever the size, the text is the same.
+    multi_codes, multi_readings = classes[-1]
+    several = np.array([reading.flag for reading in multi_readings])[multi_codes]
+    classes[0] = (np.where(several, 0, classes[0][0]), classes[0][1])
+    key = np.zeros(len(where), np.int64)
+    for codes, readings in classes:
+        key, _ = pd.factorize(key * (len(readings) + 1) + codes)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    texts = np.array([explain(policy, [found[codes[row]] for codes, found in classes])
+                      for row in first.tolist()] + [None], dtype=object)[:-1]
+    rationale[where] = texts[inverse.reshape(-1)]
     return rationale
+
+
+def _reading_classes(policy: Policy, name: str, values: np.ndarray | None,
+                     where: np.ndarray, context: ColumnContext) -> tuple[np.ndarray, list[Reading]]:
+    """For the rows `where`, the class of each one's reading among the distinct ones (told
+    apart as the core tells them apart), and those readings."""
+    if values is None:
+        return np.zeros(len(where), np.intp), [UNKNOWN]
+    chosen = values[where]
+    codes, uniques = pd.factorize(chosen, use_na_sentinel=True)
+    if chosen.dtype == object and len(_suspects(np.asarray(uniques, dtype=object))):
+        # True == 1 and they hash alike (factorize kept the first): the type tells them apart
+        kinds, _ = pd.factorize(TYPE_OF(chosen))
+        codes = np.where(codes < 0, -1, codes * (int(kinds.max()) + 1) + kinds)
+        codes, uniques = pd.factorize(codes, use_na_sentinel=True)
+        uniques = chosen[_first_rows(codes, len(uniques))]
+    readings: list[Reading] = [UNKNOWN]
+    seen: dict[tuple[Any, ...], int] = {(None, False, None, None, None): 0}
+    class_of = np.zeros(len(uniques) + 1, np.intp)  # the last: a blank (code -1)
+    for position, value in enumerate(uniques.tolist()):
+        reading = read(policy, name, value, context)
+        meaning = (reading.rule, reading.flag, reading.error, reading.note, reading.typed)
+        found = seen.get(meaning)
+        if found is None:
+            found = seen[meaning] = len(readings)
+            readings.append(reading)
+        class_of[position] = found
+    return class_of[codes], readings
+
+
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """The first row of each code 0..count-1 (the codes of a factorize)."""
+    first = np.full(count, len(codes), np.intp)
+    np.minimum.at(first, codes[codes >= 0], np.flatnonzero(codes >= 0))
+    return first
 
 
 def _dense_codes(key: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:
