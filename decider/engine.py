@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, Reading, read, show
-from decider.reading.base import format_number
 from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
+from decider.reading.base import format_number
 
 if TYPE_CHECKING:
     from decider.changes import Change, OverTime
@@ -304,6 +304,9 @@ def explain(policy: Policy, readings: list[Reading], decision: Decision | None =
     size = readings[4] if readings[4].flag else readings[0]
     lines = [_line(policy, criterion, reading) for criterion, reading in zip(
         CRITERIA, (size, *readings[1:4]), strict=True) if criterion in _weighted(policy)]
+    multi = readings[4]
+    if not multi.flag and multi.note is not None:  # "Germany": one country, as read
+        lines.append(multi.note)
     text = f"{_decision_head(policy, decision, readings[2])}: " + "; ".join(lines)
     # Readings that answer alike may show alike (two sizes under one multi-country
     # answer): one string for them all, so that a large sheet holds each text once.
