@@ -367,10 +367,12 @@ def _compose_line(policy: Policy, criterion: str, reading: Reading) -> str:
         said = reading.note or f"multi-country {reading.typed} ➜ {reading.read_as}"
         return f"{said} ➜ {vote}"
     label = rule.label
-    if reading.typed is None:  # not read from a value (no echo to give)
+    if reading.typed is None:  # read as it stands (`parsing`): the rule says it all
         return f"{criterion} {label} ➜ {vote}"
-    said = reading.note
-    if said is None:
+    said: str
+    if reading.note is not None:  # the reader's own account: unit, period, scale...
+        said = reading.note
+    else:
         said = f"{criterion} {reading.typed}"
         if not _plain(reading, label):
             said = f"{said} ➜ {reading.read_as}"
