@@ -364,12 +364,11 @@ def _compose_line(policy: Policy, criterion: str, reading: Reading) -> str:
     rule = policy.rules[criterion][reading.rule]
     vote = f"{float(rule.vote):g} [{rule.source}]"
     if reading.flag:  # multi-country speaks for size: its value, not the size's
-        said = reading.note or f"multi-country {reading.typed} ➜ {reading.read_as}"
-        return f"{said} ➜ {vote}"
+        several = reading.note or f"multi-country {reading.typed} ➜ {reading.read_as}"
+        return f"{several} ➜ {vote}"
     label = rule.label
     if reading.typed is None:  # read as it stands (`parsing`): the rule says it all
         return f"{criterion} {label} ➜ {vote}"
-    said: str
     if reading.note is not None:  # the reader's own account: unit, period, scale...
         said = reading.note
     else:
