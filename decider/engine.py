@@ -126,7 +126,7 @@ def recommend(
         raise DeciderInputError(decision.error)
     assert decision.architecture is not None and decision.index is not None
     assert decision.confidence is not None and decision.explanation is not None
-    explanation = explain(policy, readings)
+    explanation = explain(policy, readings, decision)
     assert explanation is not None
     from decider.changes import unit_changes_of  # it imports this module
 
@@ -302,8 +302,9 @@ def explain(policy: Policy, readings: list[Reading], decision: Decision | None =
     if decision.architecture is None:
         return None
     size = readings[4] if readings[4].flag else readings[0]
+    weighted = _weighted(policy)
     lines = [_line(policy, criterion, reading) for criterion, reading in zip(
-        CRITERIA, (size, *readings[1:4]), strict=True) if criterion in _weighted(policy)]
+        CRITERIA, (size, *readings[1:4]), strict=True) if criterion in weighted]
     multi = readings[4]
     if not multi.flag and multi.note is not None:  # "Germany": one country, as read
         lines.append(multi.note)
