@@ -126,8 +126,7 @@ def recommend(
         raise DeciderInputError(decision.error)
     assert decision.architecture is not None and decision.index is not None
     assert decision.confidence is not None and decision.explanation is not None
-    explanation = explain(policy, readings, decision)
-    assert explanation is not None
+    explanation = _explained(policy, readings, decision)
     from decider.changes import unit_changes_of  # it imports this module
 
     changes, over_time = unit_changes_of(policy, readings)
@@ -319,6 +318,25 @@ def explain(policy: Policy, readings: list[Reading], decision: Decision | None =
 
 # Where the memos of rationale texts and lines are forgotten (as the readings' memo is).
 _TEXTS_LIMIT = 250_000
+
+
+def _explained(policy: Policy, readings: list[Reading], decision: Decision) -> str:
+    """`explain` for one unit at a time (`recommend`, a single-cell Excel call): the text
+    kept per combination of readings, by identity (the reader's readings are memoised),
+    so that a call repeated on a recalculation costs one look-up."""
+    texts: dict[tuple[int, ...], tuple[tuple[Reading, ...], str]] = policy.memo.setdefault(
+        "rationale by readings", {})
+    key = (id(readings[0]), id(readings[1]), id(readings[2]), id(readings[3]),
+           id(readings[4]))
+    found = texts.get(key)
+    kept = tuple(readings)
+    if found is None or found[0] != kept:  # equal readings: the same text
+        text = explain(policy, readings, decision)
+        assert text is not None
+        if len(texts) > _TEXTS_LIMIT:
+            texts.clear()
+        found = texts[key] = (kept, text)
+    return found[1]
 
 
 def _weighted(policy: Policy) -> frozenset[str]:
