@@ -4,11 +4,13 @@ No numpy, no pandas: the Excel functions run on this in every xlwings runtime, x
 Lite's Pyodide included, and start without importing either.
 
 Each distinct value of a column is read once with the scalar reader (`parsing.read`, so
-text parses exactly as `recommend` parses it). Distinct values whose readings answer
-alike (the same rule, flag, message and note: 300 and 420 employees both "100-500") are
-then one class, and each distinct combination of classes across the inputs is decided
-once (`engine.decide`, memoised per policy) and turned into one row of answers. A column
-of 10,000 business units costs a dictionary look-up per cell and a handful of decisions.
+text parses exactly as `recommend` parses it). Distinct values whose readings answer and
+show alike (the same rule, flag, message, note and value as typed, which the rationale
+echoes: "4,200" and 4200 are two) are one class, and each distinct combination of classes
+across the inputs is decided once (`engine.decide`, memoised per policy) and turned into
+one row of answers; its rationale is joined from lines kept per reading. A column of
+10,000 business units costs a dictionary look-up per cell and one row per distinct
+combination.
 
 Values are told apart by their type as well as their value: True == 1 == 1.0 and they hash
 alike, but TRUE in a multi-country cell means "several countries" and 1 means one.
@@ -18,7 +20,9 @@ The answers are those of `decider.frame.score_columns` row for row, as plain lis
     architecture  str, or None where the row is refused
     index         float, or float('nan') where the row is refused
     confidence    float, or float('nan') where the row is refused
-    rationale     str (with how values were read, "as read: ..."), or None if refused
+    rationale     str: the decision, and per criterion the value as typed, what it
+                  became, the rule, the vote and its source (`engine.explain`); None
+                  if refused
     missing       the unknown criteria, "size, budget"; "" where a value is unreadable
     mandatory     the mandatory regulation's sentence, or None
     issues        None, or why the row is refused (every unreadable value, in input
@@ -43,7 +47,7 @@ from typing import Any
 
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.core_changes import Combination, changes_columns
-from decider.engine import decide, rule_key
+from decider.engine import decide, explain, rule_key
 from decider.parsing import UNKNOWN, Reading, read
 from decider.policy import INPUTS, NumericScale, Policy, default_policy
 from decider.reading.maturity import YEARS
@@ -236,8 +240,9 @@ class _Column:
 
     def plain_meaning(self, rule: int) -> tuple[Any, ...]:
         """The meaning of a plain number's reading on `rule` (see `code_of`)."""
-        return (rule, False, None, None, False) if self.with_numbers else (rule, False, None,
-                                                                          None)
+        # A plain number is read as it stands: no value echoed (`Reading.typed` None).
+        plain: tuple[Any, ...] = (rule, False, None, None, None)
+        return (*plain, False) if self.with_numbers else plain
 
     def pair_of(self, reading: Reading) -> tuple[int, float | None]:
         number = (None if reading.number is None or reading.rule is None
@@ -245,7 +250,9 @@ class _Column:
         return self.code_of(reading), number
 
     def code_of(self, reading: Reading) -> int:
-        meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note)
+        # The value as typed too: the rationale shows it (section 11).
+        meaning: tuple[Any, ...] = (reading.rule, reading.flag, reading.error, reading.note,
+                                    reading.typed)
         if self.with_numbers:
             meaning += (reading is UNKNOWN or reading.read_as == "unknown",)
         code = self.by_meaning.get(meaning)
@@ -308,10 +315,7 @@ def _decided(policy: Policy, readings: list[Reading]) -> Row:
     if problems:
         return (None, _NAN, _NAN, None, "", None, "; ".join(problems))
     decision = decide(policy, rule_key(readings))
-    rationale = decision.explanation
-    notes = [reading.note for reading in readings if reading.note is not None]
-    if rationale and notes:
-        rationale = f"{rationale}; as read: {'; '.join(notes)}"
+    rationale = explain(policy, readings, decision)  # values as typed and as read (§11)
     return (
         decision.architecture,
         _NAN if decision.index is None else decision.index,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from decider.context import NO_CONTEXT, ColumnContext
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, Reading, read, show
 from decider.policy import CRITERIA, INPUTS, Policy, Rule, default_policy
+from decider.reading.base import format_number
 
 if TYPE_CHECKING:
     from decider.changes import Change, OverTime
@@ -124,10 +126,7 @@ def recommend(
         raise DeciderInputError(decision.error)
     assert decision.architecture is not None and decision.index is not None
     assert decision.confidence is not None and decision.explanation is not None
-    notes = [r.note for r in readings if r.note]
-    explanation = decision.explanation
-    if notes:  # as score_frame's rationale says it
-        explanation = f"{explanation}; as read: {'; '.join(notes)}"
+    explanation = _explained(policy, readings, decision)
     from decider.changes import unit_changes_of  # it imports this module
 
     changes, over_time = unit_changes_of(policy, readings)
@@ -263,10 +262,7 @@ def _decide(policy: Policy, key: RuleKey) -> Decision:
 def _explain(
     policy: Policy, architecture: str, index: Fraction, key: RuleKey, mandatory: Rule | None
 ) -> str:
-    head = f"{architecture} (index {float(index):.1f})"
-    if mandatory is not None:
-        head = (f"{architecture}, mandatory for regulation {mandatory.label} "
-                f"(index {float(index):.1f})")
+    """The rules' side of a decision, without the values read (`explain` shows those)."""
     parts = []
     for criterion, rule_index in zip(CRITERIA, key, strict=True):
         if policy.weights[criterion] == 0:
@@ -276,7 +272,153 @@ def _explain(
             continue
         rule = policy.rules[criterion][rule_index]
         parts.append(f"{criterion} {rule.label} ➜ {float(rule.vote):g} [{rule.source}]")
-    return f"{head}: " + "; ".join(parts)
+    return f"{_head(architecture, index, mandatory)}: " + "; ".join(parts)
+
+
+# The words beside a mandatory answer's index (section 11): the index still shows how the
+# criteria voted, but it does not decide.
+MANDATORY_WORDS = "mandatory: Centralized whatever the index"
+
+
+def _head(architecture: str, index: Fraction | float, mandatory: Rule | None) -> str:
+    if mandatory is None:
+        return f"{architecture} (index {float(index):.1f})"
+    return (f"{architecture}, mandatory for regulation {mandatory.label} "
+            f"(index {float(index):.1f}; {MANDATORY_WORDS})")
+
+
+def explain(policy: Policy, readings: list[Reading], decision: Decision | None = None
+            ) -> str | None:
+    """The rationale of one unit (section 11): the decision, then one line per criterion
+    with the value as typed, what it became (and where its unit came from), the rule, the
+    vote and the rule's source. None where the readings decide nothing (a refusal).
+
+    Every entry point's rationale is this text: `recommend`, the Excel functions,
+    `score_frame` and a scored sheet. Lines are kept per reading, so a combination of
+    readings costs a join."""
+    if decision is None:
+        decision = decide(policy, rule_key(readings))
+    if decision.architecture is None:
+        return None
+    size = readings[4] if readings[4].flag else readings[0]
+    weighted = _weighted(policy)
+    lines = [_line(policy, criterion, reading) for criterion, reading in zip(
+        CRITERIA, (size, *readings[1:4]), strict=True) if criterion in weighted]
+    multi = readings[4]
+    if not multi.flag and multi.note is not None:  # "Germany": one country, as read
+        lines.append(multi.note)
+    text = f"{_decision_head(policy, decision, readings[2])}: " + "; ".join(lines)
+    # Readings that answer alike may show alike (two sizes under one multi-country
+    # answer): one string for them all, so that a large sheet holds each text once.
+    texts: dict[str, str] = policy.memo.setdefault("rationale texts", {})
+    if len(texts) > _TEXTS_LIMIT:  # a long Excel session stays small
+        texts.clear()
+    return texts.setdefault(text, text)
+
+
+# Where the memos of rationale texts and lines are forgotten (as the readings' memo is).
+_TEXTS_LIMIT = 250_000
+
+
+def _explained(policy: Policy, readings: list[Reading], decision: Decision) -> str:
+    """`explain` for one unit at a time (`recommend`, a single-cell Excel call): the text
+    kept per combination of readings, by identity (the reader's readings are memoised),
+    so that a call repeated on a recalculation costs one look-up."""
+    texts: dict[tuple[int, ...], tuple[tuple[Reading, ...], str]] = policy.memo.setdefault(
+        "rationale by readings", {})
+    key = (id(readings[0]), id(readings[1]), id(readings[2]), id(readings[3]),
+           id(readings[4]))
+    found = texts.get(key)
+    kept = tuple(readings)
+    if found is None or found[0] != kept:  # equal readings: the same text
+        text = explain(policy, readings, decision)
+        assert text is not None
+        if len(texts) > _TEXTS_LIMIT:
+            texts.clear()
+        found = texts[key] = (kept, text)
+    return found[1]
+
+
+def _weighted(policy: Policy) -> frozenset[str]:
+    """The criteria that vote (a policy may weigh one 0: it has no line)."""
+    found: frozenset[str] | None = policy.memo.get("weighted criteria")
+    if found is None:
+        found = policy.memo["weighted criteria"] = frozenset(
+            c for c in CRITERIA if policy.weights[c] != 0)
+    return found
+
+
+def _decision_head(policy: Policy, decision: Decision, regulation: Reading) -> str:
+    """"Hybrid (index 50.0)", per decision (they are memoised, so kept by identity)."""
+    heads: dict[int, tuple[Decision, str]] = policy.memo.setdefault("rationale heads", {})
+    found = heads.get(id(decision))
+    if found is None or found[0] is not decision:
+        assert decision.architecture is not None and decision.index is not None
+        rule = (None if decision.mandatory is None or regulation.rule is None
+                else policy.rules["regulation"][regulation.rule])
+        found = heads[id(decision)] = (
+            decision, _head(decision.architecture, decision.index, rule))
+    return found[1]
+
+
+def _line(policy: Policy, criterion: str, reading: Reading) -> str:
+    """One criterion's line, memoised per reading (each carries the value as typed). The
+    readings are the reader's memoised objects: looked up by identity, the reading kept
+    with its line so that its id cannot be reused, since hashing a reading costs more
+    than the rest of a rationale."""
+    lines: dict[tuple[str, int], tuple[Reading, str]] = policy.memo.setdefault(
+        "rationale lines", {})
+    found = lines.get((criterion, id(reading)))
+    if found is None or found[0] is not reading:
+        if len(lines) > _TEXTS_LIMIT:
+            lines.clear()
+        found = lines[(criterion, id(reading))] = (
+            reading, _compose_line(policy, criterion, reading))
+    return found[1]
+
+
+def _compose_line(policy: Policy, criterion: str, reading: Reading) -> str:
+    if reading.rule is None:
+        return f"{criterion} unknown"
+    rule = policy.rules[criterion][reading.rule]
+    vote = f"{float(rule.vote):g} [{rule.source}]"
+    if reading.flag:  # multi-country speaks for size: its value, not the size's
+        several = reading.note or f"multi-country {reading.typed} ➜ {reading.read_as}"
+        return f"{several} ➜ {vote}"
+    label = rule.label
+    if reading.typed is None:  # read as it stands (`parsing`): the rule says it all
+        return f"{criterion} {label} ➜ {vote}"
+    if reading.note is not None:  # the reader's own account: unit, period, scale...
+        said = reading.note
+    else:
+        said = f"{criterion} {reading.typed}"
+        if not _plain(reading, label):
+            said = f"{said} ➜ {reading.read_as}"
+    if not (said.endswith(f"➜ {label}") or _same(reading.typed.strip("'"), label)):
+        said = f"{said} ➜ {label}"
+    return f"{said} ➜ {vote}"
+
+
+def _plain(reading: Reading, label: str) -> bool:
+    """Whether what a value became says nothing its rule's label does not: "Finance
+    (Critical)" under that rule, "phase Mature" under Mature, 4,200 typed and "4,200
+    employees" read."""
+    read_as, typed = reading.read_as, (reading.typed or "").strip("'")
+    if _same(read_as, label) or _same(read_as, f"phase {label}") or _same(read_as, typed):
+        return True
+    if reading.number is None:
+        return False
+    try:
+        shown = format_number(Decimal(typed.replace(",", "")))
+    except ArithmeticError:
+        return False
+    if typed not in (shown, shown.replace(",", "")):
+        return False
+    return read_as in (f"{shown} employees", f"€{shown} a year")
+
+
+def _same(one: str, other: str) -> bool:
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 def _not_enough(policy: Policy, missing: tuple[str, ...]) -> str:

@@ -141,9 +141,12 @@ def test_score_converts_at_the_rates_given(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["Units"]
     header = [c.value for c in sheet[1]]
     rationale = header.index("Rationale") + 1
-    assert sheet.cell(2, rationale).value.endswith("as read: budget £5M at 1.17 ➜ €5,850,000")
-    assert sheet.cell(3, rationale).value.endswith("as read: budget $800k at 0.92 ➜ €736,000")
-    assert "as read" not in sheet.cell(4, rationale).value
+    # Section 11: the budget's line shows the value as typed, the conversion and the rule.
+    assert "budget £5M at 1.17 ➜ €5,850,000 ➜ over €5M ➜ 100 [" in sheet.cell(
+        2, rationale).value
+    assert "budget $800k at 0.92 ➜ €736,000 ➜ under €2M ➜ 50 [" in sheet.cell(
+        3, rationale).value
+    assert " at " not in sheet.cell(4, rationale).value
 
 
 def test_score_frame_with_rates() -> None:

@@ -153,8 +153,8 @@ def test_the_rationale_names_the_sector_its_level_and_its_source() -> None:
     frame = score_frame(pd.DataFrame({"size": [300], "maturity": ["POC"],
                                       "regulation": ["Retail Banking"], "budget": [None]}))
     rationale = frame["rationale"].iloc[0]
-    assert "regulation Finance (Critical) ➜ 100 [DORA Art. 2(1)" in rationale
-    assert rationale.endswith("as read: regulation 'Retail Banking' ➜ Finance (Critical)")
+    # Section 11: the value as typed, what it became, the vote and its source, in one line.
+    assert "regulation 'Retail Banking' ➜ Finance (Critical) ➜ 100 [DORA Art. 2(1)" in rationale
 
 
 @pytest.mark.parametrize(("typo", "suggestion"), [

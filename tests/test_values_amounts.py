@@ -128,7 +128,7 @@ POLICY = default_policy()
 def test_a_header_unit_scales_a_bare_number_and_says_so() -> None:
     reading = read(POLICY, "budget", 6000, ColumnContext(unit=K_EUR))
     assert reading.number == 6_000_000
-    assert reading.note == ("budget '6000' (k€ from the header \"AI budget (k€)\") "
+    assert reading.note == ("budget 6000 (k€ from the header \"AI budget (k€)\") "
                             "➜ €6,000,000 a year")
     assert POLICY.rules["budget"][reading.rule or 0].label == "over €5M"
     assert read(POLICY, "budget", "6000", ColumnContext(unit=K_EUR)).number == 6_000_000

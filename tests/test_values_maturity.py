@@ -166,7 +166,7 @@ def test_a_bare_number_is_months_unless_the_column_says_level_or_score() -> None
     assert recommend(300, 4, "Medium").rationale[1].read_as == "4 months practising AI"
     level = read(policy, "maturity", 4, ColumnContext(levels=5, origin='the header "(1-5)"'))
     assert policy.rules["maturity"][level.rule or 0].label == "Mature"
-    assert level.note == "maturity '4' read as 4 of 5 (the header \"(1-5)\") ➜ Mature"
+    assert level.note == "maturity 4 read as 4 of 5 (the header \"(1-5)\") ➜ Mature"
     score = read(policy, "maturity", 60, ColumnContext(score=True))
     assert policy.rules["maturity"][score.rule or 0].label == "Mature"
 

@@ -13,6 +13,7 @@ accepted. Readers never raise for a user's value. One reader serves every entry 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,9 +26,12 @@ from decider.reading.base import (
     NOT_KNOWN,
     UNKNOWN,
     Reading,
+    as_decimal,
     is_blank,
+    is_number,
     refuse,
     show,
+    typed,
 )
 from decider.reading.countries import read_multi_country
 from decider.reading.maturity import read_maturity
@@ -51,13 +55,49 @@ def read(policy: Policy, input_name: str, value: Any,
         memo = policy.memo
         found: Reading | None = memo.get(key)
     except TypeError:  # an unhashable value: read it without the memo
-        return _read_value(policy, input_name, value, context)
+        reading = _read_value(policy, input_name, value, context)
+        return _typed(policy, input_name, reading, value)
     if found is None:
         found = _read_value(policy, input_name, value, context)
+        found = _typed(policy, input_name, found, value)
         if len(memo) > _MEMO_LIMIT:
             memo.clear()  # the compiled patterns go too; they are rebuilt on demand
         memo[key] = found
     return found
+
+
+def _typed(policy: Policy, input_name: str, reading: Reading, value: Any) -> Reading:
+    """The reading with the value as typed, which its rationale line echoes (section 11),
+    except where the value was read as it stands (`_verbatim`), for a refusal (its message
+    names the value) and for a multi-country value that is not "several countries" (no
+    line shows it: the size speaks). Readings without an echo stay one class per rule."""
+    if reading.error is not None or reading.rule is None:
+        return reading
+    if (reading.note is None and not reading.flag
+            and _verbatim(policy, input_name, reading, value)):
+        return reading
+    return replace(reading, typed=typed(value))
+
+
+def _verbatim(policy: Policy, input_name: str, reading: Reading, value: Any) -> bool:
+    """Whether a value was read as it stands, with no judgment to show: the rule's own
+    words ("Mature"; "Finance" for "Finance (Critical)"), or a plain number of employees
+    or euros with nothing around it (4200, "4200"). The cell beside the rationale shows
+    such a value already; echoing it would make each unit's rationale a text of its own,
+    which a large sheet stores once per row (the shorter form of section 11: every value
+    that is reduced, converted, scaled, matched to a word or a regime, or read with a
+    unit from elsewhere is echoed; see the README)."""
+    assert reading.rule is not None
+    label = policy.rules[input_name][reading.rule].label
+    if isinstance(value, str):
+        text = " ".join(value.split()).casefold()
+        if text in (label.casefold(), label.split(" (")[0].casefold()):
+            return True
+        plain = text.isdigit()
+    else:
+        plain = is_number(value)
+    return (plain and input_name in ("size", "budget") and reading.number is not None
+            and reading.number == as_decimal(value if not isinstance(value, str) else text))
 
 
 def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnContext

@@ -32,11 +32,15 @@ def _cell_unit(value: Any, context: ColumnContext) -> tuple[Any, Unit | None]:
     own, header = value.unit, context.unit
     if header is None or header.is_plain:
         return value.value, own
+    # The rationale names the header only where some part of its unit is used.
+    header_used = ((own.multiplier == 1 and header.multiplier != 1)
+                   or (own.currency is None and header.currency is not None)
+                   or (own.per_year == 1 and header.per_year != 1))
     merged = Unit(
         multiplier=own.multiplier if own.multiplier != 1 else header.multiplier,
         currency=own.currency or header.currency,
         per_year=own.per_year if own.per_year != 1 else header.per_year,
-        origin="; ".join(filter(None, (own.origin, header.origin))),
+        origin="; ".join(filter(None, (own.origin, header.origin if header_used else ""))),
     )
     return value.value, merged
 

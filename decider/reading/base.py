@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from decider.context import Formatted
 from decider.policy import Policy
 
 DISPLAY_NAMES = {
@@ -48,6 +49,10 @@ class Reading:
     # year; a count of countries), where the value was a quantity: what section 12's
     # distances and answer over time are measured from. None for a phase, a level word...
     number: Decimal | None = None
+    # The value as typed, as every rationale line shows it (section 11): text in quotes
+    # ('banking'), a number bare (6000). Set by `decider.parsing.read` on every reading
+    # that is not a refusal; None for a blank.
+    typed: str | None = None
 
 
 UNKNOWN = Reading(None, "unknown")
@@ -77,6 +82,15 @@ def show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def typed(value: Any) -> str:
+    """A value as the rationale echoes it: text in quotes, a number or a boolean bare."""
+    if isinstance(value, str):
+        return f"'{show(value)}'"
+    if isinstance(value, Formatted):  # a number cell: the number stored
+        return show(value.value)
+    return show(value)
+
+
 def refuse(policy: Policy, input_name: str, value: Any, problem: str = "is not recognised"
            ) -> Reading:
     """A value that cannot be read: the input, the value, why, and the accepted forms."""
@@ -87,7 +101,7 @@ def refuse(policy: Policy, input_name: str, value: Any, problem: str = "is not r
 
 def noted(reading: Reading, input_name: str, value: Any, how: str) -> Reading:
     """`reading` with the section 11 note: the value as typed and what it became."""
-    note = f"{DISPLAY_NAMES[input_name]} '{show(value)}' {how}"
+    note = f"{DISPLAY_NAMES[input_name]} {typed(value)} {how}"
     return Reading(reading.rule, reading.read_as, reading.error, reading.flag, note,
                    reading.number)
 
