@@ -50,6 +50,9 @@ class ColumnContext:
     # maturity: a bare number is a level on a 1..levels scale ("(1-5)", "level", "tier",
     # or a column of integers 1 to 5); None: a bare number is months.
     levels: int | None = None
+    # maturity: the scale's first level: 1, or 0 for a header such as "(0-5)", where 0..5
+    # are six levels and a 3 is the fourth of them.
+    lowest: int = 1
     # maturity: a bare number (0-100) or a percentage is a score ("score", "index", "%").
     score: bool = False
     # Where `levels` or `score` came from, for the rationale: 'the header "AI maturity (1-5)"'.

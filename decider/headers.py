@@ -227,8 +227,9 @@ def _shown(header: str, spans: list[tuple[int, int]]) -> str:
 
 # -- maturity: levels, scores, months, dates ---------------------------------------------
 
-_RANGE = re.compile(r"\b[01]\s*(?:-|–|to|\.\.)\s*(\d{1,3})\b|(?:^|\s|\()/\s*(\d{1,2})\b|"
-                    r"\bof\s+(\d{1,2})\b|\b(\d{1,2})[- ]point\b", re.I)
+_RANGE = re.compile(r"\b(?P<low>[01])\s*(?:-|–|to|\.\.)\s*(\d{1,3})\b|"
+                    r"(?:^|\s|\()/\s*(\d{1,2})\b|\bof\s+(\d{1,2})\b|\b(\d{1,2})[- ]point\b",
+                    re.I)
 _LEVEL_WORDS = ("level", "levels", "stage", "rating", "tier", "scale", "stufe", "niveau",
                 "nivel", "livello")
 _SCORE_WORDS = ("score", "index")
@@ -261,10 +262,13 @@ def maturity_context(header: str, values: Iterable[Any] = (),
     if _has(text, _TIME_WORDS):
         return ColumnContext(as_of=as_of) if as_of else NO_CONTEXT
     ranged = _RANGE.search(header)
-    top = next((int(g) for g in ranged.groups() if g), 0) if ranged else 0
+    top = next((int(g) for g in ranged.groups()[1:] if g), 0) if ranged else 0
     if top >= 20 or "%" in header:  # "(0-100)", "%": a score
         return ColumnContext(score=True, origin=quoted, as_of=as_of)
     if 2 <= top <= 10:
+        if ranged is not None and ranged["low"] == "0":
+            # "(0-5)": six levels, 0 the first; read as 1-5 it would shift every level.
+            return ColumnContext(levels=top + 1, lowest=0, origin=quoted, as_of=as_of)
         return ColumnContext(levels=top, origin=quoted, as_of=as_of)
     if _has(text, _SCORE_WORDS) and not (whole and largest <= 10):
         return ColumnContext(score=True, origin=quoted, as_of=as_of)

@@ -219,6 +219,14 @@ BOOKS = [
         ["C", 300, "Stage 4 of 4", "Retail", 1_000_000],  # Enterprise: 50 100 0 50 = 50
         ["D", 40, "Level 2", "Software", 300_000],     # Scale-up: 0 50 0 50 = 25
     ]}, {"A": C, "B": H, "C": H, "D": D}, why={"A": "3 of 4"}),
+    # 21b. A 0-5 scale: six levels, 0 the first (0-1 POC, 2 Scale-up, 3-4 Mature, 5
+    # Enterprise); read as 1-5, 3 would be Scale-up. 300 / m: (50 + m) / 2.
+    Book("zero-based", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity level (0-5)"],
+        ["A", 300, 0], ["B", 300, 2], ["C", 300, 3], ["D", 300, "Level 4"], ["E", 300, 6],
+    ]}, {"A": D, "B": H, "C": C, "D": C, "E": "!0 to 5"},
+        why={"C": "3 on a 0 to 5 scale, 4 of 6"},
+        args=("--column", "budget=", "--column", "regulation=")),
     # 22. An industry column and a regulation column: the stricter wins.
     Book("industry-and-regulation", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity", "Industry", "Regulation", "AI budget"],

@@ -70,7 +70,7 @@ def _bare_number(policy: Policy, number: Decimal, value: Any, context: ColumnCon
                                                      "of 100: write it as a percentage")
         return _score(policy, number, value, context.origin)
     if context.levels:
-        return _level(policy, number, context.levels, value, context.origin)
+        return _level(policy, number, context.levels, value, context.origin, context.lowest)
     if YEARS[0] <= number <= YEARS[1] and number == number.to_integral_value():
         year = int(number)
         return refuse(policy, "maturity", value,
@@ -95,15 +95,31 @@ def _phase(policy: Policy, phase: int, read_as: str, value: Any) -> Reading:
                  f"read as {read_as} ➜ {label}")
 
 
-def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = "") -> Reading:
-    """Level n on a 1..levels scale: phase 1 + ⌊4(n − 1)/levels⌋, clamped to 1..4."""
-    if levels < 2 or not 1 <= n <= levels:
-        return refuse(policy, "maturity", value,
-                      f"is no level on a 1 to {levels} scale" if levels >= 2 else
-                      "names a scale of fewer than 2 levels")
-    phase = 1 + math.floor(4 * (n - 1) / levels)
+def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = "",
+           lowest: int = 1) -> Reading:
+    """Level n on a lowest..(lowest + levels - 1) scale, the position p = n - lowest + 1
+    of `levels`: phase 1 + ⌊4(p − 1)/levels⌋, clamped to 1..4."""
+    found = _on_scale(n, levels, lowest)
+    if isinstance(found, str):
+        return refuse(policy, "maturity", value, found)
+    phase, shown = found
     where = f" ({origin})" if origin else ""
-    return _phase(policy, phase, f"{format_number(n)} of {levels}{where}", value)
+    return _phase(policy, phase, f"{shown}{where}", value)
+
+
+def _on_scale(n: Decimal, levels: int, lowest: int = 1) -> tuple[int, str] | str:
+    """The phase of level n and how to show it ("3 of 5"; on a scale from 0, "3 on a 0 to
+    5 scale, 4 of 6"), or why n is no level of the scale."""
+    top = lowest + levels - 1
+    if levels < 2:
+        return "names a scale of fewer than 2 levels"
+    if not lowest <= n <= top:
+        return f"is no level on a {lowest} to {top} scale"
+    position = n - lowest + 1
+    shown = (f"{format_number(n)} of {levels}" if lowest == 1 else
+             f"{format_number(n)} on a {lowest} to {top} scale, {format_number(position)} "
+             f"of {levels}")
+    return 1 + math.floor(4 * (position - 1) / levels), shown
 
 
 def _score(policy: Policy, score: Decimal, value: Any, origin: str = "") -> Reading:
@@ -249,10 +265,12 @@ def _scale_phase(policy: Policy, match: re.Match[str], context: ColumnContext
                    f"{len(policy.phase_order)})"
         return int(n), f"phase {int(n)} of the article"
     levels = int(of) if of is not None else (context.levels or policy.default_levels)
-    if levels < 2 or not 1 <= n <= levels:
-        return f"is no level on a 1 to {levels} scale"
+    lowest = context.lowest if of is None and context.levels else 1
+    found = _on_scale(n, levels, lowest)
+    if isinstance(found, str):
+        return found
     where = f" ({context.origin})" if of is None and context.levels and context.origin else ""
-    return 1 + math.floor(4 * (n - 1) / levels), f"{format_number(n)} of {levels}{where}"
+    return found[0], f"{found[1]}{where}"
 
 
 # --- dates: when practice started (section 9.1) ------------------------------------------
