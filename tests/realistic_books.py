@@ -43,6 +43,7 @@ class Book:
     why: dict[str, str] = field(default_factory=dict)
     args: tuple[str, ...] = ()
     refused: str = ""
+    label_column: int = 0  # where a row's name is (0: the first column)
 
 
 def _plain(cell: Any) -> Any:
@@ -112,14 +113,16 @@ def build(book: Book, folder: Path) -> Path:
     return path
 
 
-def labels(path: Path) -> dict[tuple[str, int], str]:
-    """(sheet, row) -> the row's label (its first cell), read back from the file."""
+def labels(path: Path, column: int = 0) -> dict[tuple[str, int], str]:
+    """(sheet, row) -> the row's label (its name cell, else its first), read back."""
     wb = openpyxl.load_workbook(path, read_only=True)
     found = {}
     for sheet in wb.worksheets:
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if row and row[0] is not None:
-                found[(sheet.title, r)] = str(row[0])
+            name = row[column] if row and len(row) > column else None
+            name = name if name is not None else (row[0] if row else None)
+            if name is not None:
+                found[(sheet.title, r)] = str(name)
     wb.close()
     return found
 
@@ -143,7 +146,7 @@ def score(book: Book, folder: Path) -> tuple[list[Outcome], str]:
                         "refused-correctly" if ok else "wrong-silently")], result.output
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout[result.stdout.index("["):])
-    names = labels(path)
+    names = labels(path, book.label_column)
     by_label = {names.get((r["sheet"], r["row"]), f"{r['sheet']}!{r['row']}"): r for r in rows}
     return [_judge(label, want, by_label.get(label), book.why.get(label))
             for label, want in book.expect.items()], result.output

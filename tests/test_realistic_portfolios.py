@@ -153,6 +153,18 @@ BOOKS = [
         ["Average", 530, None, None, 1_500_000],
     ]}, {"EMEA": "-", "Retail DE": H, "Bank FR": C, "APAC": "-", "Japan Ops": D,
          "Grand total": "-", "Average": "-"}),
+    # 13b. A Region column first, the unit's name second: a totals row's label is in the
+    # second column ("EMEA | Total"), the first text cell being the region.
+    Book("region-first", "xlsxwriter", {"Portfolio": [
+        ["Region", "Business unit", "Headcount", "AI maturity", "Sector", "AI budget"],
+        ["EMEA", "Retail DE", 600, "Mature", "Retail", "6M"],       # 100 100 0 100 = 75
+        ["EMEA", "Summit Partners", 300, "Scale-up", "Consulting", "1M"],  # 37.5
+        ["EMEA", "Total", 900, None, None, "7M"],
+        ["APAC", "Japan", 60, "POC", "Retail", "0.5M"],             # 18.75
+        ["APAC", "Average", 60, None, None, "0.5M"],
+        ["TOTAL GROUP", None, 960, None, None, "7.5M"],
+    ]}, {"Retail DE": C, "Summit Partners": H, "Total": "-", "Japan": D, "Average": "-",
+         "TOTAL GROUP": "-"}, label_column=1),
     # 14. Formulas written by a script (openpyxl saves no value): plain references are
     # followed; a computed formula is an issue naming the cell.
     Book("formulas", "openpyxl", {

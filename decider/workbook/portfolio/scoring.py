@@ -58,7 +58,10 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     # A row with anything under the table's other headers (a unit's name, say) is looked
     # at too: a unit with no input given gets its reason, a heading is counted.
     present = set(layout.headers) - wanted - owned
-    labels = set(layout.headers) - owned
+    # The label columns: those left of the first input (a Region and a unit's name, say);
+    # when an input comes first, every column, the first text cell being the label.
+    first = min(wanted)
+    labels = {c for c in layout.headers if c < first} - owned or set(layout.headers) - owned
     found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
                  present, labels, formats)
     source_scan = found if values is None else _values_scan(values, layout, wanted, owned)

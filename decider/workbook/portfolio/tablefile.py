@@ -82,7 +82,10 @@ def score_table_file(source: Path, header_row: int | None, wanted: dict[str, str
     others = [c for c in table_columns if c + 1 not in inputs.values()]
     filled = data.iloc[:, others].map(lambda v: v is not None and str(v).strip() != "")
     present = data.index[filled.any(axis=1).to_numpy(bool)].to_numpy()
-    totals, examples = label_rows_of_table(data, table_columns)
+    # The label columns: left of the first input (Region, Business unit), else all.
+    first = min(inputs.values()) - 1
+    labels = [c for c in table_columns if c < first] or table_columns
+    totals, examples = label_rows_of_table(data, labels)
     kinds = classify_rows(frame, present, totals, np.empty(0, np.int64), examples)
     contexts = _contexts(headers, inputs, kinds.units, source.name)
     columns: dict[str, Any] = {f: (f if f in kinds.units else None) for f in FIELDS}

@@ -3,7 +3,8 @@ business units (decision policy, section 8): they get no answer, no issue, and a
 counted in the summary.
 
 A totals row is
-- a row whose first text cell (under the header's columns) holds Total, Totals,
+- a row whose label (a text cell left of the inputs, under the header's columns; the
+  first text cell when an input column comes first) holds Total, Totals,
   Subtotal, Sub-total, Grand total, Sum, Average or Mean as a whole word anywhere
   ("Total EMEA", "Americas total", "APAC - subtotal", "Sum:"; not "Totally new" nor
   "Summit BU"), unless the row gives a maturity or a regulation as text: "Total Gas &
@@ -82,8 +83,9 @@ def _text_label_pattern(prefix: bytes) -> re.Pattern[bytes]:
 
 
 class LabelFinder:
-    """Rows whose first text cell under the header's columns starts with a totals word,
-    found block by block as the reader streams the sheet."""
+    """Rows with a text cell in the label columns (those left of the first input, or
+    every header column when an input comes first) that holds a totals word or starts
+    with an example word, found block by block as the reader streams the sheet."""
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
                  columns: set[int]) -> None:
@@ -134,12 +136,15 @@ class LabelFinder:
             if column not in self.columns or not body:
                 continue
             value = decode_cell(self.syntax, attributes, body, self.strings).value
+            # Every text cell of the label columns counts, not only the first: with a
+            # Region column first, "EMEA | Total" is a totals row, its label "Total".
             if _is_text(value):
                 if is_example_label(value):
                     self.examples.append(number)
-                elif is_totals_label(value):
+                    return
+                if is_totals_label(value):
                     self.rows.append(number)
-                return
+                    return
 
     def found(self) -> np.ndarray:
         return np.unique(np.array(self.rows, dtype=np.int64))
@@ -176,9 +181,9 @@ def table_totals_rows(package: Package, part: str, columns: set[int]) -> np.ndar
 def label_rows_of_table(data: pd.DataFrame, columns: list[int]
                         ) -> tuple[np.ndarray, np.ndarray]:
     """For a CSV/Parquet table (every cell text or a plain value): the index labels of
-    rows whose first text cell among `columns` (positions) is a totals label, and of those
-    whose first text cell is an example label. Each column's distinct values are judged
-    once; only rows holding a label are walked."""
+    rows with a text cell among the label `columns` (positions) that is a totals label,
+    and of those with one that is an example label (the first such cell decides). Each
+    column's distinct values are judged once; only rows holding a label are walked."""
     empty = np.empty(0, np.int64)
     if data.empty or not columns:
         return empty, empty
@@ -190,11 +195,13 @@ def label_rows_of_table(data: pd.DataFrame, columns: list[int]
         candidate |= label[codes]
     totals, examples = [], []
     for offset in np.flatnonzero(candidate).tolist():
-        first = next((v for v in data.iloc[offset, columns].tolist() if _is_text(v)), None)
-        if first is not None and is_example_label(first):
-            examples.append(data.index[offset])
-        elif first is not None and is_totals_label(first):
-            totals.append(data.index[offset])
+        for value in data.iloc[offset, columns].tolist():
+            if _is_text(value) and is_example_label(value):
+                examples.append(data.index[offset])
+                break
+            if _is_text(value) and is_totals_label(value):
+                totals.append(data.index[offset])
+                break
     return np.array(totals, dtype=np.int64), np.array(examples, dtype=np.int64)
 
 
