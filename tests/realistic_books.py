@@ -44,6 +44,7 @@ class Book:
     args: tuple[str, ...] = ()
     refused: str = ""
     label_column: int = 0  # where a row's name is (0: the first column)
+    merges: dict[str, list[str]] = field(default_factory=dict)  # sheet -> merged ranges
 
 
 def _plain(cell: Any) -> Any:
@@ -64,6 +65,8 @@ def write_openpyxl(path: Path, book: Book) -> None:
                 target = sheet.cell(row=r, column=c, value=_plain(cell))
                 if isinstance(cell, F):
                     target.number_format = cell.fmt
+        for merged in book.merges.get(name, []):
+            sheet.merge_cells(merged)
     wb.save(path)
 
 

@@ -20,6 +20,12 @@ from realistic_books import Book, F, score
 C, H, D = "Centralized", "Hybrid", "Decentralized"
 # A sheet with no budget column is refused until the user says so (as the error hints).
 NO_BUDGET = ("--column", "budget=")
+# Row 1 "AI budget (k€)" is merged over E1:F1 (MERGED below), row 2 names the years.
+MERGED_PLAN = [["Business unit", "Headcount", "AI maturity", "Sector", "AI budget (k€)", None],
+               [None, None, None, None, "2025", "2026"],
+               ["Retail", 600, "Mature", "Retail", 1500, 6000],
+               ["Ops", 300, "Scale-up", "Retail", 6000, 1500]]
+MERGED = {"Plan": ["E1:F1"]}
 PORT = ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget"]
 
 BOOKS = [
@@ -48,6 +54,14 @@ BOOKS = [
         ["Chemicals", 0.8, "Scale-up", "Chemicals", 4.0],       # 100 50 50 50 = 62.5
     ]}, {"Gas & Power": C, "Retail": H, "Digital lab": D, "Insurance": C, "Chemicals": H},
         why={"Gas & Power": "€7,500,000", "Digital lab": "45"}),
+    # 2b. A finance plan: "AI budget (k€)" merged over a 2025 and a 2026 column. Which
+    # year to read is the user's to say (refused, naming the columns); told F, F gets the
+    # merged header's k€ (600 / Mature / Retail / €6M: 75; Ops 300 / Scale-up / €1.5M:
+    # 37.5).
+    Book("merged-years", "openpyxl", {"Plan": MERGED_PLAN},
+         refused="merged over columns E to F", merges=MERGED),
+    Book("merged-years-2026", "openpyxl", {"Plan": MERGED_PLAN}, {"Retail": C, "Ops": H},
+         why={"Retail": "k€ from the header"}, args=("--column", "budget=F"), merges=MERGED),
     # 3. Number formats carrying the unit (the stored number is in that unit) or only
     # scaling the display (the stored number is whole).
     Book("formats", "xlsxwriter", {"Portfolio": [

@@ -33,7 +33,7 @@ def column_contexts(layout: Layout, frame: pd.DataFrame, as_of: date | None
     """Each input column's context, from its header and (maturity) its distinct values."""
     contexts: dict[str, ColumnContext] = {}
     for field, column in layout.inputs.items():
-        header = layout.headers.get(column, "")
+        header = layout.headers.get(column) or layout.merged_headers.get(column, "")
         values: Any = ()
         if field == "maturity" and field in frame:
             values = pd.unique(frame[field].to_numpy(object))

@@ -25,7 +25,7 @@ from decider.workbook.portfolio.context import (
     stricter_regulation,
 )
 from decider.workbook.portfolio.formulas import follow
-from decider.workbook.portfolio.layout import Layout, display
+from decider.workbook.portfolio.layout import Layout, display, read_merged_headers
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
 from decider.workbook.portfolio.totals import describe, table_totals_rows
@@ -64,6 +64,7 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     labels = {c for c in layout.headers if c < first} - owned or set(layout.headers) - owned
     found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
                  present, labels, formats)
+    read_merged_headers(package, strings, layout, found.merges)
     source_scan = found if values is None else _values_scan(values, layout, wanted, owned)
     index = found.frame.index.union(pd.Index(found.present, dtype=np.int64))
     source = source_scan.frame.reindex(index)
