@@ -332,6 +332,11 @@ BOOKS = [
         ["A", 600, "Mature", "Retail", 7.5],
         ["B", 300, "Scale-up", "Retail", None],     # 50 50 0 = 33.3: Hybrid
     ]}, {"A": "!thousands", "B": H}),
+    # 28b. A survey with no budget column: refused until the user says there is none, and
+    # the refusal says how (the books above that have none pass NO_BUDGET).
+    Book("no-budget-column", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity", "Regulation"], ["A", 300, "POC", "Low"],
+    ]}, refused="say so with --column budget="),
     # 29. A header unit decider cannot read.
     Book("bitcoin", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget (bitcoin)"],

@@ -268,7 +268,9 @@ def _layout_of(package: Package, entry: SheetEntry, strings: list[str],
             f"{name}: sheet '{entry.name}' row {number} has no "
             f"{' / '.join(display(f) for f in missing)} column; headers seen: "
             f"{show_headers(headers)}; name it with --column "
-            f"{display(missing[0])}=HEADER (or a column letter)")
+            f"{display(missing[0])}=HEADER (or a column letter), or, if the sheet has "
+            f"none, say so with "
+            f"{' '.join(f'--column {display(f)}=' for f in missing)} (not known: no vote)")
     style = _header_style(package, entry, number, headers)
     return Layout(entry, number, headers, inputs, owned, style, name, best.industry)
 
