@@ -35,6 +35,9 @@ class Unit:
     # For the rationale: what was seen and where, e.g. 'k€ from the header "AI budget (k€)"'
     # or 'M€ from the number format 0.0"M€"'.
     origin: str = ""
+    # A number format's scaling commas (`#,##0,`): the stored number is whole and only
+    # the display is scaled, so a header's scale ("AI budget (k€)") does not apply.
+    whole: bool = False
 
     @property
     def is_plain(self) -> bool:

@@ -74,6 +74,14 @@ BOOKS = [
         ["Pacific", 600, "Mature", "Media", F(5.5, '0.0" Mio. €"')],     # 100 100 0 100=75
     ]}, {"North": C, "South": C, "East": D, "West": H, "Central": H, "Pacific": C},
         why={"North": "€6,000,000", "Pacific": "€5,500,000"}),
+    # 3b. Whole euros stored, shown in thousands by the format `#,##0,` and labelled k€ in
+    # the header (what the reader of the sheet sees): the stored number is whole.
+    Book("display-thousands", "xlsxwriter", {"Budget": [
+        ["Business unit", "Employees", "Phase", "Industry", "AI budget (k€)"],
+        ["North", 700, "Mature", "Logistics", F(1_500_000, "#,##0,")],   # 100 100 0 50
+        ["South", 700, "Mature", "Logistics", F(6_000_000, "#,##0,")],   # 100 100 0 100
+        ["East", 700, "Mature", "Logistics", 1500],                      # k€: 62.5
+    ]}, {"North": H, "South": C, "East": H}, why={"North": "not k€ from the header"}),
     # 4. A monthly spend column.
     Book("monthly", "openpyxl", {"Spend": [
         ["BU", "Staff", "Stage", "Sector", "AI spend per month (€)"],

@@ -32,11 +32,14 @@ def _cell_unit(value: Any, context: ColumnContext) -> tuple[Any, Unit | None]:
     own, header = value.unit, context.unit
     if header is None or header.is_plain:
         return value.value, own
+    overridden = own.whole and header.multiplier != 1
     merged = Unit(
-        multiplier=own.multiplier if own.multiplier != 1 else header.multiplier,
+        multiplier=own.multiplier if own.multiplier != 1 or own.whole else header.multiplier,
         currency=own.currency or header.currency,
         per_year=own.per_year if own.per_year != 1 else header.per_year,
-        origin="; ".join(filter(None, (own.origin, header.origin))),
+        origin=(f"{own.origin}, not {header.origin}" if overridden else
+                "; ".join(filter(None, (own.origin, header.origin)))),
+        whole=own.whole,
     )
     return value.value, merged
 
@@ -76,6 +79,8 @@ def _size_number(policy: Policy, number: Decimal, value: Any, unit: Unit | None,
         else:
             number *= unit.multiplier
             origins.append(unit.origin or f"×{format_number(unit.multiplier)}")
+    elif unit is not None and unit.whole and unit.origin and not typed:
+        origins.append(unit.origin)
     employees = f"{format_number(number)} {policy.data['size']['unit']}"
     rule = policy.size_scale.rule_for(number)
     how = _how(quantity, employees, origins)
@@ -145,6 +150,8 @@ def _budget(policy: Policy, quantity: Quantity, value: Any, unit: Unit | None) -
             origins.append(unit.origin or "the column's unit")
         if typed_multiplier and unit.multiplier != 1:
             origins.append(f"the unit typed in the cell, not {unit.origin or 'the header'}")
+    elif unit is not None and unit.whole and unit.origin and not typed_multiplier:
+        origins.append(unit.origin)
     number *= quantity.per_year
     currency = _currency(policy, value, quantity.currencies,
                          unit.currency if unit is not None else None)

@@ -91,8 +91,11 @@ def format_meaning(code: str) -> Meaning | None:
     if not re.search(r"[0#?]", rest) and _DATE.search(rest.replace("General", "")):
         return Meaning(code, date=True)
     text = " ".join([*currency_tags, *literals]).strip()
+    scaling = _SCALING.search(rest) is not None
+    whole = f"whole: only its display is scaled, from the number format {code}"
     if not text:
-        return None
+        # `#,##0,` shows thousands of a whole stored number: no header scale applies.
+        return Meaning(code, Unit(whole=True, origin=whole)) if scaling else None
     try:
         unit = header_unit("budget", text)
     except DeciderInputError:
@@ -103,12 +106,11 @@ def format_meaning(code: str) -> Meaning | None:
     if unit is None:
         return None
     seen = unit.origin.split(" from the header ", 1)[0]
-    if _SCALING.search(rest):
+    if scaling:
         # Scaling commas: the display is scaled, the stored number is whole.
-        unit = Unit(currency=unit.currency, per_year=unit.per_year)
-        if unit.is_plain:
-            return None
-        seen = unit.currency or seen
+        return Meaning(code, Unit(currency=unit.currency, per_year=unit.per_year,
+                                  whole=True, origin=", ".join(filter(None, (
+                                      unit.currency, whole)))))
     return Meaning(code, Unit(unit.multiplier, unit.currency, unit.per_year,
                               origin=f"{seen} from the number format {code}"))
 
