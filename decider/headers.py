@@ -233,6 +233,8 @@ _RANGE = re.compile(r"\b(?P<low>[01])\s*(?:-|–|to|\.\.)\s*(\d{1,3})\b|"
 _LEVEL_WORDS = ("level", "levels", "stage", "rating", "tier", "scale", "stufe", "niveau",
                 "nivel", "livello")
 _SCORE_WORDS = ("score", "index")
+_YEAR_WORDS = ("years", "year", "yrs", "yr")
+_START_WORDS = ("since", "start", "started", "go live", "date", "when")
 _TIME_WORDS = ("months", "month", "years", "year", "experience", "since", "start", "started",
                "go live", "date")
 
@@ -259,6 +261,10 @@ def maturity_context(header: str, values: Iterable[Any] = (),
     whole = bool(numbers) and all(n == int(n) for n in numbers)
     largest = int(max(numbers)) if numbers else 0
     quoted = f'the header "{header}"'
+    if _has(text, _YEAR_WORDS) and not _has(text, _START_WORDS + ("months", "month")):
+        # "AI experience (years)": a bare 3 is three years, not three months.
+        return ColumnContext(unit=Unit(Decimal(12), origin=f"years from {quoted}"),
+                             as_of=as_of)
     if _has(text, _TIME_WORDS):
         return ColumnContext(as_of=as_of) if as_of else NO_CONTEXT
     ranged = _RANGE.search(header)

@@ -245,6 +245,12 @@ BOOKS = [
         ["C", 800, 30, "Retail", 1_000_000],      # 100 100 0 50 = 62.5
         ["D", 40, 2, "Retail", 1_000_000],        # 0 25 0 50 = 18.75
     ]}, {"A": D, "B": H, "C": H, "D": D}),
+    # 20b. Years of practice in the header: 300 / m: (50 + m) / 2.
+    Book("years", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI experience (years)"],
+        ["A", 300, 3], ["B", 300, 1], ["C", 300, 0.25], ["D", 300, 2021],
+    ]}, {"A": C, "B": H, "C": H, "D": "!year"}, why={"A": "36 months"},
+        args=("--column", "budget=", "--column", "regulation=")),
     # 21. Levels on a 1-4 scale from the header.
     Book("four-levels", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity (1-4)", "Sector", "AI budget"],

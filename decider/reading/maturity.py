@@ -71,6 +71,15 @@ def _bare_number(policy: Policy, number: Decimal, value: Any, context: ColumnCon
         return _score(policy, number, value, context.origin)
     if context.levels:
         return _level(policy, number, context.levels, value, context.origin, context.lowest)
+    if context.unit is not None and context.unit.multiplier != 1 and not (
+            YEARS[0] <= number <= YEARS[1]):  # "Year of AI adoption": 2021 is no duration
+        months = number * context.unit.multiplier
+        reading = _months(policy, months, value)
+        if reading.error is not None:
+            return reading
+        return noted(reading, "maturity", value,
+                     f"read as {format_number(number)} years ({context.unit.origin}) ➜ "
+                     f"{format_number(months)} months")
     if YEARS[0] <= number <= YEARS[1] and number == number.to_integral_value():
         year = int(number)
         return refuse(policy, "maturity", value,
