@@ -261,7 +261,7 @@ def maturity_context(header: str, values: Iterable[Any] = (),
     whole = bool(numbers) and all(n == int(n) for n in numbers)
     largest = int(max(numbers)) if numbers else 0
     quoted = f'the header "{header}"'
-    if _has(text, _YEAR_WORDS) and not _has(text, _START_WORDS + ("months", "month")):
+    if _has(text, _YEAR_WORDS) and not _has(text, (*_START_WORDS, "months", "month")):
         # "AI experience (years)": a bare 3 is three years, not three months.
         return ColumnContext(unit=Unit(Decimal(12), origin=f"years from {quoted}"),
                              as_of=as_of)
