@@ -62,6 +62,14 @@ BOOKS = [
          refused="merged over columns E to F", merges=MERGED),
     Book("merged-years-2026", "openpyxl", {"Plan": MERGED_PLAN}, {"Retail": C, "Ops": H},
          why={"Retail": "k€ from the header"}, args=("--column", "budget=F"), merges=MERGED),
+    # 2c. Thousands in the header, one cell typed with its own unit word: the cell wins
+    # (section 10). Size, Mature, Medium vote (s + 150) / 3 with no budget column.
+    Book("headcount-k", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount (k)", "AI maturity", "Regulation"],
+        ["A", 1.2, "Mature", "Medium"], ["B", "450 employees", "Mature", "Medium"],
+        ["C", "0.3", "Mature", "Medium"],
+    ]}, {"A": C, "B": H, "C": H}, why={"B": "the unit typed in the cell"},
+        args=("--column", "budget=")),
     # 3. Number formats carrying the unit (the stored number is in that unit) or only
     # scaling the display (the stored number is whole).
     Book("formats", "xlsxwriter", {"Portfolio": [

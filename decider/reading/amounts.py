@@ -72,7 +72,10 @@ def _size_number(policy: Policy, number: Decimal, value: Any, unit: Unit | None,
     if number <= 0:
         return refuse(policy, "size", value, "must be above 0")
     origins = []
-    typed = quantity is not None and quantity.multiplier is not None
+    # "450 employees" under "Headcount (k)": the cell says its unit, the header's does
+    # not apply (section 10: a unit typed in the cell first).
+    typed = quantity is not None and (quantity.multiplier is not None
+                                      or quantity.unit_word is not None)
     if unit is not None and unit.multiplier != 1:
         if typed:
             origins.append(f"the unit typed in the cell, not {unit.origin or 'the header'}")
