@@ -122,6 +122,31 @@ _FILLER = frozenset(
      "i", "numbers", "number", "cost", "costs", "it"])
 
 
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)?\d\d)\b")
+_YEARS_COUNT = re.compile(r"\b(\d+|two|three|four|five|ten)[- ]?(?:years|yrs|year|yr)\b", re.I)
+_CUMULATIVE = re.compile(r"\b(cumulative|cumulated|multi-?year|lifetime|over the plan)\b",
+                         re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+
+
+def _several_years(header: str) -> str | None:
+    """How a budget header says its figure covers several years ("2026-2028", "3 years",
+    "cumulative"), or None. A fiscal year ("2025/26", "FY2025-26") is one year."""
+    for found in _YEAR_SPAN.finditer(header):
+        first, last = found.group(1), found.group(2)
+        end = int(first[:2] + last if len(last) == 2 else last)
+        if end - int(first) >= 2:
+            return f"over the years {first} to {end}"
+    count = _YEARS_COUNT.search(header)
+    if count is not None:
+        word = count.group(1).lower()
+        number = int(word) if word.isdigit() else _COUNT_WORDS[word]
+        if number >= 2:
+            return f"over {number} years"
+    cumulative = _CUMULATIVE.search(header)
+    return "cumulated over several years" if cumulative else None
+
+
 def header_unit(field: str, header: str) -> Unit | None:
     """The unit, scale, currency and period a size or budget header gives its bare numbers;
     None when it gives none (plain employees or euros a year). Refuses, naming the column,
@@ -129,6 +154,11 @@ def header_unit(field: str, header: str) -> Unit | None:
     several currencies share."""
     if field not in ("size", "budget"):
         return None
+    several = _several_years(header) if field == "budget" else None
+    if several:
+        raise DeciderInputError(
+            f"column '{header}' gives a budget {several}: decider reads a yearly AI budget; "
+            "put one year's figure in the column (e.g. 'AI budget 2026 (€m)')")
     per_year, seen, rest = 1, [], header
     if field == "budget":
         for pattern, count in _PERIODS:

@@ -359,6 +359,16 @@ BOOKS = [
     Book("no-budget-column", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity", "Regulation"], ["A", 300, "POC", "Low"],
     ]}, refused="say so with --column budget="),
+    # 28c. A plan's budget over several years: not a yearly budget (a third of it? the
+    # peak year?): refused, naming the column; a fiscal year (2025/26) is one year.
+    Book("three-year-plan", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget 2026-2028 (€m)"],
+        ["A", 600, "Mature", "Retail", 9],
+    ]}, refused="over the years 2026 to 2028"),
+    Book("fiscal-year", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget FY2025/26 (€m)"],
+        ["A", 600, "Mature", "Retail", 6], ["B", 600, "Mature", "Retail", 1.5],
+    ]}, {"A": C, "B": H}),
     # 29. A header unit decider cannot read.
     Book("bitcoin", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity", "Sector", "AI budget (bitcoin)"],
