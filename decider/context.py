@@ -75,6 +75,8 @@ class Formatted:
     unit: Unit | None = None  # a literal unit or currency in the format
     percent: bool = False  # `0%`: the stored number is a fraction (0.85 shows 85%)
     date: bool = False  # a date or date-time format: `value` is an Excel serial date
+    # maturity: a time unit in the format (`0" yrs"`: 12 months per unit; `0" months"`: 1)
+    months: int | None = None
 
 
 NO_CONTEXT = ColumnContext()

@@ -259,6 +259,13 @@ BOOKS = [
         ["A", 300, 3], ["B", 300, 1], ["C", 300, 0.25], ["D", 300, 2021],
     ]}, {"A": C, "B": H, "C": H, "D": "!year"}, why={"A": "36 months"},
         args=("--column", "budget=", "--column", "regulation=")),
+    # 20c. Years given by the number format (the cells show "3 yrs"): a column of whole
+    # numbers 1 to 5, which with no format would be levels.
+    Book("years-format", "xlsxwriter", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity"],
+        ["A", 300, F(3, '0" yrs"')], ["B", 300, F(1, '0" yr"')], ["C", 300, F(4, '0" months"')],
+    ]}, {"A": C, "B": H, "C": H}, why={"A": "36 months"},
+        args=("--column", "budget=", "--column", "regulation=")),
     # 21. Levels on a 1-4 scale from the header.
     Book("four-levels", "openpyxl", {"Sheet1": [
         ["Business unit", "Headcount", "AI maturity (1-4)", "Sector", "AI budget"],

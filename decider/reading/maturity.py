@@ -48,6 +48,8 @@ def read_maturity(policy: Policy, value: Any, context: ColumnContext) -> Reading
         if value.percent and is_number(value.value) and math.isfinite(value.value):
             return _score(policy, as_decimal(value.value) * 100, value.value,
                           f"formatted {value.format_code}")
+        if value.months and is_number(value.value) and math.isfinite(value.value):
+            return _formatted_time(policy, as_decimal(value.value), value)
         value = value.value
     if isinstance(value, datetime | date):
         start = value.date() if isinstance(value, datetime) else value
@@ -86,6 +88,17 @@ def _bare_number(policy: Policy, number: Decimal, value: Any, context: ColumnCon
                       f"could be the year practice started or {year} months: write the start "
                       f"as a month ({year}-06) or the months with their unit")
     return _months(policy, number, value)
+
+
+def _formatted_time(policy: Policy, number: Decimal, value: Formatted) -> Reading:
+    """A number whose format gives its time unit (`0" yrs"`): months of practice."""
+    months = number * (value.months or 1)
+    reading = _months(policy, months, value.value)
+    if reading.error is not None or value.months == 1:
+        return reading
+    return noted(reading, "maturity", value.value,
+                 f"read as {format_number(number)} years (the number format "
+                 f"{value.format_code}) ➜ {format_number(months)} months")
 
 
 def _months(policy: Policy, months: Decimal, value: Any, how: str = "") -> Reading:
