@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from decider.workbook import zipcopy
+from decider.workbook.package import zipcopy
 
 SHEET = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c><c r="B%d"><v>%d</v></c></row>'
                  % (i, i, i % 7, i, i * 37 % 1000) for i in range(1, 20_000))
