@@ -1,5 +1,6 @@
-"""About 25 portfolio workbooks kept the way companies keep them (consultancy assessments,
-finance sheets, survey exports, regional sheets, German and French headers), written with
+"""About 40 portfolio workbooks (226 units) kept the way companies keep them (consultancy
+assessments, finance sheets, survey exports, regional sheets, German and French headers,
+merged two-row headers, display-scaled formats, years of practice), written with
 openpyxl, XlsxWriter and LibreOffice, scored with `decider score`, and every unit compared
 with the answer a careful person reads from decision-policy.md (worked by hand in the
 comment beside each unit: the votes, then their mean; C/H/D below 33 1/3 / above 66 2/3).
