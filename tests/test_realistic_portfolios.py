@@ -275,6 +275,14 @@ BOOKS = [
         ["C", 300, "Stage 4 of 4", "Retail", 1_000_000],  # Enterprise: 50 100 0 50 = 50
         ["D", 40, "Level 2", "Software", 300_000],     # Scale-up: 0 50 0 50 = 25
     ]}, {"A": C, "B": H, "C": H, "D": D}, why={"A": "3 of 4"}),
+    # 21a. Averages of several dimensions on a 1-5 scale: 2.7 and 3.4 are Scale-up both by
+    # the scale's rule and by their nearest level; 2.3 is Scale-up by the rule but its
+    # nearest level, 2, is POC: two readings, two answers, refused. 300 / m: (50 + m) / 2.
+    Book("average-levels", "openpyxl", {"Sheet1": [
+        ["Business unit", "Headcount", "AI maturity score (1-5)"],
+        ["A", 300, 2.7], ["B", 300, 3.4], ["C", 300, 2.3], ["D", 300, 4.6], ["E", 300, 1.5],
+    ]}, {"A": H, "B": H, "C": "!between two levels", "D": C, "E": D},
+        args=("--column", "budget=", "--column", "regulation=")),
     # 21b. A 0-5 scale: six levels, 0 the first (0-1 POC, 2 Scale-up, 3-4 Mature, 5
     # Enterprise); read as 1-5, 3 would be Scale-up. 300 / m: (50 + m) / 2.
     Book("zero-based", "openpyxl", {"Sheet1": [

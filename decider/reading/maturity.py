@@ -124,9 +124,30 @@ def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = ""
     found = _on_scale(n, levels, lowest)
     if isinstance(found, str):
         return refuse(policy, "maturity", value, found)
+    conflict = _between_levels(policy, n, levels, lowest)
+    if conflict:
+        return refuse(policy, "maturity", value, conflict)
     phase, shown = found
     where = f" ({origin})" if origin else ""
     return _phase(policy, phase, f"{shown}{where}", value)
+
+
+def _between_levels(policy: Policy, n: Decimal, levels: int, lowest: int) -> str | None:
+    """An average between two levels (2.3 of 5) read two ways: the scale's rule on 2.3
+    (Scale-up) and its nearest level, 2 (POC). Where they vote differently, why it is
+    refused (section 9: two readings, two answers); else None."""
+    if n == n.to_integral_value():
+        return None
+    nearest = n.to_integral_value(rounding=ROUND_HALF_UP)
+    first, second = _on_scale(n, levels, lowest), _on_scale(nearest, levels, lowest)
+    if isinstance(first, str) or isinstance(second, str):
+        return None
+    rules = policy.rules["maturity"]
+    a, b = (rules[policy.phase_order[max(1, min(p, 4)) - 1]] for p in (first[0], second[0]))
+    if a.vote == b.vote:
+        return None
+    return (f"lies between two levels: {first[1]} by the scale's rule is {a.label}, its "
+            f"nearest level {format_number(nearest)} is {b.label}; write a whole level")
 
 
 def _on_scale(n: Decimal, levels: int, lowest: int = 1) -> tuple[int, str] | str:
@@ -291,6 +312,9 @@ def _scale_phase(policy: Policy, match: re.Match[str], context: ColumnContext
     found = _on_scale(n, levels, lowest)
     if isinstance(found, str):
         return found
+    conflict = _between_levels(policy, n, levels, lowest)
+    if conflict:
+        return conflict
     where = f" ({context.origin})" if of is None and context.levels and context.origin else ""
     return found[0], f"{found[1]}{where}"
 
