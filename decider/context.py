@@ -35,6 +35,9 @@ class Unit:
     # For the rationale: what was seen and where, e.g. 'k€ from the header "AI budget (k€)"'
     # or 'M€ from the number format 0.0"M€"'.
     origin: str = ""
+    # A number format's scaling commas (`#,##0,`): the stored number is whole and only
+    # the display is scaled, so a header's scale ("AI budget (k€)") does not apply.
+    whole: bool = False
 
     @property
     def is_plain(self) -> bool:
@@ -50,6 +53,9 @@ class ColumnContext:
     # maturity: a bare number is a level on a 1..levels scale ("(1-5)", "level", "tier",
     # or a column of integers 1 to 5); None: a bare number is months.
     levels: int | None = None
+    # maturity: the scale's first level: 1, or 0 for a header such as "(0-5)", where 0..5
+    # are six levels and a 3 is the fourth of them.
+    lowest: int = 1
     # maturity: a bare number (0-100) or a percentage is a score ("score", "index", "%").
     score: bool = False
     # Where `levels` or `score` came from, for the rationale: 'the header "AI maturity (1-5)"'.
@@ -69,6 +75,8 @@ class Formatted:
     unit: Unit | None = None  # a literal unit or currency in the format
     percent: bool = False  # `0%`: the stored number is a fraction (0.85 shows 85%)
     date: bool = False  # a date or date-time format: `value` is an Excel serial date
+    # maturity: a time unit in the format (`0" yrs"`: 12 months per unit; `0" months"`: 1)
+    months: int | None = None
 
 
 NO_CONTEXT = ColumnContext()

@@ -122,6 +122,31 @@ _FILLER = frozenset(
      "i", "numbers", "number", "cost", "costs", "it"])
 
 
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)?\d\d)\b")
+_YEARS_COUNT = re.compile(r"\b(\d+|two|three|four|five|ten)[- ]?(?:years|yrs|year|yr)\b", re.I)
+_CUMULATIVE = re.compile(r"\b(cumulative|cumulated|multi-?year|lifetime|over the plan)\b",
+                         re.I)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+
+
+def _several_years(header: str) -> str | None:
+    """How a budget header says its figure covers several years ("2026-2028", "3 years",
+    "cumulative"), or None. A fiscal year ("2025/26", "FY2025-26") is one year."""
+    for found in _YEAR_SPAN.finditer(header):
+        first, last = found.group(1), found.group(2)
+        end = int(first[:2] + last if len(last) == 2 else last)
+        if end - int(first) >= 2:
+            return f"over the years {first} to {end}"
+    count = _YEARS_COUNT.search(header)
+    if count is not None:
+        word = count.group(1).lower()
+        number = int(word) if word.isdigit() else _COUNT_WORDS[word]
+        if number >= 2:
+            return f"over {number} years"
+    cumulative = _CUMULATIVE.search(header)
+    return "cumulated over several years" if cumulative else None
+
+
 def header_unit(field: str, header: str) -> Unit | None:
     """The unit, scale, currency and period a size or budget header gives its bare numbers;
     None when it gives none (plain employees or euros a year). Refuses, naming the column,
@@ -131,6 +156,11 @@ def header_unit(field: str, header: str) -> Unit | None:
         return None
     # A header wrapped on several lines (Alt+Enter) is shown and read as one line.
     header = " ".join(header.split())
+    several = _several_years(header) if field == "budget" else None
+    if several:
+        raise DeciderInputError(
+            f"column '{header}' gives a budget {several}: decider reads a yearly AI budget; "
+            "put one year's figure in the column (e.g. 'AI budget 2026 (€m)')")
     per_year, seen, rest = 1, [], header
     if field == "budget":
         for pattern, count in _PERIODS:
@@ -229,11 +259,14 @@ def _shown(header: str, spans: list[tuple[int, int]]) -> str:
 
 # -- maturity: levels, scores, months, dates ---------------------------------------------
 
-_RANGE = re.compile(r"\b[01]\s*(?:-|–|to|\.\.)\s*(\d{1,3})\b|(?:^|\s|\()/\s*(\d{1,2})\b|"
-                    r"\bof\s+(\d{1,2})\b|\b(\d{1,2})[- ]point\b", re.I)
+_RANGE = re.compile(r"\b(?P<low>[01])\s*(?:-|–|to|\.\.)\s*(\d{1,3})\b|"
+                    r"(?:^|\s|\()/\s*(\d{1,2})\b|\bof\s+(\d{1,2})\b|\b(\d{1,2})[- ]point\b",
+                    re.I)
 _LEVEL_WORDS = ("level", "levels", "stage", "rating", "tier", "scale", "stufe", "niveau",
                 "nivel", "livello")
 _SCORE_WORDS = ("score", "index")
+_YEAR_WORDS = ("years", "year", "yrs", "yr")
+_START_WORDS = ("since", "start", "started", "go live", "date", "when")
 _TIME_WORDS = ("months", "month", "years", "year", "experience", "since", "start", "started",
                "go live", "date")
 
@@ -261,13 +294,20 @@ def maturity_context(header: str, values: Iterable[Any] = (),
     whole = bool(numbers) and all(n == int(n) for n in numbers)
     largest = int(max(numbers)) if numbers else 0
     quoted = f'the header "{header}"'
+    if _has(text, _YEAR_WORDS) and not _has(text, (*_START_WORDS, "months", "month")):
+        # "AI experience (years)": a bare 3 is three years, not three months.
+        return ColumnContext(unit=Unit(Decimal(12), origin=f"years from {quoted}"),
+                             as_of=as_of)
     if _has(text, _TIME_WORDS):
         return ColumnContext(as_of=as_of) if as_of else NO_CONTEXT
     ranged = _RANGE.search(header)
-    top = next((int(g) for g in ranged.groups() if g), 0) if ranged else 0
+    top = next((int(g) for g in ranged.groups()[1:] if g), 0) if ranged else 0
     if top >= 20 or "%" in header:  # "(0-100)", "%": a score
         return ColumnContext(score=True, origin=quoted, as_of=as_of)
     if 2 <= top <= 10:
+        if ranged is not None and ranged["low"] == "0":
+            # "(0-5)": six levels, 0 the first; read as 1-5 it would shift every level.
+            return ColumnContext(levels=top + 1, lowest=0, origin=quoted, as_of=as_of)
         return ColumnContext(levels=top, origin=quoted, as_of=as_of)
     if _has(text, _SCORE_WORDS) and not (whole and largest <= 10):
         return ColumnContext(score=True, origin=quoted, as_of=as_of)

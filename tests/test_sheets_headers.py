@@ -165,11 +165,29 @@ def test_a_number_format_with_a_unit_says_what_the_stored_number_is(
     assert (wrapped.value, wrapped.format_code, wrapped.unit) == (6.0, code, meaning.unit)
 
 
-@pytest.mark.parametrize("code", ["0.00", "#,##0", "General", '#,##0 €', '€#,##0.0,,"M"',
-                                  '#,##0.0,"k"', '0" employees"', "@"])
+@pytest.mark.parametrize("code", ["0.00", "#,##0", "General", '#,##0 €', '0" employees"',
+                                  "@"])
 def test_a_format_that_says_nothing_more_leaves_a_bare_number(code: str) -> None:
-    """Scaling commas scale only the display: the stored number is whole (euros here)."""
     assert format_meaning(code) is None
+
+
+@pytest.mark.parametrize("code", ['€#,##0.0,,"M"', '#,##0.0,"k"', "#,##0,", '0.0,,"M€"'])
+def test_scaling_commas_say_the_stored_number_is_whole(code: str) -> None:
+    """Scaling commas scale only the display: the stored number is whole (euros here), so
+    a header's scale does not apply to it (it used to: 1,500,000 shown as 1,500 under
+    "AI budget (k€)" was read as €1.5bn)."""
+    meaning = format_meaning(code)
+    assert meaning is not None and meaning.unit is not None
+    assert (meaning.unit.whole, meaning.unit.multiplier, meaning.unit.currency) == (
+        True, Decimal(1), None)
+    from decider.context import ColumnContext
+    from decider.headers import header_unit
+    from decider.parsing import read
+    from decider.policy import default_policy
+    context = ColumnContext(unit=header_unit("budget", "AI budget (k€)"))
+    reading = read(default_policy(), "budget", meaning.wrap(1_500_000.0), context)
+    assert reading.number == Decimal(1_500_000)
+    assert "not k€ from the header" in (reading.note or reading.read_as)
 
 
 @pytest.mark.parametrize("code,symbol", [('#,##0 "kr"', "kr"), ("#,##0 [$¥-804]", "¥"),

@@ -363,7 +363,9 @@ def test_number_formats_wrap_cells_as_formatted_values(tmp_path: Path) -> None:
     values = [value for _, value in sorted(found.cells[5].items())]
     assert isinstance(values[0], Formatted) and values[0].value == 6.0
     assert values[0].unit is not None and values[0].unit.multiplier == 1_000_000
-    assert values[1] == 6_000_000.0 and not isinstance(values[1], Formatted)
+    # Scaling commas: a whole stored number, said so (a header's scale must not apply).
+    assert isinstance(values[1], Formatted) and values[1].value == 6_000_000.0
+    assert values[1].unit is not None and values[1].unit.whole
     assert isinstance(values[2], Formatted) and values[2].unit is not None
     assert values[2].unit.currency == "USD"
     assert values[3] == 2_500_000.0 and type(values[3]) is float  # the fast path stays

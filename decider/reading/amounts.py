@@ -32,15 +32,19 @@ def _cell_unit(value: Any, context: ColumnContext) -> tuple[Any, Unit | None]:
     own, header = value.unit, context.unit
     if header is None or header.is_plain:
         return value.value, own
-    # The rationale names the header only where some part of its unit is used.
-    header_used = ((own.multiplier == 1 and header.multiplier != 1)
+    overridden = own.whole and header.multiplier != 1
+    # The rationale names the header only where some part of its unit is used, or where
+    # the format's whole number overrides its scale (and says so).
+    header_used = ((own.multiplier == 1 and not own.whole and header.multiplier != 1)
                    or (own.currency is None and header.currency is not None)
                    or (own.per_year == 1 and header.per_year != 1))
     merged = Unit(
-        multiplier=own.multiplier if own.multiplier != 1 else header.multiplier,
+        multiplier=own.multiplier if own.multiplier != 1 or own.whole else header.multiplier,
         currency=own.currency or header.currency,
         per_year=own.per_year if own.per_year != 1 else header.per_year,
-        origin="; ".join(filter(None, (own.origin, header.origin if header_used else ""))),
+        origin=(f"{own.origin}, not {header.origin}" if overridden else
+                "; ".join(filter(None, (own.origin, header.origin if header_used else "")))),
+        whole=own.whole,
     )
     return value.value, merged
 
@@ -73,13 +77,18 @@ def _size_number(policy: Policy, number: Decimal, value: Any, unit: Unit | None,
     if number <= 0:
         return refuse(policy, "size", value, "must be above 0")
     origins = []
-    typed = quantity is not None and quantity.multiplier is not None
+    # "450 employees" under "Headcount (k)": the cell says its unit, the header's does
+    # not apply (section 10: a unit typed in the cell first).
+    typed = quantity is not None and (quantity.multiplier is not None
+                                      or quantity.unit_word is not None)
     if unit is not None and unit.multiplier != 1:
         if typed:
             origins.append(f"the unit typed in the cell, not {unit.origin or 'the header'}")
         else:
             number *= unit.multiplier
             origins.append(unit.origin or f"×{format_number(unit.multiplier)}")
+    elif unit is not None and unit.whole and unit.origin and not typed:
+        origins.append(unit.origin)
     employees = f"{format_number(number)} {policy.data['size']['unit']}"
     rule = policy.size_scale.rule_for(number)
     how = _how(quantity, employees, origins)
@@ -149,6 +158,8 @@ def _budget(policy: Policy, quantity: Quantity, value: Any, unit: Unit | None) -
             origins.append(unit.origin or "the column's unit")
         if typed_multiplier and unit.multiplier != 1:
             origins.append(f"the unit typed in the cell, not {unit.origin or 'the header'}")
+    elif unit is not None and unit.whole and unit.origin and not typed_multiplier:
+        origins.append(unit.origin)
     number *= quantity.per_year
     currency = _currency(policy, value, quantity.currencies,
                          unit.currency if unit is not None else None)

@@ -48,6 +48,8 @@ def read_maturity(policy: Policy, value: Any, context: ColumnContext) -> Reading
         if value.percent and is_number(value.value) and math.isfinite(value.value):
             return _score(policy, as_decimal(value.value) * 100, value.value,
                           f"formatted {value.format_code}")
+        if value.months and is_number(value.value) and math.isfinite(value.value):
+            return _formatted_time(policy, as_decimal(value.value), value)
         value = value.value
     if isinstance(value, datetime | date):
         start = value.date() if isinstance(value, datetime) else value
@@ -70,13 +72,33 @@ def _bare_number(policy: Policy, number: Decimal, value: Any, context: ColumnCon
                                                      "of 100: write it as a percentage")
         return _score(policy, number, value, context.origin)
     if context.levels:
-        return _level(policy, number, context.levels, value, context.origin)
+        return _level(policy, number, context.levels, value, context.origin, context.lowest)
+    if context.unit is not None and context.unit.multiplier != 1 and not (
+            YEARS[0] <= number <= YEARS[1]):  # "Year of AI adoption": 2021 is no duration
+        months = number * context.unit.multiplier
+        reading = _months(policy, months, value)
+        if reading.error is not None:
+            return reading
+        return noted(reading, "maturity", value,
+                     f"read as {format_number(number)} years ({context.unit.origin}) ➜ "
+                     f"{format_number(months)} months")
     if YEARS[0] <= number <= YEARS[1] and number == number.to_integral_value():
         year = int(number)
         return refuse(policy, "maturity", value,
                       f"could be the year practice started or {year} months: write the start "
                       f"as a month ({year}-06) or the months with their unit")
     return _months(policy, number, value)
+
+
+def _formatted_time(policy: Policy, number: Decimal, value: Formatted) -> Reading:
+    """A number whose format gives its time unit (`0" yrs"`): months of practice."""
+    months = number * (value.months or 1)
+    reading = _months(policy, months, value.value)
+    if reading.error is not None or value.months == 1:
+        return reading
+    return noted(reading, "maturity", value.value,
+                 f"read as {format_number(number)} years (the number format "
+                 f"{value.format_code}) ➜ {format_number(months)} months")
 
 
 def _months(policy: Policy, months: Decimal, value: Any, how: str = "") -> Reading:
@@ -95,15 +117,52 @@ def _phase(policy: Policy, phase: int, read_as: str, value: Any) -> Reading:
                  f"read as {read_as} ➜ {label}")
 
 
-def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = "") -> Reading:
-    """Level n on a 1..levels scale: phase 1 + ⌊4(n − 1)/levels⌋, clamped to 1..4."""
-    if levels < 2 or not 1 <= n <= levels:
-        return refuse(policy, "maturity", value,
-                      f"is no level on a 1 to {levels} scale" if levels >= 2 else
-                      "names a scale of fewer than 2 levels")
-    phase = 1 + math.floor(4 * (n - 1) / levels)
+def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = "",
+           lowest: int = 1) -> Reading:
+    """Level n on a lowest..(lowest + levels - 1) scale, the position p = n - lowest + 1
+    of `levels`: phase 1 + ⌊4(p − 1)/levels⌋, clamped to 1..4."""
+    found = _on_scale(n, levels, lowest)
+    if isinstance(found, str):
+        return refuse(policy, "maturity", value, found)
+    conflict = _between_levels(policy, n, levels, lowest)
+    if conflict:
+        return refuse(policy, "maturity", value, conflict)
+    phase, shown = found
     where = f" ({origin})" if origin else ""
-    return _phase(policy, phase, f"{format_number(n)} of {levels}{where}", value)
+    return _phase(policy, phase, f"{shown}{where}", value)
+
+
+def _between_levels(policy: Policy, n: Decimal, levels: int, lowest: int) -> str | None:
+    """An average between two levels (2.3 of 5) read two ways: the scale's rule on 2.3
+    (Scale-up) and its nearest level, 2 (POC). Where they vote differently, why it is
+    refused (section 9: two readings, two answers); else None."""
+    if n == n.to_integral_value():
+        return None
+    nearest = n.to_integral_value(rounding=ROUND_HALF_UP)
+    first, second = _on_scale(n, levels, lowest), _on_scale(nearest, levels, lowest)
+    if isinstance(first, str) or isinstance(second, str):
+        return None
+    rules = policy.rules["maturity"]
+    a, b = (rules[policy.phase_order[max(1, min(p, 4)) - 1]] for p in (first[0], second[0]))
+    if a.vote == b.vote:
+        return None
+    return (f"lies between two levels: {first[1]} by the scale's rule is {a.label}, its "
+            f"nearest level {format_number(nearest)} is {b.label}; write a whole level")
+
+
+def _on_scale(n: Decimal, levels: int, lowest: int = 1) -> tuple[int, str] | str:
+    """The phase of level n and how to show it ("3 of 5"; on a scale from 0, "3 on a 0 to
+    5 scale, 4 of 6"), or why n is no level of the scale."""
+    top = lowest + levels - 1
+    if levels < 2:
+        return "names a scale of fewer than 2 levels"
+    if not lowest <= n <= top:
+        return f"is no level on a {lowest} to {top} scale"
+    position = n - lowest + 1
+    shown = (f"{format_number(n)} of {levels}" if lowest == 1 else
+             f"{format_number(n)} on a {lowest} to {top} scale, {format_number(position)} "
+             f"of {levels}")
+    return 1 + math.floor(4 * (position - 1) / levels), shown
 
 
 def _score(policy: Policy, score: Decimal, value: Any, origin: str = "") -> Reading:
@@ -249,10 +308,15 @@ def _scale_phase(policy: Policy, match: re.Match[str], context: ColumnContext
                    f"{len(policy.phase_order)})"
         return int(n), f"phase {int(n)} of the article"
     levels = int(of) if of is not None else (context.levels or policy.default_levels)
-    if levels < 2 or not 1 <= n <= levels:
-        return f"is no level on a 1 to {levels} scale"
+    lowest = context.lowest if of is None and context.levels else 1
+    found = _on_scale(n, levels, lowest)
+    if isinstance(found, str):
+        return found
+    conflict = _between_levels(policy, n, levels, lowest)
+    if conflict:
+        return conflict
     where = f" ({context.origin})" if of is None and context.levels and context.origin else ""
-    return 1 + math.floor(4 * (n - 1) / levels), f"{format_number(n)} of {levels}{where}"
+    return found[0], f"{found[1]}{where}"
 
 
 # --- dates: when practice started (section 9.1) ------------------------------------------

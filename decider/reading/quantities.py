@@ -27,6 +27,7 @@ class Quantity:
     currencies: tuple[str, ...] = ()  # currency marks typed, casefolded
     period: str | None = None  # the period word typed ("/month")
     per_year: int = 1
+    unit_word: str | None = None  # a size's unit word typed ("employees", "FTE")
 
 
 class NotANumber(Exception):
@@ -52,7 +53,7 @@ def _pattern(policy: Policy, kind: str) -> re.Pattern[str]:
     approx = _words(policy.approximate_words)
     if kind == "size":
         money = "(?!)"
-        tail = rf"(?:{_words(policy.size_unit_words)})?"
+        tail = rf"(?P<unitword>{_words(policy.size_unit_words)})?"
     else:
         money = _words([*policy.currency_words, *policy.currency_symbols,
                         *policy.ambiguous_symbols, *policy.currency_codes])
@@ -93,6 +94,7 @@ def parse_quantity(policy: Policy, kind: str, text: str) -> Quantity:
         value=value, multiplier=m1 or m2, factor=factor1 if not between else 1,
         approximate=bool(match["approx"]), between=between, currencies=marks,
         period=period, per_year=policy.periods[period] if period else 1,
+        unit_word=match.groupdict().get("unitword"),
     )
 
 

@@ -31,7 +31,7 @@ def column_contexts(layout: Layout, frame: Units, as_of: date | None
     """Each input column's context, from its header and (maturity) its distinct values."""
     contexts: dict[str, ColumnContext] = {}
     for field, column in layout.inputs.items():
-        header = layout.headers.get(column, "")
+        header = layout.headers.get(column) or layout.merged_headers.get(column, "")
         values: Any = ()
         if field == "maturity" and field in frame.columns:
             values = distinct(frame.columns[field])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from decider.headers import FIELD_WORDS as FIELD_WORDS  # re-exported: where to look
@@ -23,7 +23,12 @@ from decider.parsing import is_blank, read
 from decider.policy import default_policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.opening import Package, SheetEntry
-from decider.workbook.package.refs import column_letters, column_number, is_column_letters
+from decider.workbook.package.refs import (
+    column_letters,
+    column_number,
+    is_column_letters,
+    parse_range,
+)
 from decider.workbook.package.sheet import cells_of, numbered_rows, split, style_of
 from decider.workbook.portfolio.reader import first_rows
 
@@ -57,6 +62,9 @@ class Layout:
     header_style: bytes | None
     file: str  # the workbook's name, for messages
     industry: int | None = None  # an industry column read beside the regulation column
+    # column -> the text of a header merged over it from a column to its left ("AI budget
+    # (k€)" over E:F gives F its unit too); filled once the sheet's merges are read.
+    merged_headers: dict[int, str] = field(default_factory=dict)
 
 
 # -- finding the sheet, the header and the columns ---------------------------------------
@@ -263,7 +271,9 @@ def _layout_of(package: Package, entry: SheetEntry, strings: list[str],
             f"{name}: sheet '{entry.name}' row {number} has no "
             f"{' / '.join(display(f) for f in missing)} column; headers seen: "
             f"{show_headers(headers)}; name it with --column "
-            f"{display(missing[0])}=HEADER (or a column letter)")
+            f"{display(missing[0])}=HEADER (or a column letter), or, if the sheet has "
+            f"none, say so with "
+            f"{' '.join(f'--column {display(f)}=' for f in missing)} (not known: no vote)")
     style = _header_style(package, entry, number, headers)
     return Layout(entry, number, headers, inputs, owned, style, name, best.industry)
 
@@ -377,3 +387,42 @@ def describe_inputs(layout: Layout) -> dict[str, str]:
     return {display(f): f"{layout.headers.get(c, '')} ({column_letters(c)})".strip()
             for f, c in layout.inputs.items()}
 
+
+
+def read_merged_headers(package: Package, strings: list[str], layout: Layout,
+                        merges: list[str]) -> None:
+    """Headers merged over several columns. The other columns of the merge take its text
+    (`layout.merged_headers`: its unit applies to them too). An input found by such a
+    header, with a sub-header row below it ("AI budget (k€)" over "2025 | 2026"), names
+    several columns for one input: reading the first silently would take last year's
+    figure, so it is refused, naming the columns."""
+    spans = []
+    for merge in merges:
+        area = parse_range(merge)
+        if area is None:
+            continue
+        top, left, bottom, right = area
+        if top <= layout.header_row <= bottom and right > left:
+            spans.append((left, right, bottom, merge))
+            text = layout.headers.get(left, "")
+            layout.merged_headers.update({c: text for c in range(left + 1, right + 1)
+                                          if text and not layout.headers.get(c)})
+    below_spans = [span for span in spans if span[2] == layout.header_row
+                   and span[0] in layout.inputs.values()]
+    if not below_spans:
+        return
+    below = layout.header_row + 1
+    under = first_rows(package, layout.sheet.part, strings, below).get(below, {})
+    for field_name, column in layout.inputs.items():
+        for left, right, _bottom, merge in below_spans:
+            if column == left and any(not is_blank(under.get(c))
+                                      for c in range(left + 1, right + 1)):
+                letters = f"{column_letters(left)} to {column_letters(right)}"
+                shown = ", ".join(f"{column_letters(c)} '{under.get(c)}'"
+                                  for c in range(left, right + 1) if not is_blank(under.get(c)))
+                raise WorkbookError(
+                    f"{layout.file}: sheet '{layout.sheet.name}' row {layout.header_row}: "
+                    f"the header '{layout.headers.get(column, '')}' of "
+                    f"{display(field_name)} is merged over columns {letters} ({merge}), "
+                    f"with row {below} below it ({shown}): name the column to read, e.g. "
+                    f"--column {display(field_name)}={column_letters(right)}")

@@ -42,11 +42,13 @@ class Meaning:
     # A symbol several currencies share (`#,##0 "kr"`): the cell is handed on as it
     # shows ("6000 kr"), which the reader refuses asking for the code; never euros.
     ambiguous: str | None = None
+    months: int | None = None  # a time unit: `0" yrs"` 12, `0" months"` 1
 
     def wrap(self, value: float) -> Formatted | str:
         if self.ambiguous is not None:
             return f"{show(value)} {self.ambiguous}"
-        return Formatted(value, self.format_code, self.unit, self.percent, self.date)
+        return Formatted(value, self.format_code, self.unit, self.percent, self.date,
+                         self.months)
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -54,6 +56,8 @@ _ESCAPED = re.compile(r"\\(.)")
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 _BARE_SYMBOLS = re.compile(r"[€$£¥₹]")
 _SCALING = re.compile(r"[0#?](?:\.[0#?]*)?,+(?![0#?,])")
+_TIME_UNIT = re.compile(r"(?:(?P<years>years?|yrs?|jahre|ans|años|anni|jaar)|"
+                        r"months?|mos?|mths?|monate|mois|meses|mesi|maanden)\.?")
 _DATE = re.compile(r"[yd]|(?<![0#?])[hs]|\bm+\b", re.I)
 
 
@@ -91,8 +95,16 @@ def format_meaning(code: str) -> Meaning | None:
     if not re.search(r"[0#?]", rest) and _DATE.search(rest.replace("General", "")):
         return Meaning(code, date=True)
     text = " ".join([*currency_tags, *literals]).strip()
+    time_unit = _TIME_UNIT.fullmatch(text.lower())
+    if time_unit is not None:
+        # `0" yrs"` on a maturity column: the stored number is years, not months or a
+        # level ("m" alone is left to budgets: millions).
+        return Meaning(code, months=12 if time_unit.group("years") else 1)
+    scaling = _SCALING.search(rest) is not None
+    whole = f"whole: only its display is scaled, from the number format {code}"
     if not text:
-        return None
+        # `#,##0,` shows thousands of a whole stored number: no header scale applies.
+        return Meaning(code, Unit(whole=True, origin=whole)) if scaling else None
     try:
         unit = header_unit("budget", text)
     except DeciderInputError:
@@ -103,12 +115,11 @@ def format_meaning(code: str) -> Meaning | None:
     if unit is None:
         return None
     seen = unit.origin.split(" from the header ", 1)[0]
-    if _SCALING.search(rest):
+    if scaling:
         # Scaling commas: the display is scaled, the stored number is whole.
-        unit = Unit(currency=unit.currency, per_year=unit.per_year)
-        if unit.is_plain:
-            return None
-        seen = unit.currency or seen
+        return Meaning(code, Unit(currency=unit.currency, per_year=unit.per_year,
+                                  whole=True, origin=", ".join(filter(None, (
+                                      unit.currency, whole)))))
     return Meaning(code, Unit(unit.multiplier, unit.currency, unit.per_year,
                               origin=f"{seen} from the number format {code}"))
 

@@ -21,7 +21,7 @@ from decider.workbook.portfolio.context import (
     stricter_regulation,
 )
 from decider.workbook.portfolio.formulas import follow
-from decider.workbook.portfolio.layout import Layout, display
+from decider.workbook.portfolio.layout import Layout, display, read_merged_headers
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
 from decider.workbook.portfolio.rows import Answers, Units
@@ -55,9 +55,13 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     # A row with anything under the table's other headers (a unit's name, say) is looked
     # at too: a unit with no input given gets its reason, a heading is counted.
     present = set(layout.headers) - wanted - owned
-    labels = set(layout.headers) - owned
+    # The label columns: those left of the first input (a Region and a unit's name, say);
+    # when an input comes first, every column, the first text cell being the label.
+    first = min(wanted)
+    labels = {c for c in layout.headers if c < first} - owned or set(layout.headers) - owned
     found = scan(package, layout.sheet.part, strings, layout.header_row, wanted, owned,
                  present, labels, formats)
+    read_merged_headers(package, strings, layout, found.merges)
     source_scan = found if values is None else _values_scan(values, layout, wanted, owned)
     index = sorted(set(found.present).union(*found.cells.values()))
     source = source_scan.cells

@@ -80,7 +80,10 @@ def score_table_file(source: Path, header_row: int | None, wanted: dict[str, str
     others = [c for c in table_columns if c + 1 not in inputs.values()]
     present = [n for n, line in zip(numbers, data, strict=True)
                if any(_filled(line, c) for c in others)]
-    totals, examples = label_rows_of_table(data, numbers, table_columns)
+    # The label columns: left of the first input (Region, Business unit), else all.
+    first = min(inputs.values()) - 1
+    labels = [c for c in table_columns if c < first] or table_columns
+    totals, examples = label_rows_of_table(data, numbers, labels)
     kinds = classify_rows(frame, present, totals, [], examples)
     contexts = _contexts(headers, inputs, kinds.units, source.name)
     units = kinds.units

@@ -3,7 +3,8 @@ business units (decision policy, section 8): they get no answer, no issue, and a
 counted in the summary.
 
 A totals row is
-- a row whose first text cell (under the header's columns) holds Total, Totals,
+- a row whose label (a text cell left of the inputs, under the header's columns; the
+  first text cell when an input column comes first) holds Total, Totals,
   Subtotal, Sub-total, Grand total, Sum, Average or Mean as a whole word anywhere
   ("Total EMEA", "Americas total", "APAC - subtotal", "Sum:"; not "Totally new" nor
   "Summit BU"), unless the row gives a maturity or a regulation as text: "Total Gas &
@@ -82,8 +83,9 @@ def _text_label_pattern(prefix: bytes) -> re.Pattern[bytes]:
 
 
 class LabelFinder:
-    """Rows whose first text cell under the header's columns starts with a totals word,
-    found block by block as the reader streams the sheet."""
+    """Rows with a text cell in the label columns (those left of the first input, or
+    every header column when an input comes first) that holds a totals word or starts
+    with an example word, found block by block as the reader streams the sheet."""
 
     def __init__(self, syntax: Syntax, strings: list[str], header_row: int,
                  columns: set[int]) -> None:
@@ -134,12 +136,15 @@ class LabelFinder:
             if column not in self.columns or not body:
                 continue
             value = decode_cell(self.syntax, attributes, body, self.strings).value
+            # Every text cell of the label columns counts, not only the first: with a
+            # Region column first, "EMEA | Total" is a totals row, its label "Total".
             if _is_text(value):
                 if is_example_label(value):
                     self.examples.append(number)
-                elif is_totals_label(value):
+                    return
+                if is_totals_label(value):
                     self.rows.append(number)
-                return
+                    return
 
     def found(self) -> list[int]:
         return sorted(set(self.rows))
@@ -175,9 +180,9 @@ def table_totals_rows(package: Package, part: str, columns: set[int]) -> list[in
 def label_rows_of_table(lines: list[list[Any]], numbers: list[int], columns: list[int]
                         ) -> tuple[list[int], list[int]]:
     """For a CSV/Parquet table (every cell text or a plain value; `lines[i]` is row
-    `numbers[i]`): the rows whose first text cell among `columns` (positions) is a totals
-    label, and those whose first text cell is an example label. Each distinct cell is
-    judged once."""
+    `numbers[i]`): the rows with a text cell among the label `columns` (positions) that is
+    a totals label, and those with one that is an example label (the first such cell
+    decides). Each distinct cell is judged once; only rows holding a label are walked."""
     totals: list[int] = []
     examples: list[int] = []
     judged: dict[Any, bool] = {}
@@ -185,11 +190,13 @@ def label_rows_of_table(lines: list[list[Any]], numbers: list[int], columns: lis
         cells = [line[c] for c in columns if c < len(line)]
         if not any(_label_like(cell, judged) for cell in cells):
             continue
-        first = next((v for v in cells if _is_text(v)), None)
-        if first is not None and is_example_label(first):
-            examples.append(number)
-        elif first is not None and is_totals_label(first):
-            totals.append(number)
+        for value in cells:
+            if _is_text(value) and is_example_label(value):
+                examples.append(number)
+                break
+            if _is_text(value) and is_totals_label(value):
+                totals.append(number)
+                break
     return totals, examples
 
 
