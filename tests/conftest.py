@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from decider.workbook.recalculate import RECALC_ALWAYS
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -51,7 +53,7 @@ def lo_convert(soffice: str, tmp_path_factory: pytest.TempPathFactory
     # of a file that says Excel wrote it (XlsxWriter's do), which would test nothing.
     user = profile / "user"
     user.mkdir()
-    (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, "utf-8")
+    (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, "utf-8")
 
     def convert(source: Path, fmt: str = "xlsx") -> Path:
         out_dir = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
@@ -86,13 +88,3 @@ def ooxml_validator() -> Path:
         pytest.skip(message)
     return VALIDATOR
 
-
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
- oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""

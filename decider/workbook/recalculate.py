@@ -17,7 +17,7 @@ from decider.workbook.errors import WorkbookError
 from decider.workbook.package.opening import Package, open_package
 
 # LibreOffice trusts a file's saved values by default: recalculate every formula on load.
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
@@ -48,7 +48,7 @@ def recalculated(source: Path, recalculate: bool) -> Iterator[Package | None]:
         base = Path(folder)
         user = base / "profile" / "user"
         user.mkdir(parents=True)
-        (user / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, "utf-8")
+        (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, "utf-8")
         copy = base / f"in{source.suffix.lower()}"
         shutil.copyfile(source, copy)
         out = base / "out"
