@@ -45,6 +45,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from decider.changes import State, state_of
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.core_changes import Combination, changes_columns
 from decider.engine import decide, explain, rule_key
@@ -270,21 +271,29 @@ class _Known:
     the policy's memo: a workbook recalculating the same portfolio reads and decides
     nothing twice, and each cell costs one dictionary look-up."""
 
-    __slots__ = ("answered", "columns", "combinations")
+    __slots__ = ("answered", "by_state", "columns", "combinations")
 
     def __init__(self, with_numbers: bool = False) -> None:
         self.columns = tuple(_Column(with_numbers) for _ in INPUTS)
         # A row of answers per combination of readings (their codes, one per input).
         self.answered: dict[tuple[int, ...], Row] = {}
-        # What the changes of a decided combination need, and its texts so far.
+        # What the changes of a decided combination need, and its texts so far: by codes,
+        # and shared by every combination of one state (what would change an answer does
+        # not depend on how a value was typed, which the codes tell apart for the
+        # rationale).
         self.combinations: dict[tuple[int, ...], Combination] = {}
+        self.by_state: dict[State, Combination] = {}
 
     def combination(self, policy: Policy, codes: tuple[int, ...],
                     readings: list[list[Reading]]) -> Combination:
         found = self.combinations.get(codes)
         if found is None:
-            found = self.combinations[codes] = Combination(
-                policy, [column[code] for column, code in zip(readings, codes, strict=True)])
+            chosen = [column[code] for column, code in zip(readings, codes, strict=True)]
+            state = state_of(chosen)
+            found = self.by_state.get(state)
+            if found is None:
+                found = self.by_state[state] = Combination(policy, chosen)
+            self.combinations[codes] = found
         return found
 
     def is_large(self) -> bool:
