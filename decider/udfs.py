@@ -48,9 +48,7 @@ from typing import Any
 
 import xlwings as xw
 
-from decider.changes import changes_text
 from decider.core import score_cells
-from decider.engine import Result, recommend
 from decider.errors import DeciderInputError
 from decider.parsing import DISPLAY_NAMES, is_blank
 from decider.policy import INPUTS, Policy, default_policy, load_policy
@@ -133,13 +131,6 @@ def ORCH_EXPLAIN(
     return _answer("rationale", (size, maturity, regulation, budget, multi_country), policy)
 
 
-_FROM_RESULT = {
-    "architecture": lambda result: result.architecture,
-    "index": lambda result: result.index,
-    "rationale": lambda result: result.explanation,
-}
-
-
 def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any:
     try:
         policy = _policy(policy_argument)
@@ -152,13 +143,18 @@ def _answer(field: str, arguments: tuple[Any, ...], policy_argument: Any) -> Any
             values = [_cell(grid[0][0]) for grid in grids]
         if all(is_blank(value) for value in values):
             return ""
-        result: Result = recommend(*values, policy=policy)
+        # One unit is a portfolio of one row: the core's memo makes a recalculation of
+        # the same cell a few look-ups, and the answer is the range call's by construction.
+        scored = score_cells({name: [value] for name, value in zip(INPUTS, values,
+                                                                    strict=True)},
+                             1, policy=policy, changes=field == "changes")
     except DeciderInputError as error:
         return _refuse(error.one_line)
     except Exception as error:  # a bug: still one line in the cell, never a traceback
         detail = " ".join(f"{type(error).__name__}: {error}".split())
         return _refuse(f"decider could not answer ({detail}); please report it")
-    return _FROM_RESULT[field](result)
+    issue = scored["issues"][0]
+    return scored[field][0] if issue is None else _refuse(issue)
 
 
 _RANGE = object()  # what `_single` answers for a range of more than one cell
@@ -359,4 +355,3 @@ def ORCH_CHANGES(
     return _answer("changes", (size, maturity, regulation, budget, multi_country), policy)
 
 
-_FROM_RESULT["changes"] = changes_text
