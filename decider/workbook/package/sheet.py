@@ -283,6 +283,17 @@ def numbered_rows(parts: SheetParts) -> Iterator[tuple[int, bytes | None]]:
             yield number, row.group(2)
 
 
+def wanted_rows(parts: SheetParts, rows: set[int]) -> Iterator[tuple[int, bytes | None]]:
+    """(row number, body) of each of `rows` the sheet holds, in order; the pass stops
+    after the last of them."""
+    last = max(rows, default=0)
+    for number, body in numbered_rows(parts):
+        if number > last:
+            return
+        if number in rows:
+            yield number, body
+
+
 def peek(parts: SheetParts, strings: list[str], last_row: int) -> dict[int, dict[int, Any]]:
     """Every non-blank cell of rows 1..last_row, decoded."""
     rows: dict[int, dict[int, Any]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from decider.workbook.package.opening import Package, SheetEntry
 from decider.workbook.package.refs import cell_name, column_number
-from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split, style_of
+from decider.workbook.package.sheet import cells_of, decode_cell, split, style_of, wanted_rows
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import formula_text
 
@@ -99,15 +99,9 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
 def _cells(package: Package, part: str, strings: list[str], formats: dict[bytes, Meaning],
            wanted: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[Any, str | None]]:
     """(value, formula text or None) of the wanted cells of one sheet, in one pass."""
-    rows = {row for row, _column in wanted}
-    last = max(rows)
     parts = split(package.stream(part), package.path.name, part)
     found: dict[tuple[int, int], tuple[Any, str | None]] = {}
-    for number, body in numbered_rows(parts):
-        if number > last:
-            break
-        if number not in rows:
-            continue
+    for number, body in wanted_rows(parts, {row for row, _column in wanted}):
         for column, attributes, cell_body, _span in cells_of(parts.syntax, body):
             if (number, column) not in wanted or not cell_body:
                 continue

@@ -13,7 +13,7 @@ from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
 from decider.parsing import read
 from decider.policy import Policy
 from decider.workbook.package.opening import Package
-from decider.workbook.package.sheet import cells_of, decode_cell, numbered_rows, split
+from decider.workbook.package.sheet import cells_of, decode_cell, split, wanted_rows
 from decider.workbook.portfolio.rows import Answers
 from decider.workbook.summary.changes import HORIZONS, sheet_changes
 
@@ -234,14 +234,9 @@ def unit_names(package: Package, part: str, strings: list[str], column: int,
                rows: list[int]) -> dict[int, str]:
     """The text in `column` of each of `rows` (the units' names), read in one pass over
     the sheet that stops after the last of them (the listed rows are the first ones)."""
-    wanted, last = set(rows), max(rows)
     parts = split(package.stream(part), package.path.name, part)
     found: dict[int, str] = {}
-    for number, body in numbered_rows(parts):
-        if number > last:
-            break
-        if number not in wanted:
-            continue
+    for number, body in wanted_rows(parts, set(rows)):
         for cell_column, cell_attributes, cell_body, _span in cells_of(parts.syntax, body):
             if cell_column == column:
                 value = decode_cell(parts.syntax, cell_attributes, cell_body, strings).value
