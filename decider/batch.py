@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from decider import __version__
 from decider.context import Formatted
+from decider.core import release_answers
 from decider.files import refuse_if_open, replaced_whole
 from decider.policy import Policy, default_policy
 from decider.score_summary import (
@@ -120,7 +121,9 @@ def score_workbook(
             package.progress, package.inflated = progress, 0
             package.expected = 2 * sum(package.zip.getinfo(layout.sheet.part).file_size
                                        for layout in located.layouts)
-        scores, skipped = _score_sheets(package, strings, located, policy, as_of, values)
+        scores, skipped = _score_sheets(package, strings, located, policy, as_of, values,
+                                        deferred=True)
+        release_answers(policy)  # every row is answered: the memo of combinations can go
         shared = SharedStrings(shared_table)
         outputs: list[ScoredSheet] = []
         written: dict[str, str] = {}
@@ -132,6 +135,8 @@ def score_workbook(
             results = score.results = _with_cleared_rows(score)
             rows = results.rows
             edit, letters = plan_cells(layout, score.found, results, rows, shared, package)
+            # The rationales are shared strings now (kept deflated): the texts can go.
+            del results.columns["rationale"]
             if not overwrite:
                 refuse_conflicts(package, layout, score.found, edit)
             scored, table_note = scored_sheet(package, layout.sheet.part, layout.header_row,
@@ -174,7 +179,7 @@ def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:
 
 
 def _score_sheets(package: Package, strings: list[str], located: Located, policy: Policy,
-                  as_of: date | None, values: Package | None
+                  as_of: date | None, values: Package | None, deferred: bool = False
                   ) -> tuple[list[SheetScore], list[str]]:
     """Every located sheet scored; a sheet with no unit is skipped (and said) when another
     has some, else its problem is the error."""
@@ -185,7 +190,7 @@ def _score_sheets(package: Package, strings: list[str], located: Located, policy
     for layout in located.layouts:
         try:
             scores.append(score_sheet(package, strings, formats, layout, policy, as_of,
-                                      values))
+                                      values, deferred))
         except WorkbookError as error:
             if "no business-unit rows" not in str(error):
                 raise

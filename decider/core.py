@@ -48,7 +48,7 @@ from typing import Any
 from decider.changes import State, state_of
 from decider.context import NO_CONTEXT, ColumnContext
 from decider.core_changes import Combination, changes_columns
-from decider.engine import decide, explain, rule_key
+from decider.engine import DeferredRationale, decide, explain, rule_key
 from decider.parsing import UNKNOWN, Reading, read
 from decider.policy import INPUTS, NumericScale, Policy, default_policy
 from decider.reading.maturity import YEARS
@@ -65,6 +65,7 @@ Row = tuple[Any, ...]  # one row of answers, in RESULT_COLUMNS order
 def score_cells(
     columns: Mapping[str, Sequence[Any] | None], rows: int, *, policy: Policy | None = None,
     contexts: Mapping[str, ColumnContext] | None = None, changes: bool = False,
+    deferred: bool = False,
 ) -> dict[str, list[Any]]:
     """Score `rows` business units given as columns of cells.
 
@@ -73,8 +74,9 @@ def score_cells(
     a missing name or None is unknown on every row. `contexts` maps an input name to what
     its column's header says about its values (`decider.context`). Returns each of
     RESULT_COLUMNS as a list of `rows` answers, and CHANGES_COLUMNS with `changes` (see
-    the module's docstring)."""
-    steps = Steps(policy, contexts, changes)
+    the module's docstring). `deferred`: each rationale an `engine.DeferredRationale`,
+    composed when asked for (a scored sheet's writer, which keeps each text once)."""
+    steps = Steps(policy, contexts, changes, deferred)
     coded = [steps.read(name, columns.get(name), rows) for name in INPUTS]
     codes = [found[0] for found in coded]
     table = steps.answers(zip(*codes, strict=False))
@@ -106,11 +108,12 @@ class Steps:
     combinations of readings, and the changes columns happen here and only here."""
 
     def __init__(self, policy: Policy | None, contexts: Mapping[str, ColumnContext] | None,
-                 changes: bool) -> None:
+                 changes: bool, deferred: bool = False) -> None:
         self.policy = policy or default_policy()
         contexts = contexts or {}
         self.contexts = tuple(contexts.get(name, NO_CONTEXT) for name in INPUTS)
-        self.known = _known(self.policy, self.contexts, changes)
+        self.deferred = deferred
+        self.known = _known(self.policy, self.contexts, changes, deferred)
 
     def read(self, name: str, cells: Sequence[Any] | None, rows: int
              ) -> tuple[list[int], list[float | None] | None]:
@@ -123,7 +126,7 @@ class Steps:
 
     def answers(self, combinations: Iterable[tuple[int, ...]]) -> list[Row]:
         """A row of answers (RESULT_COLUMNS) per combination of readings' codes."""
-        answered, policy = self.known.answered, self.policy
+        answered, policy, deferred = self.known.answered, self.policy, self.deferred
         readings = [column.readings for column in self.known.columns]
         table = []
         for combination in combinations:
@@ -131,7 +134,7 @@ class Steps:
             if row is None:
                 row = answered[combination] = _answer(
                     policy, [found[code] for found, code in zip(readings, combination,
-                                                                strict=True)])
+                                                                strict=True)], deferred)
             table.append(row)
         return table
 
@@ -306,25 +309,41 @@ class _Known:
 _KNOWN_LIMIT = 250_000
 
 
-def _known(policy: Policy, contexts: tuple[ColumnContext, ...], changes: bool) -> _Known:
-    memo_key = ("core", contexts, changes)
+def _known(policy: Policy, contexts: tuple[ColumnContext, ...], changes: bool,
+           deferred: bool = False) -> _Known:
+    memo_key = ("core", contexts, changes, deferred)
     known: _Known | None = policy.memo.get(memo_key)
     if known is None or known.is_large():
         known = policy.memo[memo_key] = _Known(changes)
     return known
 
 
-def _answer(policy: Policy, readings: list[Reading]) -> Row:
+def release_answers(policy: Policy) -> None:
+    """Forget the answers of combinations and their rationale texts, once a batch has
+    them all: on a large sheet most rationales are distinct (they echo the values as
+    typed), and the writer no longer needs them as texts. What is kept per value (the
+    readings, their lines) stays: the next workbook often types the same values."""
+    for memo_key in [k for k in policy.memo if isinstance(k, tuple) and k[:1] == ("core",)]:
+        del policy.memo[memo_key]
+    for name in ("rationale texts", "rationale by readings"):
+        policy.memo.pop(name, None)
+
+
+def _answer(policy: Policy, readings: list[Reading], deferred: bool = False) -> Row:
     """One row of answers for one combination of readings, as `recommend` answers it."""
-    return _decided(policy, readings)
+    return _decided(policy, readings, deferred)
 
 
-def _decided(policy: Policy, readings: list[Reading]) -> Row:
+def _decided(policy: Policy, readings: list[Reading], deferred: bool = False) -> Row:
     problems = [reading.error for reading in readings if reading.error]
     if problems:
         return (None, _NAN, _NAN, None, "", None, "; ".join(problems))
     decision = decide(policy, rule_key(readings))
-    rationale = explain(policy, readings, decision)  # values as typed and as read (§11)
+    rationale: str | DeferredRationale | None
+    if deferred and decision.architecture is not None:
+        rationale = DeferredRationale(policy, tuple(readings), decision)
+    else:
+        rationale = explain(policy, readings, decision)  # values as typed and as read (§11)
     return (
         decision.architecture,
         _NAN if decision.index is None else decision.index,

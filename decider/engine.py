@@ -8,6 +8,7 @@ and the vectorized `score_frame` share it and cannot disagree.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,7 +144,7 @@ def recommend(
     )
 
 
-def rule_key(readings: list[Reading]) -> RuleKey:
+def rule_key(readings: Sequence[Reading]) -> RuleKey:
     """The rule of each criterion; multi-country, when yes, is the size criterion's vote."""
     size, maturity, regulation, budget, multi_country = readings
     size_rule = multi_country.rule if multi_country.flag else size.rule
@@ -287,8 +288,8 @@ def _head(architecture: str, index: Fraction | float, mandatory: Rule | None) ->
             f"(index {float(index):.1f}; {MANDATORY_WORDS})")
 
 
-def explain(policy: Policy, readings: list[Reading], decision: Decision | None = None
-            ) -> str | None:
+def explain(policy: Policy, readings: Sequence[Reading], decision: Decision | None = None,
+            *, keep: bool = True) -> str | None:
     """The rationale of one unit (section 11): the decision, then one line per criterion
     with the value as typed, what it became (and where its unit came from), the rule, the
     vote and the rule's source. None where the readings decide nothing (a refusal).
@@ -308,6 +309,8 @@ def explain(policy: Policy, readings: list[Reading], decision: Decision | None =
     if not multi.flag and multi.note is not None:  # "Germany": one country, as read
         lines.append(multi.note)
     text = f"{_decision_head(policy, decision, readings[2])}: " + "; ".join(lines)
+    if not keep:
+        return text
     # Readings that answer alike may show alike (two sizes under one multi-country
     # answer): one string for them all, so that a large sheet holds each text once.
     texts: dict[str, str] = policy.memo.setdefault("rationale texts", {})
@@ -318,6 +321,32 @@ def explain(policy: Policy, readings: list[Reading], decision: Decision | None =
 
 # Where the memos of rationale texts and lines are forgotten (as the readings' memo is).
 _TEXTS_LIMIT = 250_000
+
+
+class DeferredRationale:
+    """A unit's rationale composed when asked for (`str`), for a writer that keeps each
+    text once and needs none of them all at the same time: a scored sheet's shared
+    strings. A large sheet's rationales are mostly distinct (they echo the values as
+    typed): composed one at a time, they never all sit in memory together."""
+
+    __slots__ = ("decision", "note", "policy", "readings")
+
+    def __init__(self, policy: Policy, readings: tuple[Reading, ...], decision: Decision,
+                 note: str | None = None) -> None:
+        self.policy, self.readings, self.decision, self.note = policy, readings, decision, note
+
+    def with_note(self, note: str) -> DeferredRationale:
+        """The same rationale with a sheet's note after it ("the stricter of ...")."""
+        noted = note if self.note is None else f"{self.note}; {note}"
+        return DeferredRationale(self.policy, self.readings, self.decision, noted)
+
+    def __str__(self) -> str:
+        text = explain(self.policy, self.readings, self.decision, keep=False)
+        assert text is not None  # deferred only where the readings decide
+        return text if self.note is None else f"{text}; {self.note}"
+
+    def __repr__(self) -> str:
+        return f"DeferredRationale({str(self)!r})"
 
 
 def _explained(policy: Policy, readings: list[Reading], decision: Decision) -> str:

@@ -31,15 +31,19 @@ _SHOWN_CELLS = 6
 
 def _result_payloads(results: Answers, shared: SharedStrings) -> dict[str, list[bytes]]:
     def texts(values: list[Any]) -> list[bytes]:
-        counts: dict[str, int] = {}
+        # Counted by value: a rationale may be deferred (composed by `str`), and each is
+        # composed once, handed to the shared strings and let go.
+        counts: dict[Any, int] = {}
         for value in values:
             if value is not None and value == value:  # None and NaN: an empty cell
-                text = str(value)
-                counts[text] = counts.get(text, 0) + 1
-        shared.prepare(t for t in counts if t)
-        table = {t: shared.payload(t) if t else b"" for t in counts}
-        shared.references += sum(n for t, n in counts.items() if t)
-        return [b"" if v is None or v != v else table[str(v)] for v in values]
+                counts[value] = counts.get(value, 0) + 1
+        table: dict[Any, bytes] = {}
+        for value, count in counts.items():
+            text = str(value)
+            table[value] = shared.payload(text) if text else b""
+            if text:
+                shared.references += count
+        return [b"" if v is None or v != v else table[v] for v in values]
 
     def numbers(values: list[Any]) -> list[bytes]:
         table: dict[float, bytes] = {}
@@ -72,7 +76,6 @@ def plan_cells(layout: Layout, found: Scan, results: Answers, rows: list[int],
     placement = dict(layout.owned)
     header: dict[int, bytes] = {}
     next_column = last_used + 1
-    shared.prepare(OWNED)
     moved = _moved_rationale(layout, package)
     if moved is not None:
         # Section 11: the Rationale stays the last column decider writes. A sheet scored

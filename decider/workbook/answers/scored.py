@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -218,7 +218,8 @@ def _related(package: Package, workbook: str, suffix: str) -> str | None:
     return None
 
 
-def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str, content: bytes,
+def _new_part(package: Package, edits: PackageEdit, workbook: str, name: str,
+              content: bytes | Iterable[bytes],
               content_type: str, rel_type: str) -> None:
     """A part the workbook did not have, with its content type and its relationship."""
     workbook = workbook.replace("\\", "/").lstrip("/")

@@ -21,7 +21,8 @@ class PackageEdit:
 
     def __init__(self, package: Package | None = None) -> None:
         self._replaced: dict[str, bytes | Iterable[bytes]] = {}
-        self._added: dict[str, bytes] = {}  # insertion order is the write order
+        # Insertion order is the write order; chunks are streamed when written.
+        self._added: dict[str, bytes | Iterable[bytes]] = {}
         self._removed: set[str] = set()
         # With the package, a part may be named as Excel compares names (any case, "\\" or
         # "/"): an existing part is edited under its stored name.
@@ -43,9 +44,10 @@ class PackageEdit:
             raise ValueError(f"{name} was removed: add it again instead")
         self._replaced[name] = content
 
-    def add(self, name: str, content: bytes) -> None:
-        """A new part, written after every source part. A source part removed earlier
-        may be added again (it then moves to the end)."""
+    def add(self, name: str, content: bytes | Iterable[bytes]) -> None:
+        """A new part, written after every source part (an iterable of chunks is streamed
+        then: the shared strings). A source part removed earlier may be added again (it
+        then moves to the end)."""
         name = self._stored(name)
         if name in self._added or name in self._replaced:
             raise ValueError(f"{name} is already in the package: replace it instead")
@@ -69,7 +71,8 @@ class PackageEdit:
         gathered here (and kept whole): ask only for small parts."""
         name = self._stored(name)
         if name in self._added:
-            return self._added[name]
+            whole = self._added[name] = _whole(self._added[name])
+            return whole
         if name in self._removed:
             raise KeyError(f"{name} was removed")
         if name in self._replaced:

@@ -9,8 +9,10 @@ tag (for `count` and `uniqueCount`) and its last bytes (for the closing tag) are
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterator
 
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.manifest import escape_text
@@ -34,38 +36,42 @@ def stored_text(text: str) -> str:
 
 
 class SharedStrings:
-    """The indices decider's texts get, and the entries to append."""
+    """The indices decider's texts get, and the entries to append.
+
+    A large sheet's rationales are mostly distinct texts (section 11 echoes the values as
+    typed): the appended entries are kept deflated as they come, and known by a digest,
+    so that each text can go once its cells are planned."""
 
     def __init__(self, table: SharedTable) -> None:
         self.table = table
-        self.new: list[str] = []  # stored texts to append, in index order
-        self._index: dict[str, int] = {}
-        self._looked: set[str] = set()  # stored texts already looked for in the table
+        self._existing: dict[str, int] | None = None  # plain entry -> its first index
+        self._added: dict[bytes, int] = {}  # an appended text's digest -> its index
+        self._appended = _PackedTexts()
         self.references = 0  # cells decider writes as shared strings
 
-    def prepare(self, texts: Iterable[str]) -> None:
-        """Find the existing plain entries of these texts in one pass over the table."""
-        wanted = {stored_text(t) for t in texts} - self._looked
-        if not wanted:
-            return
-        self._looked |= wanted
-        rich = self.table.rich
-        for at, text in enumerate(self.table.strings):
-            if text in wanted and at not in rich:
-                self._index[text] = at
-                wanted.discard(text)
-                if not wanted:
-                    break
+    def _index_existing(self) -> None:
+        """The existing plain entries by text (once; the texts are the table's own)."""
+        if self._existing is None:
+            rich = self.table.rich
+            existing: dict[str, int] = {}
+            for at, text in enumerate(self.table.strings):
+                if at not in rich:
+                    existing.setdefault(text, at)
+            self._existing = existing
 
     def index(self, text: str) -> int:
         stored = stored_text(text)
-        found = self._index.get(stored)
-        if found is None and stored not in self._looked:
-            self.prepare([text])
-            found = self._index.get(stored)
+        if self.table.strings:
+            self._index_existing()
+            assert self._existing is not None
+            found = self._existing.get(stored)
+            if found is not None:
+                return found
+        digest = _digest(stored)
+        found = self._added.get(digest)
         if found is None:
-            found = self._index[stored] = len(self.table.strings) + len(self.new)
-            self.new.append(stored)
+            found = self._added[digest] = self.unique
+            self._appended.append(stored)
         return found
 
     def payload(self, text: str) -> bytes:
@@ -73,7 +79,55 @@ class SharedStrings:
 
     @property
     def unique(self) -> int:
-        return len(self.table.strings) + len(self.new)
+        return len(self.table.strings) + self._appended.count
+
+    @property
+    def new(self) -> list[str]:
+        """The stored texts to append, in index order."""
+        return [text for group in self._appended.groups() for text in group]
+
+    def new_entries(self, prefix: bytes = b"", utf8: bool = True) -> Iterator[bytes]:
+        """The `<si>` entries to append, a group of texts at a time."""
+        for group in self._appended.groups():
+            yield entries(group, prefix, utf8)
+
+
+def _digest(stored: str) -> bytes:
+    """A text's identity without keeping the text: 128 bits of BLAKE2b, for which two
+    different texts agreeing is not a practical possibility."""
+    return hashlib.blake2b(stored.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _PackedTexts:
+    """Texts kept in order, deflated a megabyte at a time (a rationale column of a
+    100,000-row sheet: 11 MB as UTF-8, about 0.4 MB so). The separator is NUL, which
+    `stored_text` never leaves in a text."""
+
+    _GROUP = 1 << 20
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._packed: list[bytes] = []
+        self._pending: list[str] = []
+        self._pending_size = 0
+
+    def append(self, text: str) -> None:
+        self._pending.append(text)
+        self._pending_size += len(text)
+        self.count += 1
+        if self._pending_size >= self._GROUP:
+            self._packed.append(zlib.compress(_pack(self._pending), 1))
+            self._pending, self._pending_size = [], 0
+
+    def groups(self) -> Iterator[list[str]]:
+        for packed in self._packed:
+            yield zlib.decompress(packed).decode("utf-8", "surrogatepass").split("\x00")
+        if self._pending:
+            yield list(self._pending)
+
+
+def _pack(texts: list[str]) -> bytes:
+    return "\x00".join(texts).encode("utf-8", "surrogatepass")
 
 
 def entries(texts: list[str], prefix: bytes = b"", utf8: bool = True) -> bytes:
@@ -108,13 +162,15 @@ def _is_utf8(head: bytes, name: str) -> bool:
     return False
 
 
-def new_part(plan: SharedStrings, namespace: str = MAIN_NS) -> bytes:
+def new_part(plan: SharedStrings, namespace: str = MAIN_NS) -> Iterator[bytes]:
     """A sharedStrings part of decider's texts alone (the workbook had none, so no other
-    cell refers to one: `count` is decider's cells), in the sheets' namespace."""
-    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<sst xmlns="' + namespace.encode() + b'" count="' + str(plan.references).encode()
-            + b'" uniqueCount="' + str(plan.unique).encode() + b'">' + entries(plan.new)
-            + b"</sst>")
+    cell refers to one: `count` is decider's cells), in the sheets' namespace; streamed
+    when written, after the sheets."""
+    yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<sst xmlns="' + namespace.encode() + b'" count="' + str(plan.references).encode()
+           + b'" uniqueCount="' + str(plan.unique).encode() + b'">')
+    yield from plan.new_entries()
+    yield b"</sst>"
 
 
 def appended(chunks: Iterator[bytes], plan: SharedStrings,
@@ -129,11 +185,12 @@ def appended(chunks: Iterator[bytes], plan: SharedStrings,
     prefix = start.group(1) or b""
     tag = _set_count(start.group(0), b"uniqueCount", lambda _old: plan.unique)
     tag = _set_count(tag, b"count", count)
-    added = entries(plan.new, prefix, _is_utf8(buffer[:start.start()], name))
+    utf8 = _is_utf8(buffer[:start.start()], name)
     close = b"</" + prefix + b"sst"
     if tag.endswith(b"/>"):
-        yield (buffer[:start.start()] + tag[:-2].rstrip() + b">" + added + close + b">"
-               + buffer[start.end():])
+        yield buffer[:start.start()] + tag[:-2].rstrip() + b">"
+        yield from plan.new_entries(prefix, utf8)
+        yield close + b">" + buffer[start.end():]
         yield from chunks
         return
     yield buffer[:start.start()] + tag
@@ -147,7 +204,9 @@ def appended(chunks: Iterator[bytes], plan: SharedStrings,
     if at < 0:
         raise WorkbookError(f"{name} is damaged: its shared strings are cut short; open it "
                             "in Excel and save it again")
-    yield held[:at] + added + held[at:]
+    yield held[:at]
+    yield from plan.new_entries(prefix, utf8)
+    yield held[at:]
 
 
 def _set_count(tag: bytes, attribute: bytes, value: Callable[[int], int]) -> bytes:

@@ -103,7 +103,7 @@ def split(chunks: Iterator[bytes], file_name: str, member: str) -> SheetParts:
     return SheetParts(syntax, head, _blocks(syntax, rest, chunks, file_name, member))
 
 
-BLOCK_BYTES = 2 << 20  # rows handed on together: numpy and regex costs amortize per block
+BLOCK_BYTES = 1 << 20  # rows handed on together: numpy and regex costs amortize per block
 MAX_ROW_BYTES = 256 << 20  # 16,384 cells of 32,767 characters would be 1 GB; none is real
 
 

@@ -130,40 +130,29 @@ class _RowEditor:
         self.cell_open = b"<" + syntax.prefix + b'c r="'
         self.open_row = b"<" + syntax.prefix + b"row"
         self.close_row = b"</" + syntax.prefix + b"row>"
-        self.combos, self.templates = self._templates()
+        self.heads = self._cell_heads()
         self.spans_cache: dict[bytes, bytes] = {}
         self.row_numbers = re.compile(rb"<" + p + rb'row r="(\d+)"')
         left = b"|".join(column_letters(c).encode() for c in range(self.first_column - 1, 0, -1))
         self.beyond = re.compile(rb"<" + p + rb'c r="(?!(?:' + (left or b"(?!)") + rb')\d)')
 
-    def _templates(self) -> tuple[list[int], list[list[bytes]]]:
-        """Rows share a few combinations of answers: each combination becomes pieces that
-        the row number joins into the row's new cells in one call (the fast path)."""
-        count = len(self.rows)
-        if not self.columns or not count:
-            return [0] * count, [[b""]]
-        combos: dict[tuple[bytes, ...], int] = {}
-        combo_codes: list[int] = []
-        first: list[int] = []
-        for at, combo in enumerate(zip(*(self.edit.payloads[c] for c in self.columns),
-                                       strict=True)):
-            code = combos.get(combo)
-            if code is None:
-                code = combos[combo] = len(first)
-                first.append(at)
-            combo_codes.append(code)
-        templates = []
-        for at in first:
-            pieces = []
-            current = b""
-            for column in self.columns:
-                payload = self.edit.payloads[column][at]
-                if payload:
-                    pieces.append(current + self.cell_open + self.letters[column])
-                    current = b'"' + self.styled.get(column, b"") + payload
-            pieces.append(current)
-            templates.append(pieces)
-        return combo_codes, templates
+    def _cell_heads(self) -> list[tuple[list[bytes], bytes, bytes]]:
+        """Per column decider writes: its payloads, and the bytes before and after the
+        row number in its cells' start (`<c r="M`, `" s="5"`)."""
+        return [(self.edit.payloads[column], self.cell_open + self.letters[column],
+                 b'"' + self.styled.get(column, b"")) for column in self.columns]
+
+    def _added(self, at: int, number: bytes) -> bytes:
+        """The row's new cells, put together from the columns' payloads. Built per row:
+        on a large sheet the rows' combinations of answers are mostly distinct (the
+        rationales echo the values as typed), so a template per combination would cost
+        memory and save no time."""
+        parts: list[bytes] = []
+        for payloads, before, after in self.heads:
+            payload = payloads[at]
+            if payload:
+                parts += (before, number, after, payload)
+        return b"".join(parts)
 
     def block(self, block: bytes) -> bytes:
         fast = self._fast_block(block)
@@ -181,14 +170,14 @@ class _RowEditor:
             return None
         if not numbers:
             return block
-        templates, combos, close, rows = self.templates, self.combos, self.close_row, self.rows
+        added_cells, close, rows = self._added, self.close_row, self.rows
         end, find = len(rows), bisect.bisect_left
         out: list[bytes] = []
         for index, number in enumerate(numbers):
             piece = pieces[index]
             row = int(number)
             at = find(rows, row)
-            added = number.join(templates[combos[at]]) if at < end and rows[at] == row else b""
+            added = added_cells(at, number) if at < end and rows[at] == row else b""
             if added:
                 # A row given no cell (one cleared) keeps its spans, as the slow path does.
                 if b' spans="' in piece:
@@ -235,7 +224,7 @@ class _RowEditor:
         body = match.group(2) or b""
         last = self._last_column(body)
         if last is not None and last < self.first_column:
-            added = str(number).encode().join(self.templates[self.combos[at]])
+            added = self._added(at, str(number).encode())
             if not added:
                 return match.group(0)
             return (self.open_row + self._spans(match.group(1)) + b">" + body + added

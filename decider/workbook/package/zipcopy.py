@@ -41,7 +41,8 @@ def _name_bytes(info: zipfile.ZipInfo) -> bytes:
 
 def copy_edited(source: zipfile.ZipFile, source_file: BinaryIO, target: BinaryIO,
                 replaced: Mapping[str, bytes | Iterable[bytes]],
-                added: Sequence[tuple[str, bytes]] = (), removed: Iterable[str] = (),
+                added: Sequence[tuple[str, bytes | Iterable[bytes]]] = (),
+                removed: Iterable[str] = (),
                 level: int = 6) -> None:
     """Write `source` to `target` in one pass: `replaced` members keep their place,
     `removed` ones are dropped, `added` ones are written last in the order given."""
@@ -154,7 +155,7 @@ def _write_replaced(target: BinaryIO, original: zipfile.ZipInfo,
     return info
 
 
-_BATCH = 2 << 20
+_BATCH = 1 << 20
 
 
 def _deflate(content: bytes, target: BinaryIO, level: int) -> tuple[int, int, int]:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from decider.core import score_cells
+from decider.engine import DeferredRationale
 from decider.policy import Policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.opening import Package
@@ -46,10 +47,11 @@ class SheetScore:
 
 def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meaning],
                 layout: Layout, policy: Policy, as_of: date | None = None,
-                values: Package | None = None) -> SheetScore:
+                values: Package | None = None, deferred: bool = False) -> SheetScore:
     """Read and score one sheet. `values`: a recalculated copy of the workbook whose saved
     values are read instead (the structure is always the original's). Raises a
-    `WorkbookError` when the sheet has no business unit."""
+    `WorkbookError` when the sheet has no business unit. `deferred`: rationales composed
+    when written (`engine.DeferredRationale`), for the writer of a scored sheet."""
     wanted = set(layout.inputs.values()) | ({layout.industry} if layout.industry else set())
     owned = set(layout.owned.values())
     # A row with anything under the table's other headers (a unit's name, say) is looked
@@ -99,7 +101,8 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                             "nothing to score")
     contexts = column_contexts(layout, units, as_of)
     results = Answers(units.rows, score_cells(units.columns, len(units), policy=policy,
-                                              contexts=contexts, changes=True))
+                                              contexts=contexts, changes=True,
+                                              deferred=deferred))
     for row, texts in implausible(layout, units, contexts).items():
         issues.setdefault(row, []).extend(texts)
     add_row_issues(results, issues)
@@ -152,5 +155,7 @@ def _with_notes(results: Answers, notes: dict[int, str]) -> None:
         at = results.position(row)
         if at is not None:
             text = rationale[at]
-            if isinstance(text, str) and text:
+            if isinstance(text, DeferredRationale):
+                rationale[at] = text.with_note(note)
+            elif isinstance(text, str) and text:
                 rationale[at] = f"{text}; {note}"
