@@ -42,6 +42,7 @@ are kept beside its readings, and the rows are grouped by what their text shows
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -78,25 +79,27 @@ def score_cells(
     composed when asked for (a scored sheet's writer, which keeps each text once)."""
     steps = Steps(policy, contexts, changes, deferred)
     coded = [steps.read(name, columns.get(name), rows) for name in INPUTS]
-    codes = [found[0] for found in coded]
-    table = steps.answers(zip(*codes, strict=False))
+    # Each distinct combination of readings once (its tuple shared with the memo), and
+    # each row's position among them: a large sheet's rows are mostly distinct, so the
+    # tuples are made once and the answers looked up by position.
+    positions: dict[tuple[int, ...], int] = {}
+    combinations: list[tuple[int, ...]] = []
+    row_codes = array("l")
+    for combination in zip(*(found[0] for found in coded), strict=True):
+        at = positions.get(combination)
+        if at is None:
+            at = positions[combination] = len(combinations)
+            combinations.append(combination)
+        row_codes.append(at)
+    del positions
+    table = steps.answers(combinations)
+    names = RESULT_COLUMNS + CHANGES_COLUMNS if changes else RESULT_COLUMNS
     if not table:
-        return {name: [] for name in (RESULT_COLUMNS + CHANGES_COLUMNS if changes
-                                      else RESULT_COLUMNS)}
-    out = {name: list(values)
+        return {name: [] for name in names}
+    out = {name: [values[at] for at in row_codes]
            for name, values in zip(RESULT_COLUMNS, zip(*table, strict=True), strict=True)}
     if changes:
-        positions: dict[tuple[int, ...], int] = {}
-        combinations: list[tuple[int, ...]] = []
-        decided: list[bool] = []
-        row_codes = []
-        for combination, row in zip(zip(*codes, strict=True), table, strict=True):
-            at = positions.get(combination)
-            if at is None:
-                at = positions[combination] = len(combinations)
-                combinations.append(combination)
-                decided.append(row[0] is not None)
-            row_codes.append(at)
+        decided = [row[0] is not None for row in table]
         numbers = [coded[INPUTS.index(name)][1] for name in ("size", "maturity", "budget")]
         out.update(steps.changes(combinations, decided, row_codes, *numbers))
     return out
