@@ -217,10 +217,12 @@ def _compressor(level: int) -> Any:
     """A raw deflate stream (a zip member has no zlib header) at zlib's `level`.
 
     zlib-ng where it is installed: on the parts decider writes (a 100,000-row scored
-    sheet and its shared strings) its level 5 deflates 2.1 times faster than zlib's 6
-    (0.24 s against 0.51 s) and the workbook stays within 1.5 times its input (1.49;
-    zlib 6: 1.46; zlib-ng 6: 1.48 but only 1.3 times faster; isal: 1.9 at best). Plain
-    zlib where zlib-ng is missing (Pyodide): the same format, read alike everywhere."""
+    sheet, its shared strings and the summary) its level 5 deflates 2.2 times faster than
+    zlib's 6 (0.28 s against 0.62 s) for 2% more bytes (scripts/bench_deflate.py: the
+    workbook 1.74 times its input against 1.70; isal: 2.2 at best). Since the section 11
+    and 12 texts (a rationale per combination of typed values, a changes column) no level
+    of either keeps that sheet within 1.5 times its input (zlib 9: 1.61). Plain zlib
+    where zlib-ng is missing (Pyodide): the same format, read alike everywhere."""
     try:
         from zlib_ng import zlib_ng
     except ImportError:
