@@ -13,8 +13,8 @@ at least 6 times faster and at most a third of the naive peak memory on 100,000 
 
 Both run with their bytecode cached under bench-out/pycache (as installed packages have
 it; see `bytecode_env`). The generated portfolios are cached in bench-out/ (gitignored):
-the 1M-row one takes a while to write. Each process is limited to 6 GiB of address space so that a run that
-goes wrong cannot take the machine down.
+the 1M-row one takes a while to write. Each process is limited to 6 GiB of address space
+so that a run that goes wrong cannot take the machine down.
 """
 
 from __future__ import annotations
