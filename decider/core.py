@@ -96,10 +96,13 @@ def score_cells(
     names = RESULT_COLUMNS + CHANGES_COLUMNS if changes else RESULT_COLUMNS
     if not table:
         return {name: [] for name in names}
+    answer_columns = list(zip(*table, strict=True))
+    del table  # each row of answers is in the columns now (memory: one a combination)
     out = {name: [values[at] for at in row_codes]
-           for name, values in zip(RESULT_COLUMNS, zip(*table, strict=True), strict=True)}
+           for name, values in zip(RESULT_COLUMNS, answer_columns, strict=True)}
     if changes:
-        decided = [row[0] is not None for row in table]
+        decided = [architecture is not None for architecture in answer_columns[0]]
+        del answer_columns
         numbers = [coded[INPUTS.index(name)][1] for name in ("size", "maturity", "budget")]
         out.update(steps.changes(combinations, decided, row_codes, *numbers))
     return out
@@ -131,13 +134,18 @@ class Steps:
         """A row of answers (RESULT_COLUMNS) per combination of readings' codes."""
         answered, policy, deferred = self.known.answered, self.policy, self.deferred
         readings = [column.readings for column in self.known.columns]
+        # A deferred batch's combinations come distinct and are answered once: keeping
+        # them would only hold a large sheet's rows of answers twice.
+        keep = not deferred
         table = []
         for combination in combinations:
             row = answered.get(combination)
             if row is None:
-                row = answered[combination] = _answer(
-                    policy, [found[code] for found, code in zip(readings, combination,
-                                                                strict=True)], deferred)
+                row = _answer(policy, [found[code] for found, code in zip(
+                    readings, combination, strict=True)],
+                    (readings, combination) if deferred else None)
+                if keep:
+                    answered[combination] = row
             table.append(row)
         return table
 
@@ -332,19 +340,27 @@ def release_answers(policy: Policy) -> None:
         policy.memo.pop(name, None)
 
 
-def _answer(policy: Policy, readings: list[Reading], deferred: bool = False) -> Row:
-    """One row of answers for one combination of readings, as `recommend` answers it."""
+# Where a deferred rationale finds its readings: the inputs' distinct readings, and the
+# combination's code in each.
+_Deferred = tuple[list[list[Reading]], tuple[int, ...]]
+
+
+def _answer(policy: Policy, readings: list[Reading], deferred: _Deferred | None = None
+            ) -> Row:
+    """One row of answers for one combination of readings, as `recommend` answers it;
+    `deferred`: its rationale composed when written (`engine.DeferredRationale`)."""
     return _decided(policy, readings, deferred)
 
 
-def _decided(policy: Policy, readings: list[Reading], deferred: bool = False) -> Row:
+def _decided(policy: Policy, readings: list[Reading], deferred: _Deferred | None = None
+             ) -> Row:
     problems = [reading.error for reading in readings if reading.error]
     if problems:
         return (None, _NAN, _NAN, None, "", None, "; ".join(problems))
     decision = decide(policy, rule_key(readings))
     rationale: str | DeferredRationale | None
-    if deferred and decision.architecture is not None:
-        rationale = DeferredRationale(policy, tuple(readings), decision)
+    if deferred is not None and decision.architecture is not None:
+        rationale = DeferredRationale(policy, deferred[0], deferred[1], decision)
     else:
         rationale = explain(policy, readings, decision)  # values as typed and as read (§11)
     return (

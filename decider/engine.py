@@ -327,21 +327,25 @@ class DeferredRationale:
     """A unit's rationale composed when asked for (`str`), for a writer that keeps each
     text once and needs none of them all at the same time: a scored sheet's shared
     strings. A large sheet's rationales are mostly distinct (they echo the values as
-    typed): composed one at a time, they never all sit in memory together."""
+    typed): composed one at a time, they never all sit in memory together. The readings
+    are the inputs' distinct readings (`columns`, shared) at the unit's `codes`."""
 
-    __slots__ = ("decision", "note", "policy", "readings")
+    __slots__ = ("codes", "columns", "decision", "note", "policy")
 
-    def __init__(self, policy: Policy, readings: tuple[Reading, ...], decision: Decision,
-                 note: str | None = None) -> None:
-        self.policy, self.readings, self.decision, self.note = policy, readings, decision, note
+    def __init__(self, policy: Policy, columns: Sequence[Sequence[Reading]],
+                 codes: tuple[int, ...], decision: Decision, note: str | None = None
+                 ) -> None:
+        self.policy, self.columns, self.codes = policy, columns, codes
+        self.decision, self.note = decision, note
 
     def with_note(self, note: str) -> DeferredRationale:
         """The same rationale with a sheet's note after it ("the stricter of ...")."""
         noted = note if self.note is None else f"{self.note}; {note}"
-        return DeferredRationale(self.policy, self.readings, self.decision, noted)
+        return DeferredRationale(self.policy, self.columns, self.codes, self.decision, noted)
 
     def __str__(self) -> str:
-        text = explain(self.policy, self.readings, self.decision, keep=False)
+        readings = [column[code] for column, code in zip(self.columns, self.codes, strict=True)]
+        text = explain(self.policy, readings, self.decision, keep=False)
         assert text is not None  # deferred only where the readings decide
         return text if self.note is None else f"{text}; {self.note}"
 

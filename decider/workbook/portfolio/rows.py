@@ -32,7 +32,9 @@ class Units:
         return at if at < len(self.rows) and self.rows[at] == row else None
 
     def keep(self, wanted: list[bool]) -> Units:
-        """The rows marked True."""
+        """The rows marked True (these units themselves when every row is)."""
+        if all(wanted):
+            return self
         return Units([r for r, w in zip(self.rows, wanted, strict=True) if w],
                      {name: [v for v, w in zip(values, wanted, strict=True) if w]
                       for name, values in self.columns.items()})

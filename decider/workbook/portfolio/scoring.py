@@ -90,6 +90,7 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                            *table_totals_rows(package, layout.sheet.part, set(layout.headers))})
     kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
                           found.example_rows)
+    del frame  # the units' rows are in `kinds.units` (a copy when some rows were left out)
     units = kinds.units
     if not units.rows:
         skipped = sorted({*kinds.totals, *kinds.examples, *kinds.no_inputs})

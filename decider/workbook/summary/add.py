@@ -25,13 +25,14 @@ from decider.workbook.package.manifest import (
     add_relationship,
     attributes,
     escape,
+    escape_text,
     relationships_of,
     relationships_xml,
     relative_target,
     rels_part,
 )
-from decider.workbook.package.opening import Package, relationships, safe_parser
-from decider.workbook.package.stylemerge import MAIN, StylesUnusable, merge_cell_formats
+from decider.workbook.package.opening import Package, relationships
+from decider.workbook.package.stylemerge import StylesUnusable, merge_cell_formats
 from decider.workbook.summary.facts import SHEET_NAME, SummaryFacts
 from decider.workbook.summary.sheet import ScratchParts, build_scratch
 
@@ -151,30 +152,37 @@ def _resolved(source: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
+_SCRATCH_CELL = re.compile(rb"<c ([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_SCRATCH_STYLE = re.compile(rb'\ss="(\d+)"')
+_SCRATCH_SHARED = re.compile(rb"<v>(\d+)</v>")
+
+
 def _transplanted_sheet(scratch: ScratchParts, mapping: dict[int, int] | None) -> bytes:
     """The scratch sheet with its text inline (the user's shared strings are not touched)
-    and its cell formats renumbered into the user's styles (or dropped)."""
-    root = etree.fromstring(scratch.sheet, safe_parser())
-    for cell in root.iter(f"{{{MAIN}}}c"):
-        style = cell.get("s")
+    and its cell formats renumbered into the user's styles (or dropped). XlsxWriter's own
+    XML, edited cell by cell as bytes: a tree of a 100,000-unit summary (its lists of close
+    calls) would cost more memory than the rest of the write."""
+    strings = scratch.strings
+
+    def cell(match: re.Match[bytes]) -> bytes:
+        attributes, body = match.group(1), match.group(2)
+        style = _SCRATCH_STYLE.search(attributes)
         if style is not None:
-            if mapping is None or int(style) not in mapping:
-                del cell.attrib["s"]
-            else:
-                cell.set("s", str(mapping[int(style)]))
-        if cell.get("t") == "s":
-            value = cell.find(f"{{{MAIN}}}v")
-            text = scratch.strings[int(value.text or 0)] if value is not None else ""
-            if value is not None:
-                cell.remove(value)
-            cell.set("t", "inlineStr")
-            inline = etree.SubElement(cell, f"{{{MAIN}}}is")
-            t = etree.SubElement(inline, f"{{{MAIN}}}t")
-            t.text = text
-            if text != text.strip():
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                standalone=True))
+            number = int(style.group(1))
+            renumbered = (b"" if mapping is None or number not in mapping
+                          else b' s="' + str(mapping[number]).encode() + b'"')
+            attributes = attributes[:style.start()] + renumbered + attributes[style.end():]
+        if b' t="s"' in b" " + attributes and body is not None:
+            found = _SCRATCH_SHARED.fullmatch(body)
+            text = strings[int(found.group(1))] if found else ""
+            attributes = (b" " + attributes).replace(b' t="s"', b' t="inlineStr"')[1:]
+            space = b' xml:space="preserve"' if text != text.strip() else b""
+            body = b"<is><t" + space + b">" + escape_text(text).encode() + b"</t></is>"
+        if body is None:
+            return b"<c " + attributes + b"/>"
+        return b"<c " + attributes + b">" + body + b"</c>"
+
+    return _SCRATCH_CELL.sub(cell, scratch.sheet)
 
 
 def _with_sheet(workbook_xml: bytes, rel_id: str) -> bytes:
