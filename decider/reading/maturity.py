@@ -27,6 +27,14 @@ _SCALE = re.compile(
     r"(?:\s*(?:/|of|out of)\s*(?P<of>\d+))?\b"
     r"|(?<![\d.])(?P<n2>\d+(?:\.\d+)?)\s*(?:/|of|out of)\s*(?P<of2>\d+)\b"
 )
+# A level number with a level's name, either way round: "4 - Managed", "3 (Defined)",
+# "Managed (4)", "Defined: 3".
+_NUMBERED = re.compile(
+    r"(?P<n>\d{1,2})\s*(?:[-–—:.)]\s*)?(?P<name>[^\d\s].*)"
+    r"|(?P<name2>.*?[^\d\s(\[])\s*(?:[-–—:,]\s*|[(\[]\s*)?(?P<n2>\d{1,2})\s*[)\]]?"
+)
+# The levels an ambiguous word's text names: "level 2 of 5 in CMMI".
+_LEVEL_OF = re.compile(r"\blevel (\d+) of (\d+)\b")
 _MONTH_RANGE = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|–|to)\s*(?P<high>.+)")
 _PERCENT = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*%")
 _MONTHS = r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:(?P<months>{months})|(?P<years>{years}))?"
@@ -246,12 +254,23 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
         if isinstance(found, str):
             return refuse(policy, "maturity", value, found)
         readings.append(found)
+    if not readings:
+        numbered = _numbered_name(policy, text, context)
+        if isinstance(numbered, str):
+            return refuse(policy, "maturity", value, numbered)
+        if numbered is not None:
+            readings.append(numbered)
     scaled = bool(readings)
     refusals = []
+    settled: list[str] = []  # ambiguous words a level settles ("Managed (4)")
     for found_phrase in policy.maturity_matcher.find(text):
         meaning = policy.maturity_meanings[found_phrase.phrase.meaning]
         if meaning.rule is None:
             refusals.append(f"'{found_phrase.text}' {meaning.refusal}")
+            if scaled and (why := _settled(policy, readings[0], found_phrase.text,
+                                           meaning.refusal or "")):
+                return refuse(policy, "maturity", value, why)
+            settled.append(f"'{found_phrase.text}'")
             continue
         phase = policy.phase_order.index(meaning.rule) + 1
         readings.append((phase, meaning.reading or found_phrase.text))
@@ -279,7 +298,58 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
         return refuse(policy, "maturity", value,
                       f"names two different phases: {named}; write one")
     phase, how = readings[0]
+    named = list(dict.fromkeys([*(h for _, h in readings[1:]), *settled]))
+    if scaled and named:  # the words the level was read with, which agree with it
+        how = f"{how}, with {' and '.join(named)}"
     return _phase(policy, phase, how, value)
+
+
+def _numbered_name(policy: Policy, text: str, context: ColumnContext
+                   ) -> tuple[int, str] | str | None:
+    """A level number given with a level's name ("4 - Managed", "3 (Defined)", "Managed
+    (4)"): with a published model's level or an ambiguous word, the number is a level on
+    the column's scale (1..5 unless the header says); with one of the article's phase
+    labels ("2 - Scale-up"), the article's phase number. The phase it gives, and how to
+    show it; or why it is no level; None when the text is no such pair."""
+    found = _NUMBERED.fullmatch(text)
+    if found is None:
+        return None
+    number, name = (found["n"], found["name"]) if found["n"] else (found["n2"], found["name2"])
+    phrase = policy.maturity_matcher.exact(name)
+    if phrase is None:
+        return None
+    meaning = policy.maturity_meanings[phrase.meaning]
+    n = Decimal(number)
+    if meaning.kind == "phase":
+        labels = {normalise_label(policy.rules["maturity"][rule].label)
+                  for rule in policy.phase_order}
+        if normalise_label(name) not in labels or not 1 <= n <= len(policy.phase_order):
+            return None  # "6 - Pilot" may be months or pilots: the word alone, as before
+        return int(n), f"phase {int(n)} of the article"
+    if meaning.kind != "model" and meaning.refusal is None:
+        return None
+    levels = context.levels or policy.default_levels
+    lowest = context.lowest if context.levels else 1
+    on_scale = _on_scale(n, levels, lowest)
+    if isinstance(on_scale, str):
+        return on_scale
+    where = f" ({context.origin})" if context.levels and context.origin else ""
+    return on_scale[0], f"level {on_scale[1]}{where}"
+
+
+def _settled(policy: Policy, level: tuple[int, str], word: str, why: str) -> str | None:
+    """Why a level does not settle an ambiguous word ("Level 3 - Managed": Managed is level
+    2 or 4 of 5, never Scale-up), naming both readings; None when the level's phase is one
+    of the word's readings, or when the policy's text names no levels to check against."""
+    phases = set()
+    for n, of in _LEVEL_OF.findall(why):
+        on_scale = _on_scale(Decimal(n), int(of))
+        if not isinstance(on_scale, str):
+            phases.add(on_scale[0])
+    if not phases or level[0] in phases:
+        return None
+    return (f"names {level[1]} ({_phase_label(policy, level[0])}), which is no reading of "
+            f"'{word}': it {why}")
 
 
 def _months_inside(policy: Policy, text: str) -> Decimal | None:
