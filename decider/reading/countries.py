@@ -77,8 +77,9 @@ def read_multi_country(policy: Policy, value: Any) -> Reading:
 
 def _names_countries(policy: Policy, text: str) -> bool:
     """Whether a text is a list of countries, or holds a separator of one."""
-    return bool(_SEPARATORS.search(text)) or bool(text.strip()) and (
-        _country_codes(policy, text.strip()) is not None)
+    stripped = text.strip()
+    return bool(_SEPARATORS.search(text)) or (
+        bool(stripped) and _country_codes(policy, stripped) is not None)
 
 
 def _listed(policy: Policy, value: Any, text: str) -> Reading:
@@ -153,7 +154,7 @@ def _annotations_doubt(policy: Policy, value: Any, codes: list[str],
                           f"reading '({note_shown})' after '{item_shown.strip()}' as changing "
                           "the count; write the countries as a list, or their number")
     parts = ([f"{', '.join(aside)} aside"] if aside else []) + either
-    return "".join(f"; {part}" for part in parts)
+    return "".join(f", {part}" for part in parts)
 
 
 def _other_count(policy: Policy, item: str, note: str, codes: list[str],
