@@ -321,3 +321,13 @@ def test_policy_show_words_lists_the_new_words_and_forms() -> None:
     assert re.search(r"(?:, )one(?:,|$)", one, re.M)
     assert "/jahr" in periods and "pro monat" in periods
     assert "4 - Managed" in outcome.output
+
+
+def test_a_long_cell_with_no_separator_is_refused_in_one_pass() -> None:
+    """Remarks are found in one pass: a cell of 30,000 characters with no separator (which
+    a backtracking pattern took 40 s over) is read at once: refused, or one country named
+    4,000 times."""
+    for text in ("a" * 30_000, "germany (hq " * 3000, "(x" * 10_000):
+        reading = read(POLICY, "multi_country", text)
+        assert reading.error is not None and len(reading.error) < 600
+    assert read(POLICY, "multi_country", "germany " * 4000).number == 1

@@ -18,8 +18,9 @@ _COUNT = re.compile(r"(?P<int>\d+)\s*(?:countries|country)?")
 _COUNT_IN_PARENS = re.compile(r"(?P<what>.*?)\s*\(\s*(?P<int>\d+)\s*(?:countries|country)?\s*\)")
 # A remark in parentheses after a name in a list, before a separator or the end:
 # "Germany (HQ), Poland", "Italy (sales office)".
-_ANNOTATION = re.compile(r"(?P<item>[^,;/&+|()]*[^\s,;/&+|()])\s*\((?P<note>[^()]*)\)"
-                         r"(?=\s*(?:[,;/&+|]|\band\b|$))")
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+_AFTER_REMARK = re.compile(r"\s*(?:[,;/&+|]|and\b|$)", re.IGNORECASE)
+_ITEM_BREAK = re.compile(r"[,;/&+|()]")
 # Words that join an annotation's countries to the list: "(incl. Austria)".
 _JOINING = frozenset({"incl", "including", "inc", "and", "plus", "with", "also", "as", "well"})
 _ONLY = re.compile(r"^(?:only\s+)?(?P<rest>.*?)(?:\s+only)?$")
@@ -87,13 +88,7 @@ def _listed(policy: Policy, value: Any, text: str) -> Reading:
     "Germany (HQ), Poland", an annotation after a name aside."""
     only = _ONLY.fullmatch(text)
     rest = only["rest"] if only is not None else text
-    annotations: list[tuple[str, str]] = []  # (the item's text, the annotation)
-
-    def aside(match: re.Match[str]) -> str:
-        annotations.append((match["item"], match["note"]))
-        return match["item"]
-
-    rest = _ANNOTATION.sub(aside, rest)
+    rest, annotations = _set_aside(rest)
     codes: list[str] = []
     regions: list[str] = []
     unknown: list[str] = []
@@ -124,6 +119,26 @@ def _listed(policy: Policy, value: Any, text: str) -> Reading:
                  "multi_country", value, f"read as {count} {word} ({listed}){doubt}")
 
 
+def _set_aside(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The list without the remarks after its names, and each (name, remark). One pass
+    (a hostile cell of thousands of characters stays cheap)."""
+    kept: list[str] = []
+    annotations: list[tuple[str, str]] = []
+    done = scanned = cut = 0
+    for match in _PARENTHESIS.finditer(text):
+        for mark in _ITEM_BREAK.finditer(text, scanned, match.start()):
+            cut = mark.end()
+        scanned = match.start()
+        item = text[max(cut, done):match.start()]
+        if not item.strip() or not _AFTER_REMARK.match(text, match.end()):
+            continue
+        annotations.append((item.strip(), match[1]))
+        kept.append(text[done:match.start()].rstrip())
+        done = match.end()
+    kept.append(text[done:])
+    return "".join(kept), annotations
+
+
 def _annotations_doubt(policy: Policy, value: Any, codes: list[str],
                        annotations: list[tuple[str, str]]) -> str | Reading:
     """What the list's annotations change. One that names countries ("(incl. Austria)"),
@@ -135,7 +150,7 @@ def _annotations_doubt(policy: Policy, value: Any, codes: list[str],
     negations = {normalise_phrase(w) for key in ("negations", "negation_prefixes")
                  for w in policy.data.get("reading", {}).get(key, [])}
     # The annotations as typed, for the texts (the list's own are casefolded).
-    typed = _ANNOTATION.findall(" ".join(str(value).split()))
+    typed = _set_aside(" ".join(str(value).split()))[1]
     shown = typed if len(typed) == len(annotations) else annotations
     aside: list[str] = []
     either: list[str] = []
