@@ -11,7 +11,7 @@ from typing import Any
 
 from decider.policy import Policy, normalise_label
 from decider.policy.vocabulary import normalise_phrase
-from decider.reading.base import Reading, is_boolean, is_number, noted, refuse
+from decider.reading.base import Reading, is_boolean, is_number, noted, refuse, show
 
 _SEPARATORS = re.compile(r"\s*[,;/&+|]\s*")
 _COUNT = re.compile(r"(?P<int>\d+)\s*(?:countries|country)?")
@@ -103,7 +103,8 @@ def _listed(policy: Policy, value: Any, text: str) -> Reading:
         else:
             codes.extend(found)
     if unknown or not (codes or regions):
-        what = f"'{unknown[0]}' is no country or region known" if unknown else "names no country"
+        what = (f"'{show(unknown[0])}' is no country or region known" if unknown
+                else "names no country")
         return refuse(policy, "multi_country", value, f"is not recognised ({what})")
     distinct = list(dict.fromkeys(codes))
     if regions:
