@@ -259,7 +259,7 @@ def test_budget_forms(text: str, euros: str) -> None:
         (0, "size", "must be above 0"), (-3.5, "size", "must be above 0"),
         ("0", "budget", "must be above 0"), (-1, "budget", "must be above 0"),
         ("0 months", "maturity", "must be above 0"), (-6, "maturity", "must be above 0"),
-        ("lots", "size", "not recognised"), ("1.234,5", "size", "not recognised"),
+        ("lots", "size", "not recognised"), ("1.234.5", "size", "not recognised"),
         ("4 20", "size", "not recognised"), (True, "size", "is not a size"),
         ("Galactic", "regulation", "not recognised"), (42, "regulation", "not recognised"),
         ("Phase 5", "maturity", "phase the article does not have"),

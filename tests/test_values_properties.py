@@ -24,7 +24,12 @@ PIECES = ["level", "L", "lvl", "stage", "tier", "phase", "of", "/", "%", "-", "t
           "Systemic", "DORA", "NIS2", "important", "AI Act", "high-risk", "ISO 27001",
           "retail", "health", "banking", "GDPR", "EMEA", "DE", "FR", "NO", "UK", "Nordics",
           "Mar", "2024", "2024-03", "13", "0", "1.200", "4,200", "1.234,5", "9", "months",
-          "years", "employees", "FTE", "very high", "none", "n/a", "#N/A", " ", "\u00a0"]
+          "years", "employees", "FTE", "very high", "none", "n/a", "#N/A", " ", "\u00a0",
+          # European amounts, levels with their names, country lists with remarks.
+          "6.000.000,00", "1.250.000,50", ",-", ",–", "EUR", "/Jahr", "pro Monat", "4 -",
+          "Managed (4)", "(Defined)", "Optimized", "Level 4 –", "multiple", "several",
+          "one", "multi-national", "Germany", "(HQ)", "(incl. Austria)", "(from 2025)",
+          "(2)", "(not yet)", "Poland", "Nordics (4)"]
 texts = st.one_of(
     st.text(max_size=40),
     st.lists(st.sampled_from(PIECES), max_size=7).map(" ".join),

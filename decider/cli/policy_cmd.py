@@ -104,7 +104,9 @@ def word_table(policy: Policy) -> dict[str, Any]:
                             f"1 + floor(4(n-1)/N); N = {maturity.get('default_levels', 5)} "
                             f"when not given; Phase n is the article's phase n; a score or "
                             f"n% below {maturity.get('score_bounds', [])} is phase 1, 2, 3, "
-                            "else 4; a date is when practice started"),
+                            "else 4; a date is when practice started; a level number with "
+                            "a model's level name (4 - Managed, 3 (Defined), Managed (4)) is "
+                            "that level, read only where the two agree"),
         "regulation words": by_level,
         "regulation regimes": {name: {"reads as": regime.get("reads_as"),
                                       "forms": regime.get("forms", []),

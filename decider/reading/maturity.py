@@ -21,12 +21,16 @@ from decider.reading.base import (
     noted,
     refuse,
 )
-
-_SCALE = re.compile(
-    r"\b(?P<word>level|lvl|l|stage|tier|step|phase)\s*\.?\s*(?P<n>\d+(?:\.\d+)?)"
-    r"(?:\s*(?:/|of|out of)\s*(?P<of>\d+))?\b"
-    r"|(?<![\d.])(?P<n2>\d+(?:\.\d+)?)\s*(?:/|of|out of)\s*(?P<of2>\d+)\b"
+from decider.reading.levels import (
+    SCALE,
+    between_levels,
+    numbered_name,
+    on_scale,
+    phase_label,
+    scale_phase,
+    settled,
 )
+
 _MONTH_RANGE = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|–|to)\s*(?P<high>.+)")
 _PERCENT = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*%")
 _MONTHS = r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:(?P<months>{months})|(?P<years>{years}))?"
@@ -121,48 +125,15 @@ def _level(policy: Policy, n: Decimal, levels: int, value: Any, origin: str = ""
            lowest: int = 1) -> Reading:
     """Level n on a lowest..(lowest + levels - 1) scale, the position p = n - lowest + 1
     of `levels`: phase 1 + ⌊4(p − 1)/levels⌋, clamped to 1..4."""
-    found = _on_scale(n, levels, lowest)
+    found = on_scale(n, levels, lowest)
     if isinstance(found, str):
         return refuse(policy, "maturity", value, found)
-    conflict = _between_levels(policy, n, levels, lowest)
+    conflict = between_levels(policy, n, levels, lowest)
     if conflict:
         return refuse(policy, "maturity", value, conflict)
     phase, shown = found
     where = f" ({origin})" if origin else ""
     return _phase(policy, phase, f"{shown}{where}", value)
-
-
-def _between_levels(policy: Policy, n: Decimal, levels: int, lowest: int) -> str | None:
-    """An average between two levels (2.3 of 5) read two ways: the scale's rule on 2.3
-    (Scale-up) and its nearest level, 2 (POC). Where they vote differently, why it is
-    refused (section 9: two readings, two answers); else None."""
-    if n == n.to_integral_value():
-        return None
-    nearest = n.to_integral_value(rounding=ROUND_HALF_UP)
-    first, second = _on_scale(n, levels, lowest), _on_scale(nearest, levels, lowest)
-    if isinstance(first, str) or isinstance(second, str):
-        return None
-    rules = policy.rules["maturity"]
-    a, b = (rules[policy.phase_order[max(1, min(p, 4)) - 1]] for p in (first[0], second[0]))
-    if a.vote == b.vote:
-        return None
-    return (f"lies between two levels: {first[1]} by the scale's rule is {a.label}, its "
-            f"nearest level {format_number(nearest)} is {b.label}; write a whole level")
-
-
-def _on_scale(n: Decimal, levels: int, lowest: int = 1) -> tuple[int, str] | str:
-    """The phase of level n and how to show it ("3 of 5"; on a scale from 0, "3 on a 0 to
-    5 scale, 4 of 6"), or why n is no level of the scale."""
-    top = lowest + levels - 1
-    if levels < 2:
-        return "names a scale of fewer than 2 levels"
-    if not lowest <= n <= top:
-        return f"is no level on a {lowest} to {top} scale"
-    position = n - lowest + 1
-    shown = (f"{format_number(n)} of {levels}" if lowest == 1 else
-             f"{format_number(n)} on a {lowest} to {top} scale, {format_number(position)} "
-             f"of {levels}")
-    return 1 + math.floor(4 * (position - 1) / levels), shown
 
 
 def _score(policy: Policy, score: Decimal, value: Any, origin: str = "") -> Reading:
@@ -241,17 +212,28 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
     """Scale numbers ("Level 3", "3/5", "Phase 4") and words ("Low maturity", "BAU",
     "Systemic"); two that disagree are refused, naming both."""
     readings: list[tuple[int, str]] = []  # (phase, how it was read)
-    for match in _SCALE.finditer(text):
-        found = _scale_phase(policy, match, context)
+    for match in SCALE.finditer(text):
+        found = scale_phase(policy, match, context)
         if isinstance(found, str):
             return refuse(policy, "maturity", value, found)
         readings.append(found)
+    if not readings:
+        numbered = numbered_name(policy, text, context)
+        if isinstance(numbered, str):
+            return refuse(policy, "maturity", value, numbered)
+        if numbered is not None:
+            readings.append(numbered)
     scaled = bool(readings)
     refusals = []
+    settled_words: list[str] = []  # ambiguous words a level settles ("Managed (4)")
     for found_phrase in policy.maturity_matcher.find(text):
         meaning = policy.maturity_meanings[found_phrase.phrase.meaning]
         if meaning.rule is None:
             refusals.append(f"'{found_phrase.text}' {meaning.refusal}")
+            if scaled and (why := settled(policy, readings[0], found_phrase.text,
+                                           meaning.refusal or "")):
+                return refuse(policy, "maturity", value, why)
+            settled_words.append(f"'{found_phrase.text}'")
             continue
         phase = policy.phase_order.index(meaning.rule) + 1
         readings.append((phase, meaning.reading or found_phrase.text))
@@ -268,17 +250,20 @@ def _words_and_scales(policy: Policy, text: str, value: Any, context: ColumnCont
         month_rule = policy.month_scale.rule_for(months)
         votes = {policy.rules["maturity"][policy.phase_order[p - 1]].vote for p in phases}
         if votes != {policy.rules["maturity"][month_rule].vote}:
-            named = f"'{readings[0][1]}' ({_phase_label(policy, readings[0][0])})"
+            named = f"'{readings[0][1]}' ({phase_label(policy, readings[0][0])})"
             return refuse(policy, "maturity", value,
                           f"names {named} and {format_number(months)} months "
                           f"({policy.rules['maturity'][month_rule].label}), which vote "
                           "differently; write one")
     if len(phases) > 1:
         named = " and ".join(dict.fromkeys(
-            f"'{how}' ({_phase_label(policy, phase)})" for phase, how in readings))
+            f"'{how}' ({phase_label(policy, phase)})" for phase, how in readings))
         return refuse(policy, "maturity", value,
                       f"names two different phases: {named}; write one")
     phase, how = readings[0]
+    agreeing = list(dict.fromkeys([*(h for _, h in readings[1:]), *settled_words]))
+    if scaled and agreeing:  # the words the level was read with, which agree with it
+        how = f"{how}, with {' and '.join(agreeing)}"
     return _phase(policy, phase, how, value)
 
 
@@ -290,33 +275,6 @@ def _months_inside(policy: Policy, text: str) -> Decimal | None:
             number = Decimal(match["n"].replace(",", "."))
             return number * 12 if match["years"] else number
     return None
-
-
-def _phase_label(policy: Policy, phase: int) -> str:
-    return policy.rules["maturity"][policy.phase_order[phase - 1]].label
-
-
-def _scale_phase(policy: Policy, match: re.Match[str], context: ColumnContext
-                 ) -> tuple[int, str] | str:
-    """The phase of one scale number, or why it cannot be read."""
-    word = match["word"]
-    n = Decimal(match["n"] or match["n2"])
-    of = match["of"] or match["of2"]
-    if word == "phase" and of is None:
-        if n != n.to_integral_value() or not 1 <= n <= len(policy.phase_order):
-            return f"names a phase the article does not have (phases 1 to " \
-                   f"{len(policy.phase_order)})"
-        return int(n), f"phase {int(n)} of the article"
-    levels = int(of) if of is not None else (context.levels or policy.default_levels)
-    lowest = context.lowest if of is None and context.levels else 1
-    found = _on_scale(n, levels, lowest)
-    if isinstance(found, str):
-        return found
-    conflict = _between_levels(policy, n, levels, lowest)
-    if conflict:
-        return conflict
-    where = f" ({context.origin})" if of is None and context.levels and context.origin else ""
-    return found[0], f"{found[1]}{where}"
 
 
 # --- dates: when practice started (section 9.1) ------------------------------------------

@@ -13,6 +13,8 @@ from decider.policy import Policy
 # A number's digits and marks; a space groups only when a digit follows it.
 _DIGITS = r"\d(?:[\d.,]|[ \u00a0\u202f\u2009](?=\d))*"
 _JOINERS = r"-|–|—|to"
+# A comma and a dash after the digits, with no digit after them: a price with no cents.
+_NO_CENTS = re.compile(r"(\d),[-–—](?!\s*[-–—]?\s*\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ def parse_quantity(policy: Policy, kind: str, text: str) -> Quantity:
     """The quantity in `text` (a size or a budget), or `NotANumber`."""
     folded = " ".join(text.casefold().split())
     folded = re.sub(r"\s*/\s*", "/", folded)  # "500k / month"
+    folded = _NO_CENTS.sub(r"\1", folded)  # "6.000.000,- €": no cents, as German prices
     match = _pattern(policy, kind).fullmatch(folded)
     if match is None:
         raise NotANumber()
@@ -107,9 +110,17 @@ def _number(digits: str, has_multiplier: bool) -> Decimal:
         raise NotANumber()
     text = "".join(parts)
     if "," in text and "." in text:
-        head, _, tail = text.rpartition(".")
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+", head) and re.fullmatch(r"\d+", tail):
-            return Decimal(f"{head.replace(',', '')}.{tail}")
+        # Both marks: the last one is the decimal mark and the other groups thousands,
+        # "6,000,000.00" as "6.000.000,00" (European); a dot before a comma can be nothing
+        # else, so this reading is the only one.
+        if text.rfind(".") > text.rfind(","):
+            head, _, tail = text.rpartition(".")
+            group = ","
+        else:
+            head, _, tail = text.rpartition(",")
+            group = "."
+        if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+", head) and tail.isdigit():
+            return Decimal(f"{head.replace(group, '')}.{tail}")
         raise NotANumber()
     if "," in text:
         if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
