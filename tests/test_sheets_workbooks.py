@@ -330,6 +330,22 @@ def test_a_budget_under_1000_or_a_fraction_of_an_employee_asks_for_the_unit(tmp_
     assert cells["Ops"]["Recommendation"] is not None  # "800k" says its unit
 
 
+def test_a_budget_typed_with_a_thousands_mark_is_judged_as_the_reader_reads_it(
+        tmp_path: Path) -> None:
+    """'1.250' and '1,250' are 1,250 (section 9.3), not 1.25: no "under €1,000" issue for
+    them, while '950' and '1,5' (one and a half euros) still get one."""
+    path = openpyxl_book(tmp_path / "s.xlsx", {"Units": [
+        HEADERS, ["Dot", 4200, "Mature", "Light", "1.250"],
+        ["Comma", 4200, "Mature", "Light", "1,250"], ["Small", 4200, "Mature", "Light", "950"],
+        ["Decimal", 4200, "Mature", "Light", "1,5"]]})
+    cells = answers(score_workbook(path, tmp_path / "o.xlsx").output, "Units")
+    for name in ("Dot", "Comma"):
+        assert cells[name]["Decider issues"] is None, name
+        assert cells[name]["Recommendation"] == "Hybrid", name
+    for name in ("Small", "Decimal"):
+        assert "is under €1,000 a year" in cells[name]["Decider issues"], name
+
+
 def test_a_unit_in_the_header_means_no_implausible_value(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "s.xlsx", {"Units": [
         ["Business unit", "Headcount ('000)", "AI maturity", "Sector", "AI budget (€M)"],

@@ -16,7 +16,7 @@ from decider.context import NO_CONTEXT, ColumnContext, Formatted
 from decider.errors import DeciderInputError
 from decider.headers import column_context
 from decider.parsing import read, show
-from decider.policy import Policy
+from decider.policy import Policy, default_policy
 from decider.workbook.errors import WorkbookError
 from decider.workbook.package.refs import cell_name
 from decider.workbook.portfolio.layout import Layout, display
@@ -45,22 +45,26 @@ def column_contexts(layout: Layout, frame: Units, as_of: date | None
     return contexts
 
 
-def _number(value: Any, text_pattern: re.Pattern[str]) -> float | None:
-    """A bare number with no unit: a float cell, or text that is only a number."""
+def _number(value: Any, text_pattern: re.Pattern[str], policy: Policy, field: str
+            ) -> float | None:
+    """A bare number with no unit: a float cell, or text that is only a number, as the
+    value reader reads it ("1.250" and "1,250" group thousands: 1250, not 1.25)."""
     if isinstance(value, bool | Formatted):
         return None
     if isinstance(value, int | float):
         return float(value) if value == value else None
     if isinstance(value, str) and text_pattern.fullmatch(value):
-        return float(value.strip().replace(",", "."))
+        number = read(policy, field, value).number
+        return None if number is None else float(number)
     return None
 
 
-def implausible(layout: Layout, frame: Units, contexts: Mapping[str, ColumnContext]
-                ) -> dict[int, list[str]]:
+def implausible(layout: Layout, frame: Units, contexts: Mapping[str, ColumnContext],
+                policy: Policy | None = None) -> dict[int, list[str]]:
     """Row -> issues for values no one means in the unit they would be read in, when no
     unit is said anywhere (cell, number format, header): a yearly budget under €1,000, a
     fraction of an employee. Each distinct value is judged once."""
+    policy = policy or default_policy()
     issues: dict[int, list[str]] = {}
     for field, pattern, wrong in (("budget", _PLAIN_NUMBER, _small_budget),
                                   ("size", _FRACTION, _fraction)):
@@ -75,9 +79,9 @@ def implausible(layout: Layout, frame: Units, contexts: Mapping[str, ColumnConte
                 key = (type(value), value)
                 bad = judged.get(key)
                 if bad is None:
-                    bad = judged[key] = wrong(_number(value, pattern))
+                    bad = judged[key] = wrong(_number(value, pattern, policy, field))
             except TypeError:
-                bad = wrong(_number(value, pattern))
+                bad = wrong(_number(value, pattern, policy, field))
             if bad:
                 hits.append((row, value))
         header = layout.headers.get(layout.inputs[field], display(field))

@@ -104,7 +104,7 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     results = Answers(units.rows, score_cells(units.columns, len(units), policy=policy,
                                               contexts=contexts, changes=True,
                                               deferred=deferred))
-    for row, texts in implausible(layout, units, contexts).items():
+    for row, texts in implausible(layout, units, contexts, policy).items():
         issues.setdefault(row, []).extend(texts)
     add_row_issues(results, issues)
     if notes:
