@@ -346,6 +346,17 @@ def test_a_budget_typed_with_a_thousands_mark_is_judged_as_the_reader_reads_it(
         assert "is under €1,000 a year" in cells[name]["Decider issues"], name
 
 
+def test_a_size_typed_in_european_notation_with_a_fraction_asks_for_the_unit(
+        tmp_path: Path) -> None:
+    path = openpyxl_book(tmp_path / "s.xlsx", {"Units": [
+        HEADERS, ["Fraction", "1.234,5", "Mature", "Light", "€3M"],
+        ["Grouped", "1.200", "Mature", "Light", "€3M"]]})
+    cells = answers(score_workbook(path, tmp_path / "o.xlsx").output, "Units")
+    assert cells["Fraction"]["Decider issues"].startswith(
+        "size 1.234,5 (cell B2) is a fraction of an employee")
+    assert cells["Grouped"]["Decider issues"] is None
+
+
 def test_a_unit_in_the_header_means_no_implausible_value(tmp_path: Path) -> None:
     path = openpyxl_book(tmp_path / "s.xlsx", {"Units": [
         ["Business unit", "Headcount ('000)", "AI maturity", "Sector", "AI budget (€M)"],

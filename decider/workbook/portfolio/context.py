@@ -22,8 +22,9 @@ from decider.workbook.package.refs import cell_name
 from decider.workbook.portfolio.layout import Layout, display
 from decider.workbook.portfolio.rows import Answers, Units, distinct
 
-_PLAIN_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
-_FRACTION = re.compile(r"\s*\d+[.,](?:\d{1,2}|\d{4,})\s*")  # "1.200" groups thousands
+# Text that is only a number, in any notation ("1.200", "1,5", "1.234,5"): the reader says
+# what it is ("1.200" groups thousands: 1200, a whole number of employees).
+_NUMBER_TEXT = re.compile(r"\s*\d[\d.,]*\s*")
 
 
 def column_contexts(layout: Layout, frame: Units, as_of: date | None
@@ -66,8 +67,8 @@ def implausible(layout: Layout, frame: Units, contexts: Mapping[str, ColumnConte
     fraction of an employee. Each distinct value is judged once."""
     policy = policy or default_policy()
     issues: dict[int, list[str]] = {}
-    for field, pattern, wrong in (("budget", _PLAIN_NUMBER, _small_budget),
-                                  ("size", _FRACTION, _fraction)):
+    for field, pattern, wrong in (("budget", _NUMBER_TEXT, _small_budget),
+                                  ("size", _NUMBER_TEXT, _fraction)):
         if field not in frame.columns or field not in layout.inputs or field in contexts:
             continue
         judged: dict[Any, bool] = {}
