@@ -14,6 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from decider import default_policy, recommend, score_frame
 from decider.cli import cli
@@ -208,3 +210,39 @@ def test_recommend_plain_values_agree_on_the_class() -> None:
                 context = size_context if mine.input == "size" else budget_context
                 assert read(policy, mine.input, float(mine.example.split(" ")[0]),
                             context).number == number
+
+
+@settings(max_examples=150, deadline=None)
+@given(multiplier=st.sampled_from(["1", "1000", "1000000", "1000000000", "100"]),
+       per_year=st.sampled_from([1, 2, 4, 12]),
+       currency=st.one_of(st.none(), st.decimals(min_value="0.0001", max_value="5000",
+                                                 places=4, allow_nan=False)),
+       formatted=st.booleans())
+def test_every_example_in_a_unit_reads_into_its_class(
+        multiplier: str, per_year: int, currency: Decimal | None, formatted: bool) -> None:
+    from decider.change_classes import classes, example
+    from decider.context import ColumnContext, Unit
+    from decider.policy import with_rates
+
+    policy = default_policy() if currency is None else with_rates(
+        default_policy(), {"XYZ": currency})
+    origin = "the number format 0.0" if formatted else 'the header "AI budget"'
+    budget_unit = Unit(Decimal(multiplier), None if currency is None else "XYZ", per_year,
+                       origin=f"x from {origin}")
+    size_unit = Unit(Decimal(multiplier), origin=f"x from {origin}")
+    for name, unit in (("size", size_unit), ("budget", budget_unit)):
+        if unit.is_plain:
+            continue
+        for option in classes(policy, name):
+            for up in (True, False):
+                if (up and option.ranges[0] == 0) or (not up and option.ranges[-1] ==
+                                                      len(getattr(policy, f"{name}_scale")
+                                                          .rules) - 1):
+                    continue  # no edge on that side: not an example a change gives
+                text, _ = example(policy, name, option, up, 1.0, unit)
+                if text == option.words:
+                    continue  # said in words: no number to misread
+                number, _, words = text.partition(" in ")
+                assert words.startswith("this cell's" if formatted else "this column's")
+                reading = read(policy, name, float(number), ColumnContext(unit=unit))
+                assert reading.rule in option.rules, (text, option.words)
