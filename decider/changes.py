@@ -226,6 +226,8 @@ def _change(policy: Policy, state: State, numbers: Numbers, now: int | None,
     if input_name in ("size", "budget") and number is not None and threshold is not None \
             and now is not None:
         distance = (threshold - number) / number
+        if not math.isfinite(distance * 100):
+            distance = None  # too large to show in percents (the frame shows none either)
     assert decision.architecture is not None and decision.index is not None
     return Change(input_name, None if now is None else options[now].words, option.words,
                   value, decision.architecture, decision.index, distance)

@@ -246,3 +246,16 @@ def test_every_example_in_a_unit_reads_into_its_class(
                 assert words.startswith("this cell's" if formatted else "this column's")
                 reading = read(policy, name, float(number), ColumnContext(unit=unit))
                 assert reading.rule in option.rules, (text, option.words)
+
+
+def test_a_distance_too_large_for_percents_is_left_out_alike() -> None:
+    # 500 employees from a size of 1.5e-305 is a distance whose percent overflows a float:
+    # it was an OverflowError (a traceback); now recommend and the core leave it out alike.
+    from decider.changes import changes_text
+    from decider.core import score_cells
+
+    size = 1.5171716412797732e-305
+    text = changes_text(recommend(size, "POC"))
+    assert "size over 500 employees (e.g. 501)" in text
+    assert score_cells({"size": [size], "maturity": ["POC"]}, 1, changes=True)[
+        "changes"] == [text]
