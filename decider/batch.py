@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from decider import __version__
-from decider.context import NO_CONTEXT, Formatted
+from decider.context import Formatted
 from decider.files import refuse_if_open, replaced_whole
 from decider.policy import Policy, default_policy
 from decider.score_summary import (
@@ -352,7 +352,7 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
                      totals_rows=sorted({*dropped, *score.kinds.totals}),
                      example_rows=list(score.kinds.examples),
                      no_input_rows=list(score.kinds.no_inputs), units=units,
-                     size_context=score.contexts.get("size", NO_CONTEXT))
+                     size_context=score.contexts.get("size"))
 
 
 def _write(package: Package, scored: list[ScoredSheet], target: Path, source: Path,

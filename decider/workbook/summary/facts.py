@@ -51,7 +51,7 @@ class SheetPart:
     units: Callable[[list[int]], dict[int, str]] | None = None  # names of listed rows
     # What the size column's header says about its bare numbers ("Headcount ('000)"): the
     # employees the group view weighs by are read in it, as the answers were.
-    size_context: ColumnContext = NO_CONTEXT
+    size_context: ColumnContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +276,7 @@ def _employees(policy: Policy, part: SheetPart) -> list[Decimal | None]:
             continue
         key = (type(value), value)
         if key not in found:
-            reading = read(policy, "size", value, part.size_context)
+            reading = read(policy, "size", value, part.size_context or NO_CONTEXT)
             found[key] = (reading.number if reading.error is None and reading.rule is not None
                           else None)
         numbers.append(found[key])
