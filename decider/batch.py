@@ -356,7 +356,8 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
                      results=results.keep(kept), sizes=sizes,
                      totals_rows=sorted({*dropped, *score.kinds.totals}),
                      example_rows=list(score.kinds.examples),
-                     no_input_rows=list(score.kinds.no_inputs), units=units)
+                     no_input_rows=list(score.kinds.no_inputs), units=units,
+                     size_context=score.contexts.get("size"))
 
 
 def _write(package: Package, scored: list[ScoredSheet], target: Path, source: Path,

@@ -1,5 +1,10 @@
 """The classes of each input (decision policy, section 12) and a value of each as a user
-types it. See `decider.changes` for how classes are built and ordered."""
+types it. See `decider.changes` for how classes are built and ordered.
+
+A size or budget example is typed into a cell whose column (or number format) may give a
+bare number a unit: under "Headcount ('000)" a 501 is 501,000 employees. There the
+example is a bare number in that unit ("0.501 in this column's thousands of employees"),
+checked by reading it as that cell would, never a number that means something else."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from decider.context import ColumnContext, Unit
 from decider.parsing import read
 from decider.policy import Bound, NumericScale, Policy
 
@@ -112,19 +118,22 @@ def _range_words(policy: Policy, input_name: str, scale: NumericScale,
 
 
 def example(policy: Policy, input_name: str, option: InputClass, up: bool,
-             number: float | None) -> tuple[str, float | None]:
+            number: float | None, unit: Unit | None = None) -> tuple[str, float | None]:
     """A value in the class, as a user types it, nearest today's side; and the class's
-    edge crossed (the threshold), for a numeric class (memoised per policy)."""
+    edge crossed (the threshold), for a numeric class (memoised per policy). `unit`: the
+    unit a bare number typed in the cell is read in (`Reading.unit`; None: plain)."""
     # The representative names the class (hashing the class itself costs more).
-    memo_key = ("changes.example", input_name, option.representative, up, number is None)
+    memo_key = ("changes.example", input_name, option.representative, up, number is None,
+                unit)
     found: tuple[str, float | None] | None = policy.memo.get(memo_key)
     if found is None:
-        found = policy.memo[memo_key] = _new_example(policy, input_name, option, up, number)
+        found = policy.memo[memo_key] = _new_example(policy, input_name, option, up, number,
+                                                     unit)
     return found
 
 
 def _new_example(policy: Policy, input_name: str, option: InputClass, up: bool,
-                 number: float | None) -> tuple[str, float | None]:
+                 number: float | None, unit: Unit | None) -> tuple[str, float | None]:
     scale: NumericScale | None = getattr(policy, _SCALES.get(input_name, ""), None)
     numeric_first = input_name in ("size", "budget") or number is not None
     if option.label is not None and not (numeric_first and option.ranges):
@@ -138,6 +147,9 @@ def _new_example(policy: Policy, input_name: str, option: InputClass, up: bool,
         edge, value = low.limit, _above(input_name, low)
     else:
         edge, value = high.limit, _below(input_name, high)
+    if unit is not None and input_name in ("size", "budget"):
+        return _in_unit(policy, input_name, option, (value, _inside(scale, option)), up,
+                        unit), float(edge)
     # The round value as people write it ("19 months", "5.1M"), else as a bare number
     # (a user policy may have other unit words), else a value in the middle of the class
     # (a user policy with ranges narrower than the rounding).
@@ -146,6 +158,80 @@ def _new_example(policy: Policy, input_name: str, option: InputClass, up: bool,
     text = next((t for t in candidates if _in_class(policy, input_name, t, option)),
                 option.label or candidates[-1])
     return text, float(edge)
+
+
+def _in_unit(policy: Policy, input_name: str, option: InputClass,
+             values: tuple[Fraction, ...], up: bool, unit: Unit) -> str:
+    """The example as a bare number in the cell's own unit, with that unit in words
+    ("5100 in this column's thousands of euros"): the first round form of the policy's
+    value (or of the middle of the class) that reads into the class as that cell reads a
+    bare number. Else the class in words, never a number that means something else."""
+    factor = Fraction(unit.multiplier) * unit.per_year
+    if unit.currency is not None:
+        rate = policy.rates.get(unit.currency)
+        if rate is None:  # no rate given: the reader refuses the column's numbers anyway
+            return option.words
+        factor *= Fraction(rate)
+    context = ColumnContext(unit=unit)
+    for value in values:
+        for form in _round_forms(value / factor, up):
+            if read(policy, input_name, float(form), context).rule in option.rules:
+                return f"{decimal_text(form)} in {unit_words(policy, input_name, unit)}"
+    return option.words
+
+
+def _round_forms(exact: Fraction, up: bool) -> list[Fraction]:
+    """`exact` itself when it is a short decimal, then rounded to 2, 3... significant
+    digits, away from the edge first (up: rounded up, which stays past a lower edge)."""
+    forms: list[Fraction] = []
+    if exact <= 0:
+        return forms
+    text = decimal_text(exact) if _terminates(exact) else ""
+    if text and len(text.replace(".", "").strip("0")) <= 7:
+        forms.append(exact)
+    top = (Decimal(exact.numerator) / Decimal(exact.denominator)).adjusted()
+    for digits in range(2, 8):
+        step = Fraction(10) ** (top + 1 - digits)
+        for rounded in ((math.ceil, math.floor) if up else (math.floor, math.ceil)):
+            form = rounded(exact / step) * step
+            if form > 0 and form not in forms:
+                forms.append(form)
+    return forms
+
+
+def _terminates(number: Fraction) -> bool:
+    denominator = number.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator == 1
+
+
+def decimal_text(number: Fraction) -> str:
+    """A terminating fraction as a user types it: 0.501, 5100 (no grouping marks)."""
+    text = format(Decimal(number.numerator) / Decimal(number.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_SCALE_WORDS = {Decimal(1000): "thousands", Decimal(10) ** 6: "millions",
+                Decimal(10) ** 9: "billions"}
+_PERIOD_WORDS = {12: "a month", 4: "a quarter", 2: "a half-year", 52: "a week"}
+
+
+def unit_words(policy: Policy, input_name: str, unit: Unit) -> str:
+    """The unit a bare number is read in, in words: "this column's thousands of
+    employees", "this cell's millions of euros", "this column's USD a month". A number
+    format's unit is the cell's (it stays when a user types over the cell)."""
+    whose = "this cell's" if "number format" in unit.origin else "this column's"
+    what = (str(policy.data["size"]["unit"]) if input_name == "size"
+            else unit.currency or "euros")
+    if unit.multiplier != 1:
+        scale = _SCALE_WORDS.get(unit.multiplier.normalize(),
+                                 f"units of {number_text(unit.multiplier)}")
+        what = f"{scale} of {what}"
+    if unit.per_year != 1:
+        what += " " + _PERIOD_WORDS.get(unit.per_year, f"(×{unit.per_year} a year)")
+    return f"{whose} {what}"
 
 
 def _above(input_name: str, bound: Bound) -> Fraction:

@@ -15,7 +15,11 @@ classes no and yes.
 Examples and distances. A change's example is the value of the class nearest today's:
 its lower edge going up (501 employees, "19 months", 5.1M just past an exclusive bound;
 6 months at an inclusive one), its upper edge going down (500, 49, 1.9M); a level by
-its name, and a phase by its name unless maturity is given in months. The
+its name, and a phase by its name unless maturity is given in months. Where a bare
+number typed in the unit's size or budget cell is read in a unit (a header "Headcount
+('000)", a number format `0.0"M€"`: `Reading.unit`, kept in the state), the example is
+a bare number in that unit, with the unit in words ("0.501 in this column's thousands of
+employees"): a bare 501 there would be 501,000 employees. The
 distance of a size or budget change is (edge - today) / today: +0.087 from €4.6M to €5M.
 
 Over time. Months are whole months counted from today: after t months a unit practising
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from decider.change_classes import InputClass, classes, example, number_text
+from decider.context import Unit
 from decider.engine import Decision, decide
 from decider.parsing import DISPLAY_NAMES, Reading
 from decider.policy import INPUTS, Policy
@@ -41,9 +46,14 @@ from decider.policy import INPUTS, Policy
 if TYPE_CHECKING:
     from decider.engine import Result
 
-# (size rule, maturity rule, regulation rule, budget rule, multi-country): the size rule
-# is the size reading's own (not the multi-country one); multi-country None is unknown.
-State = tuple[int | None, int | None, int | None, int | None, bool | None]
+# The units a bare number typed in the size and the budget cell is read in (`Reading.unit`;
+# None: plain): the examples speak in them, so that typing one gives the class it names.
+Units = tuple[Unit | None, Unit | None]
+PLAIN: Units = (None, None)
+# (size rule, maturity rule, regulation rule, budget rule, multi-country, units): the size
+# rule is the size reading's own (not the multi-country one); multi-country None is
+# unknown. The units change only the examples' words, never a decision.
+State = tuple[int | None, int | None, int | None, int | None, bool | None, Units]
 # The quantities read (Reading.number) as floats: employees, months, euros; None if none.
 Numbers = tuple[float | None, float | None, float | None]
 
@@ -99,7 +109,8 @@ def state_of(readings: Sequence[Reading]) -> State:
         multi_known = True
     elif multi.read_as != "unknown":
         multi_known = False
-    return (size.rule, maturity.rule, regulation.rule, budget.rule, multi_known)
+    units = PLAIN if size.unit is None and budget.unit is None else (size.unit, budget.unit)
+    return (size.rule, maturity.rule, regulation.rule, budget.rule, multi_known, units)
 
 
 def numbers_of(readings: Sequence[Reading]) -> Numbers:
@@ -110,7 +121,7 @@ def numbers_of(readings: Sequence[Reading]) -> Numbers:
 
 
 def effective_key(policy: Policy, state: State) -> tuple[int | None, ...]:
-    size, maturity, regulation, budget, multi = state
+    size, maturity, regulation, budget, multi, _units = state
     return (policy.multi_country_rule if multi else size, maturity, regulation, budget)
 
 
@@ -123,11 +134,11 @@ def canonical(policy: Policy, state: State) -> State:
         table = policy.memo["changes.canonical"] = [
             {rule: option.representative for option in classes(policy, name)
              for rule in option.rules} for name in INPUTS[:4]]
-    size, maturity, regulation, budget, multi = state
+    size, maturity, regulation, budget, multi, units = state
     return (None if size is None else table[0][size],
             None if maturity is None else table[1][maturity],
             None if regulation is None else table[2][regulation],
-            None if budget is None else table[3][budget], multi)
+            None if budget is None else table[3][budget], multi, units)
 
 
 def unit_changes(policy: Policy, state: State, numbers: Numbers
@@ -159,8 +170,8 @@ def over_time(policy: Policy, state: State, months: float) -> OverTime | None:
 
 def _moves(policy: Policy, state: State) -> list[tuple[int | None, str, int, Decision]]:
     """(class now, input, class it moves to, decision) of every change: what does not
-    depend on the numbers, memoised per state."""
-    memo_key = ("changes.moves", state)
+    depend on the numbers nor on the units, memoised per state."""
+    memo_key = ("changes.moves", state[:5])
     found: list[tuple[int | None, str, int, Decision]] | None = policy.memo.get(memo_key)
     if found is not None:
         return found
@@ -209,11 +220,14 @@ def _change(policy: Policy, state: State, numbers: Numbers, now: int | None,
     option = options[target]
     up = now is None or target > now
     number = {"size": numbers[0], "maturity": numbers[1], "budget": numbers[2]}.get(input_name)
-    value, threshold = example(policy, input_name, option, up, number)
+    unit = {"size": state[5][0], "budget": state[5][1]}.get(input_name)
+    value, threshold = example(policy, input_name, option, up, number, unit)
     distance = None
     if input_name in ("size", "budget") and number is not None and threshold is not None \
             and now is not None:
         distance = (threshold - number) / number
+        if not math.isfinite(distance * 100):
+            distance = None  # too large to show in percents (the frame shows none either)
     assert decision.architecture is not None and decision.index is not None
     return Change(input_name, None if now is None else options[now].words, option.words,
                   value, decision.architecture, decision.index, distance)

@@ -106,7 +106,7 @@ def _shown_code(distance: float) -> int | None:
     """What `decider.changes.distance_text` shows, as one whole number: the percent times
     3, plus 1 or 2 for a distance under half a percent up or down. None: too large to
     show (a number near zero)."""
-    if distance in (_INF, -_INF):
+    if not abs(distance * 100) < _INF:  # a size of 1e-305 employees: no percent to show
         return None
     percent = round(distance * 100)
     return percent * 3 + (0 if percent != 0 or distance == 0 else 1 if distance > 0 else 2)

@@ -19,7 +19,7 @@ from typing import Any
 
 from decider.context import NO_CONTEXT, ColumnContext, Formatted
 from decider.policy import Policy
-from decider.reading.amounts import read_budget, read_size
+from decider.reading.amounts import bare_unit, read_budget, read_size
 from decider.reading.base import (
     DISPLAY_NAMES,
     EXCEL_ERRORS,
@@ -109,7 +109,12 @@ def _read_value(policy: Policy, input_name: str, value: Any, context: ColumnCont
                                  "correct or clear that cell")
     if isinstance(value, Decimal) and value.is_nan():  # a signaling NaN raises in arithmetic
         return refuse(policy, input_name, "NaN", "is not a number")
-    return _READERS[input_name](policy, value, context)
+    reading = _READERS[input_name](policy, value, context)
+    if input_name in ("size", "budget") and reading.rule is not None:
+        unit = bare_unit(value, context)
+        if unit is not None:
+            reading = replace(reading, unit=unit)
+    return reading
 
 
 _READERS: dict[str, Callable[[Policy, Any, ColumnContext], Reading]] = {

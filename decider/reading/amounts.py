@@ -49,6 +49,14 @@ def _cell_unit(value: Any, context: ColumnContext) -> tuple[Any, Unit | None]:
     return value.value, merged
 
 
+def bare_unit(value: Any, context: ColumnContext) -> Unit | None:
+    """The unit a bare number typed in this cell would be read in: what its number format
+    says, else its column's header (a text cell has no format of its own); None: plain.
+    A cell's format stays when a user types over it, a unit typed in the text does not."""
+    unit = _cell_unit(value, context)[1]
+    return None if unit is None or unit.is_plain else unit
+
+
 def read_size(policy: Policy, value: Any, context: ColumnContext) -> Reading:
     raw, unit = _cell_unit(value, context)
     if isinstance(value, Formatted) and (value.percent or value.date):

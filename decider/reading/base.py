@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from decider.context import Formatted
+from decider.context import Formatted, Unit
 from decider.policy import Policy
 
 DISPLAY_NAMES = {
@@ -53,6 +53,10 @@ class Reading:
     # ('banking'), a number bare (6000). Set by `decider.parsing.read` on every reading
     # that is not a refusal; None for a blank.
     typed: str | None = None
+    # Size, budget: the unit a bare number typed in this cell instead would be read in
+    # (the cell's number format's, else its column header's), where that is not plain:
+    # section 12's example values speak in it ("0.501" under "Headcount ('000)").
+    unit: Unit | None = None
 
 
 UNKNOWN = Reading(None, "unknown")

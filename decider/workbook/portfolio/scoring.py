@@ -6,10 +6,11 @@ each column's context decided once, and the answers with the sheet's own row iss
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from decider.context import ColumnContext
 from decider.core import score_cells
 from decider.engine import DeferredRationale
 from decider.policy import Policy
@@ -39,6 +40,9 @@ class SheetScore:
     frame: Units  # the business units' inputs, by sheet row
     results: Answers  # their answers (`decider.core.score_cells`' columns), same rows
     kinds: RowKinds
+    # Each input column's context (header units, maturity levels): the summary reads the
+    # sizes in it to weigh the group view by employees.
+    contexts: dict[str, ColumnContext] = field(default_factory=dict)
 
     @property
     def totals(self) -> list[int]:
@@ -109,7 +113,7 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     add_row_issues(results, issues)
     if notes:
         _with_notes(results, notes)
-    return SheetScore(layout, found, units, results, kinds)
+    return SheetScore(layout, found, units, results, kinds, contexts)
 
 
 def _column(cells: dict[int, Any] | None, rows: list[int]) -> list[Any]:

@@ -4,11 +4,12 @@ the rows with issues, gathered from one run's answers (no file is written here).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from decider.context import NO_CONTEXT, ColumnContext
 from decider.palette import ARCHITECTURE_COLOURS, REPORT_ORDER
 from decider.parsing import read
 from decider.policy import Policy
@@ -48,6 +49,9 @@ class SheetPart:
     example_rows: Sequence[int] = ()
     no_input_rows: Sequence[int] = ()
     units: Callable[[list[int]], dict[int, str]] | None = None  # names of listed rows
+    # What the size column's header says about its bare numbers ("Headcount ('000)"): the
+    # employees the group view weighs by are read in it, as the answers were.
+    size_context: ColumnContext | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +157,17 @@ def summary_facts(*, file: str, parts: Sequence[SheetPart], policy: Policy, vers
         no_inputs.extend(listed[2])
         close_calls.extend(listed[3])
         roadmap.extend(listed[4])
+    # Each sheet's sizes are read in its own column's context.
+    employees = [number for p in parts for number in _employees(policy, p)]
     if len(parts) == 1:  # no copy of a million rows for the usual one sheet
-        results, sizes = parts[0].results, parts[0].sizes
+        results = parts[0].results
     else:
         results = Answers([r for p in parts for r in p.results.rows],
                           {name: [v for p in parts for v in p.results[name]]
                            for name in parts[0].results.columns})
-        sizes = [v for p in parts for v in p.sizes]
     counts = {a: sum(s.counts[a] for s in sheets) for a in ARCHITECTURES}
     issues = sum(s.issues for s in sheets)
-    index, basis = _group_index(results, sizes, policy)
+    index, basis = _group_index(results, employees)
     return SummaryFacts(
         file=file, sheets=tuple(sheets), date=(today or dt.date.today()).isoformat(),
         version=version, policy=policy.name, counts=counts, issues=issues,
@@ -257,41 +262,41 @@ def _architecture(index: float, policy: Policy) -> str:
     return "Hybrid"
 
 
-_EMPLOYEES = re.compile(r"([\d,]+(?:\.\d+)?) ")
+def _employees(policy: Policy, part: SheetPart) -> list[Decimal | None]:
+    """Each answered row's number of employees as the size reader read it in the size
+    column's context (`Reading.number`: 1.2 under "Headcount ('000)" is 1,200; "1.2k",
+    "1 350", a range's middle), None for a band, a blank or anything unreadable; each
+    distinct value read once."""
+    found: dict[tuple[type, Any], Decimal | None] = {}
+    numbers: list[Decimal | None] = []
+    for architecture, index, value in zip(part.results["architecture"],
+                                          part.results["index"], part.sizes, strict=True):
+        if architecture is None or index != index:
+            numbers.append(None)  # not weighed: no answer
+            continue
+        key = (type(value), value)
+        if key not in found:
+            reading = read(policy, "size", value, part.size_context or NO_CONTEXT)
+            found[key] = (reading.number if reading.error is None and reading.rule is not None
+                          else None)
+        numbers.append(found[key])
+    return numbers
 
 
-def _employees(policy: Policy, value: object) -> float | None:
-    """A unit's number of employees as the size reader read it ("4,200 employees"), or
-    None for a band, a blank or anything unreadable."""
-    reading = read(policy, "size", value)
-    if reading.error is not None or reading.rule is None:
-        return None
-    unit = str(policy.data["size"]["unit"])
-    match = _EMPLOYEES.fullmatch(reading.read_as.removesuffix(unit))
-    return None if match is None else float(match.group(1).replace(",", ""))
-
-
-def _group_index(results: Answers, sizes: list[Any], policy: Policy
+def _group_index(results: Answers, employees: list[Decimal | None]
                  ) -> tuple[float | None, str]:
     """The portfolio's index: the mean of the units that have an answer, weighted by
     employees when every one of them has a number, else one vote per unit."""
     answered = [(index, size) for architecture, index, size
-                in zip(results["architecture"], results["index"], sizes, strict=True)
+                in zip(results["architecture"], results["index"], employees, strict=True)
                 if architecture is not None and index == index]
     if not answered:
         return None, "no unit has an answer"
     indexes = [float(index) for index, _ in answered]
-    readings: dict[tuple[type, Any], float | None] = {}
-    employees = []
-    for _, value in answered:
-        key = (type(value), value)
-        if key not in readings:
-            readings[key] = _employees(policy, value)
-        employees.append(readings[key])
     units = len(answered)
     plural = "s" if units != 1 else ""
-    if all(e is not None and e > 0 for e in employees):
-        weights = [float(e) for e in employees if e is not None]
+    if all(size is not None and size > 0 for _, size in answered):
+        weights = [float(size) for _, size in answered if size is not None]
         total = sum(weights)
         mean = sum(i * w for i, w in zip(indexes, weights, strict=True)) / total
         return mean, (f"weighted by employees: {units} unit{plural} with an answer, "
