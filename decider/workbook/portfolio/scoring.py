@@ -21,7 +21,7 @@ from decider.workbook.portfolio.context import (
     implausible,
     stricter_regulation,
 )
-from decider.workbook.portfolio.formulas import follow
+from decider.workbook.portfolio.formulas import calculates_on_load, follow
 from decider.workbook.portfolio.layout import Layout, display, read_merged_headers
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
@@ -73,9 +73,11 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
         if column != layout.industry:  # each dict goes once it is a list (memory)
             source.pop(column, None)
     issues: dict[int, list[str]] = {}
-    if source_scan.unsaved:
+    # A recalculated copy's zeros were computed: only the original's are not trusted.
+    zeros = _untrusted_zeros(package, layout, found) if values is None else []
+    if source_scan.unsaved or zeros:
         _follow_formulas(package if values is None else values, strings, formats, layout,
-                         source_scan, frame, issues)
+                         source_scan, frame, issues, zeros)
     notes: dict[int, str] = {}
     if layout.industry is not None and "regulation" in frame.columns:
         industry = _column(source.get(layout.industry), index)
@@ -131,21 +133,44 @@ def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[i
                 owned, set(), set(), style_meanings(values))
 
 
+def _untrusted_zeros(package: Package, layout: Layout, found: Scan
+                     ) -> list[tuple[int, int, str]]:
+    """Input formulas saved as 0 that a careful reader does not take at their word (section
+    10): XlsxWriter saves 0 for every formula it is not given the value of. Size, maturity,
+    regulation and budget never read 0, so there the formula is always followed (or
+    named); multi-country does (0: one country), so there only when the workbook asks to
+    be calculated when opened (`fullCalcOnLoad`, what such writers set: its saved values
+    were never computed)."""
+    if not found.zero_saved:
+        return []
+    multi = layout.inputs.get("multi_country")
+    zeros = [z for z in found.zero_saved if z[1] != multi]
+    if len(zeros) < len(found.zero_saved) and calculates_on_load(package):
+        return found.zero_saved
+    return zeros
+
+
 def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
                      layout: Layout, found: Scan, frame: Units,
-                     issues: dict[int, list[str]]) -> None:
-    """Put the followed values of formula cells with no saved value into `frame`, and
-    give the others' rows an issue."""
+                     issues: dict[int, list[str]],
+                     zeros: list[tuple[int, int, str]]) -> None:
+    """Put the followed values of formula cells with no saved value (or an untrusted 0,
+    `zeros`) into `frame`, and give the others' rows an issue."""
     field_of = {column: name for name, column in layout.inputs.items()}
     sheet = next(e for e in package.sheets if e.name == layout.sheet.name)
+    zero_cells = frozenset((row, column) for row, column, _formula in zeros)
     followed = follow(package, strings, formats, sheet,
-                      [u for u in found.unsaved if u[1] in field_of])
+                      [u for u in [*found.unsaved, *zeros] if u[1] in field_of], zero_cells)
     for (row, column), value in followed.values.items():
         at = frame.position(row)
         if at is not None:
             frame.columns[field_of[column]][at] = value
     for (row, column), text in followed.issues.items():
         issues.setdefault(row, []).append(f"{display(field_of[column])} {text}")
+        at = frame.position(row)
+        if at is not None and (row, column) in zero_cells:
+            # The 0 is not read: the issue says why, not "size '0' must be above 0" too.
+            frame.columns[field_of[column]][at] = None
 
 
 def _with_notes(results: Answers, notes: dict[int, str]) -> None:
