@@ -59,8 +59,8 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
         shown = f"={formula}" if formula else "a shared formula"
         reference = plain_reference(formula, sheet.name) if formula else None
         if reference is None:
-            saved = (f"saved as 0, which scripts such as XlsxWriter save for a formula they "
-                     f"do not compute" if start in zero_saved else "with no saved value")
+            saved = ("saved as 0, which scripts such as XlsxWriter save for a formula they "
+                     "do not compute" if start in zero_saved else "with no saved value")
             issues[start] = f"cell {cell_name(row, column)} holds {shown} {saved}: {FIX}"
         else:
             pending[start] = (*reference, [f"{sheet.name}!{cell_name(row, column)}"])

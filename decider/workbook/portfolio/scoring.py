@@ -26,6 +26,7 @@ from decider.workbook.portfolio.layout import Layout, display, read_merged_heade
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
 from decider.workbook.portfolio.rows import Answers, Units
+from decider.workbook.portfolio.sums import rows_with_text, with_typed_totals
 from decider.workbook.portfolio.totals import describe, table_totals_rows
 from decider.workbook.portfolio.units import RowKinds, classify_rows
 
@@ -92,6 +93,8 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
                            *table_totals_rows(package, layout.sheet.part, set(layout.headers))})
     kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
                           found.example_rows)
+    kinds = _with_typed_totals(package, strings, layout, policy, as_of, kinds,
+                               labels - wanted)
     units = kinds.units
     if not units.rows:
         skipped = sorted({*kinds.totals, *kinds.examples, *kinds.no_inputs})
@@ -111,6 +114,18 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     if notes:
         _with_notes(results, notes)
     return SheetScore(layout, found, units, results, kinds)
+
+
+def _with_typed_totals(package: Package, strings: list[str], layout: Layout, policy: Policy,
+                       as_of: date | None, kinds: RowKinds, labels: set[int]) -> RowKinds:
+    """`kinds` with the units that are totals typed as values moved to the totals rows."""
+    headers = {name: layout.headers.get(column) or layout.merged_headers.get(column, "")
+               for name, column in layout.inputs.items()}
+
+    def named(rows: list[int]) -> set[int]:
+        return rows_with_text(package, layout.sheet.part, strings, labels, rows)
+
+    return with_typed_totals(kinds, policy, headers, as_of, named)
 
 
 def _column(cells: dict[int, Any] | None, rows: list[int]) -> list[Any]:
