@@ -72,7 +72,8 @@ def with_typed_totals(kinds: RowKinds, policy: Policy, headers: dict[str, str],
         return kinds
     moved = set(found)
     return RowKinds(units.keep([row not in moved for row in units.rows]),
-                    sorted([*kinds.totals, *found]), kinds.examples, kinds.no_inputs)
+                    sorted([*kinds.totals, *found]), kinds.examples, kinds.no_inputs,
+                    tuple(found))
 
 
 def numbers_of(policy: Policy, name: str, values: Sequence[Any],
