@@ -147,6 +147,26 @@ def test_one_figure_equal_to_its_sum_makes_a_total_only_of_a_row_with_no_name(
     assert cells["Recommendation"] == recommend(SIZES, None, None, 999_000).architecture
 
 
+def test_headcount_subtotals_with_no_name_each_end_a_section(tmp_path: Path) -> None:
+    """Subtotals of headcount only, with no name, then a grand total: each found once the
+    one above it is known to be no unit (the sums below it change)."""
+    rows: list[list[Any]] = [
+        HEADERS,
+        ["A", 100, "POC", "Retail", 500_000],
+        ["B", 200, "Mature", "Finance", 1_000_000],
+        [None, 300],
+        ["C", 50, "POC", "Light", 200_000],
+        ["D", 70, "Scale-up", "Medium", 400_000],
+        [None, 120],
+        [None, 420],
+    ]
+    path = openpyxl_book(tmp_path / "heads.xlsx", {"Units": rows})
+    summary = score_workbook(path, tmp_path / "out.xlsx")
+    assert summary.totals_rows == (4, 7, 8)
+    assert_answers(summary.output, {2: rows[1], 3: rows[2], 5: rows[4], 6: rows[5]},
+                   empty=[4, 7, 8])
+
+
 def test_a_genuine_unit_is_never_taken_for_a_total_by_coincidence(tmp_path: Path) -> None:
     """Why the rule is safe: a unit is taken for a total only if it gives neither its phase
     nor its sector as words (a genuine unit gives them; a column of phases has no sum),

@@ -45,6 +45,7 @@ _SUMMED = ("size", "budget")
 _TEXT_INPUTS = ("maturity", "regulation")
 ROUNDING = 0.005  # the most a typed total may differ from its sum: 0.5%
 _MIN_SUMMED = 2
+_ROUNDS = 4  # passes asking for rows' names at most (each a read of the sheet)
 
 
 def with_typed_totals(kinds: RowKinds, policy: Policy, headers: dict[str, str],
@@ -137,13 +138,21 @@ def summed_rows(units: Units, breaks: Iterable[int], numbers: dict[str, list[flo
     size and budget per unit row (`numbers_of`); `named(rows)`: those of `rows` with
     something in a label column (asked only for rows that need it)."""
     ends = sorted(breaks)
-    found, nameless = _judge(units, ends, numbers, set())
-    if not nameless:
-        return found
-    # Rare: the labels of those rows are read, and the rows judged again from the top (a
-    # nameless total is no unit: the sums below it change).
-    unnamed = set(nameless) - named(nameless)
-    return _judge(units, ends, numbers, unnamed)[0] if unnamed else found
+    asked: set[int] = set()
+    unnamed: set[int] = set()
+    for _round in range(_ROUNDS):
+        found, nameless = _judge(units, ends, numbers, unnamed)
+        new = [row for row in nameless if row not in asked]
+        if not new:
+            return found
+        # Rare: the labels of those rows are read, and the rows judged again from the top
+        # (a nameless total is no unit: the sums below it change).
+        asked.update(new)
+        more = set(new) - named(new)
+        if not more:
+            return found
+        unnamed |= more
+    return _judge(units, ends, numbers, unnamed)[0]
 
 
 def _judge(units: Units, ends: list[int], numbers: dict[str, list[float | None]],
