@@ -12,12 +12,15 @@ from typing import Any
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_lossless import assert_lossless
 from test_sheets_workbooks import HEADERS, RESULTS, openpyxl_book, run
 
 from decider import recommend, score_rows, score_workbook
 from decider.errors import DeciderInputError
-from decider.workbook.portfolio.sums import tolerance
+from decider.workbook.portfolio.rows import Units
+from decider.workbook.portfolio.sums import summed_rows, tolerance
 
 FIX = "open and save the workbook in Excel or LibreOffice, or run with --recalculate"
 RETAIL = ["Retail", 4200, "Mature", "Finance", 2_500_000]
@@ -343,3 +346,40 @@ def test_recalculate_computes_what_xlsxwriter_saved_as_0(tmp_path: Path, soffice
     assert cells[6]["Recommendation"] == recommend(300, "POC", "Light", 400_000,
                                                    1).architecture
     assert cells[5]["Decider issues"].startswith("budget '0' must be above 0")
+
+
+# -- the rule itself, over any figures --------------------------------------------------------
+
+FIGURES = st.lists(st.tuples(st.integers(1, 50_000), st.integers(1_000, 50_000_000)),
+                   min_size=2, max_size=30)
+
+
+def judged(figures: list[tuple[int, int]], texts: list[bool], names: set[int]) -> list[int]:
+    """`summed_rows` over units numbered from row 2, each giving a phase and a sector when
+    its `texts` entry says so."""
+    rows = list(range(2, 2 + len(figures)))
+    units = Units(rows, {
+        "size": [float(s) for s, _b in figures], "budget": [float(b) for _s, b in figures],
+        "maturity": ["POC" if text else None for text in texts],
+        "regulation": ["Retail" if text else None for text in texts]})
+    numbers = {name: list(map(float, values)) for name, values in
+               (("size", units.columns["size"]), ("budget", units.columns["budget"]))}
+    return summed_rows(units, [], numbers, lambda asked: names.intersection(asked))
+
+
+@settings(max_examples=200, deadline=None)
+@given(FIGURES)
+def test_units_giving_a_phase_and_a_sector_are_never_totals(figures: list[tuple[int, int]]
+                                                            ) -> None:
+    # Even when a unit's figures are the sums above it: a copy of them is appended.
+    figures = [*figures, (sum(s for s, _b in figures), sum(b for _s, b in figures))]
+    assert judged(figures, [True] * len(figures), set()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(FIGURES)
+def test_a_row_of_the_sums_with_no_phase_or_sector_is_a_total(figures: list[tuple[int, int]]
+                                                              ) -> None:
+    total = (sum(s for s, _b in figures), sum(b for _s, b in figures))
+    found = judged([*figures, total], [True] * len(figures) + [False], set())
+    assert found == [2 + len(figures)]

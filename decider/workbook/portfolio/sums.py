@@ -98,12 +98,11 @@ def numbers_of(policy: Policy, name: str, values: Sequence[Any],
             continue
         try:
             key = (type(value), value)
-            found = judged.get(key, judged)
-            if found is judged:
-                found = judged[key] = _number(policy, name, value, context)
+            if key not in judged:
+                judged[key] = _number(policy, name, value, context)
+            out.append(judged[key])
         except TypeError:  # unhashable: read each time
-            found = _number(policy, name, value, context)
-        out.append(found)  # type: ignore[arg-type]
+            out.append(_number(policy, name, value, context))
     return out
 
 
@@ -116,8 +115,8 @@ def _number(policy: Policy, name: str, value: Any, context: ColumnContext) -> fl
 
 
 def tolerance(total: float) -> float:
-    """How far a typed total may be from its sum: half its last non-zero digit (12,000:
-    500; 3,500,000: 50,000; 4,540: 5), at most 0.5% of it; and float noise."""
+    """How far a typed total may be from its sum: half its last non-zero digit, at most
+    0.5% of it (4,540: 5; 12,000: 60; €3.5M: 17,500), and no less than float noise."""
     digits = Decimal(repr(total)).normalize()
     exponent = int(digits.as_tuple().exponent)
     half_digit = 0.5 * 10.0 ** exponent if exponent > 0 else 0.0
