@@ -5,6 +5,7 @@ old copy of the portfolio (its units counted twice), and formulas XlsxWriter sav
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -314,23 +315,60 @@ def test_xlsxwriter_formulas_saved_as_0_are_not_read_as_0(tmp_path: Path) -> Non
     assert_lossless(path, out, "Units")
 
 
-def test_a_multi_country_0_stands_in_a_workbook_that_was_calculated(tmp_path: Path) -> None:
-    """Without `fullCalcOnLoad` (Excel drops it once it has calculated), a multi-country
-    formula's 0 (one country) is read; a size formula's 0 never is (0 is no size)."""
-    written = xlsxwriter_formulas(tmp_path / "x.xlsx")
-    path = tmp_path / "calculated.xlsx"
+CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+
+
+def as_excel_saves_it(written: Path, path: Path) -> Path:
+    """The workbook as Excel saves it once it has calculated: a calculation chain, and no
+    request to calculate on load (the saved 0s then are Excel's)."""
     with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/workbook.xml":
                 assert b' fullCalcOnLoad="1"' in data
                 data = data.replace(b' fullCalcOnLoad="1"', b"")
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rId99" Type='
+                                    f'"{CHAIN}" Target="calcChain.xml"/></Relationships>'
+                                    .encode())
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/calcChain.xml" '
+                                    b'ContentType="application/vnd.openxmlformats-officedocum'
+                                    b'ent.spreadsheetml.calcChain+xml"/></Types>')
             target.writestr(item, data)
+        target.writestr("xl/calcChain.xml", '<calcChain xmlns="http://schemas.openxmlformats'
+                        '.org/spreadsheetml/2006/main"><c r="F6" i="1"/></calcChain>')
+    return path
+
+
+def test_a_multi_country_0_stands_in_a_workbook_excel_calculated(tmp_path: Path) -> None:
+    """Excel computed the saved values: a multi-country formula's 0 (one country) is read;
+    a size formula's 0 never is (0 is no size)."""
+    path = as_excel_saves_it(xlsxwriter_formulas(tmp_path / "x.xlsx"), tmp_path / "xl.xlsx")
     summary = score_workbook(path, tmp_path / "out.xlsx")
     cells = cells_by_row(summary.output)
     assert cells[6]["Recommendation"] == recommend(300, "POC", "Light", 400_000,
                                                    0).architecture
     assert cells[2]["Decider issues"].startswith("size cell B2 holds =42*100 saved as 0")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_converting_keeps_the_0s_and_they_stay_doubted(tmp_path: Path,
+                                                                   soffice: str) -> None:
+    """LibreOffice as installed (it trusts the saved values of a file that says Excel
+    wrote it, as XlsxWriter's say) converts the file without calculating, dropping the
+    request to calculate on load: the multi-country 0 is still not read."""
+    source = xlsxwriter_formulas(tmp_path / "x.xlsx")
+    out = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--norestore", "--convert-to", "xlsx", "--outdir", str(out),
+                    str(source)], capture_output=True, timeout=180, check=True)
+    converted = out / source.name
+    with zipfile.ZipFile(converted) as package:
+        assert b"fullCalcOnLoad" not in package.read("xl/workbook.xml")
+    cells = cells_by_row(score_workbook(converted, tmp_path / "out.xlsx").output)
+    assert cells[6]["Decider issues"].startswith("multi-country cell F6 holds "
+                                                 "=IF(B6>100,1,0) saved as 0")
 
 
 @pytest.mark.libreoffice

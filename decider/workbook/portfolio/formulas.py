@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from decider.workbook.package.opening import Package, SheetEntry
+from decider.workbook.package.opening import Package, SheetEntry, relationships
 from decider.workbook.package.refs import cell_name, column_number
 from decider.workbook.package.sheet import cells_of, decode_cell, split, style_of, wanted_rows
 from decider.workbook.portfolio.numformats import Meaning
@@ -103,15 +103,20 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
     return Followed(values, issues)
 
 
-def calculates_on_load(package: Package) -> bool:
-    """Whether workbook.xml asks for every formula to be calculated when the workbook is
-    opened (`<calcPr fullCalcOnLoad="1"/>`): writers that compute no formula (XlsxWriter,
-    openpyxl) say so; Excel drops it once it has calculated and saved."""
+def calculated_by_excel(package: Package) -> bool:
+    """Whether the saved values were computed by Excel: it keeps a calculation chain
+    (xl/calcChain.xml) in every workbook with formulas, and drops `fullCalcOnLoad` once it
+    has calculated. Writers that compute nothing (XlsxWriter, openpyxl) write no chain and
+    ask for a calculation on load; LibreOffice writes no chain either, and converting a
+    file with it keeps the saved values as they were, computed or not."""
     if not package.workbook:
         return False
+    if not any(kind.endswith("/calcChain") for _id, kind, _target
+               in relationships(package, package.workbook)):
+        return False
     for element in package.parse(package.workbook).iter("{*}calcPr"):
-        return element.get("fullCalcOnLoad") in ("1", "true")
-    return False
+        return element.get("fullCalcOnLoad") not in ("1", "true")
+    return True
 
 
 def _cells(package: Package, part: str, strings: list[str], formats: dict[bytes, Meaning],

@@ -21,7 +21,7 @@ from decider.workbook.portfolio.context import (
     implausible,
     stricter_regulation,
 )
-from decider.workbook.portfolio.formulas import calculates_on_load, follow
+from decider.workbook.portfolio.formulas import calculated_by_excel, follow
 from decider.workbook.portfolio.layout import Layout, display, read_merged_headers
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
@@ -153,14 +153,13 @@ def _untrusted_zeros(package: Package, layout: Layout, found: Scan
     """Input formulas saved as 0 that a careful reader does not take at their word (section
     10): XlsxWriter saves 0 for every formula it is not given the value of. Size, maturity,
     regulation and budget never read 0, so there the formula is always followed (or
-    named); multi-country does (0: one country), so there only when the workbook asks to
-    be calculated when opened (`fullCalcOnLoad`, what such writers set: its saved values
-    were never computed)."""
+    named); multi-country does (0: one country), so there unless Excel computed the saved
+    values (`formulas.calculated_by_excel`)."""
     if not found.zero_saved:
         return []
     multi = layout.inputs.get("multi_country")
     zeros = [z for z in found.zero_saved if z[1] != multi]
-    if len(zeros) < len(found.zero_saved) and calculates_on_load(package):
+    if len(zeros) < len(found.zero_saved) and not calculated_by_excel(package):
         return found.zero_saved
     return zeros
 
