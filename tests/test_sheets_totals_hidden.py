@@ -341,15 +341,15 @@ def as_excel_saves_it(written: Path, path: Path) -> Path:
     return path
 
 
-def test_a_multi_country_0_stands_in_a_workbook_excel_calculated(tmp_path: Path) -> None:
-    """Excel computed the saved values: a multi-country formula's 0 (one country) is read;
-    a size formula's 0 never is (0 is no size)."""
+def test_a_0_excel_computed_is_read(tmp_path: Path) -> None:
+    """Excel computed the saved values: a formula's 0 is what it computed, read as any
+    value (a multi-country 0: one country; a size 0: no size)."""
     path = as_excel_saves_it(xlsxwriter_formulas(tmp_path / "x.xlsx"), tmp_path / "xl.xlsx")
     summary = score_workbook(path, tmp_path / "out.xlsx")
     cells = cells_by_row(summary.output)
     assert cells[6]["Recommendation"] == recommend(300, "POC", "Light", 400_000,
                                                    0).architecture
-    assert cells[2]["Decider issues"].startswith("size cell B2 holds =42*100 saved as 0")
+    assert cells[2]["Decider issues"].startswith("size '0' must be above 0")
 
 
 @pytest.mark.libreoffice

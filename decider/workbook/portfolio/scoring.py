@@ -75,7 +75,7 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
             source.pop(column, None)
     issues: dict[int, list[str]] = {}
     # A recalculated copy's zeros were computed: only the original's are not trusted.
-    zeros = _untrusted_zeros(package, layout, found) if values is None else []
+    zeros = _untrusted_zeros(package, found) if values is None else []
     if source_scan.unsaved or zeros:
         _follow_formulas(package if values is None else values, strings, formats, layout,
                          source_scan, frame, issues, zeros)
@@ -148,20 +148,14 @@ def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[i
                 owned, set(), set(), style_meanings(values))
 
 
-def _untrusted_zeros(package: Package, layout: Layout, found: Scan
-                     ) -> list[tuple[int, int, str]]:
+def _untrusted_zeros(package: Package, found: Scan) -> list[tuple[int, int, str]]:
     """Input formulas saved as 0 that a careful reader does not take at their word (section
-    10): XlsxWriter saves 0 for every formula it is not given the value of. Size, maturity,
-    regulation and budget never read 0, so there the formula is always followed (or
-    named); multi-country does (0: one country), so there unless Excel computed the saved
-    values (`formulas.calculated_by_excel`)."""
-    if not found.zero_saved:
+    10): XlsxWriter saves 0 for every formula it is not given the value of, and a 0 reads
+    (multi-country: one country) or hides the formula behind "size '0' must be above 0".
+    Taken only when Excel computed the saved values (`formulas.calculated_by_excel`)."""
+    if not found.zero_saved or calculated_by_excel(package):
         return []
-    multi = layout.inputs.get("multi_country")
-    zeros = [z for z in found.zero_saved if z[1] != multi]
-    if len(zeros) < len(found.zero_saved) and not calculated_by_excel(package):
-        return found.zero_saved
-    return zeros
+    return found.zero_saved
 
 
 def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
