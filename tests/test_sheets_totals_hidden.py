@@ -315,6 +315,23 @@ def test_xlsxwriter_formulas_saved_as_0_are_not_read_as_0(tmp_path: Path) -> Non
     assert_lossless(path, out, "Units")
 
 
+def test_a_reference_to_a_formula_saved_as_0_names_that_formula(tmp_path: Path) -> None:
+    path = tmp_path / "chain.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    units = book.add_worksheet("Units")
+    units.write_row(0, 0, HEADERS)
+    units.write_row(1, 0, ["Retail", None, "Mature", "Finance", 2_500_000])
+    units.write_formula("B2", "=Inputs!B2")
+    inputs = book.add_worksheet("Inputs")
+    inputs.write_row(0, 0, ["Unit", "Headcount"])
+    inputs.write_row(1, 0, ["Retail"])
+    inputs.write_formula("B2", "=2100*2")
+    book.close()
+    cells = cells_by_row(score_workbook(path, tmp_path / "out.xlsx").output)
+    assert cells[2]["Decider issues"] == ("size cell B2 refers to Inputs!B2, which holds "
+                                          f"=2100*2 saved as 0, which is not trusted: {FIX}")
+
+
 CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
 
 

@@ -44,11 +44,12 @@ def plain_reference(formula: str, here: str) -> tuple[str, int, int] | None:
 
 def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
            sheet: SheetEntry, unsaved: list[tuple[int, int, str]],
-           zero_saved: frozenset[tuple[int, int]] = frozenset()) -> Followed:
+           zero_saved: frozenset[tuple[int, int]] = frozenset(), zeros_trusted: bool = True
+           ) -> Followed:
     """The values of the `unsaved` formula cells of `sheet` (row, column, formula); those
     in `zero_saved` (row, column) were saved as 0, which is not trusted (see
-    `reader.zero_for`), and said so. A formula a chain reaches that was saved as 0 is
-    followed on in the same way."""
+    `reader.zero_for`), and said so. Unless `zeros_trusted`, a formula a chain reaches
+    that was saved as 0 is followed on in the same way."""
     values: dict[tuple[int, int], Any] = {}
     issues: dict[tuple[int, int], str] = {}
     by_name = {entry.name.casefold(): entry for entry in package.sheets}
@@ -83,7 +84,8 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
             value, target_formula = read[entry.part].get((row, column), (None, None))
             here = f"{entry.name}!{cell_name(row, column)}"
             del pending[start]
-            zero = target_formula is not None and zero_for(value, target_formula)
+            zero = (not zeros_trusted and target_formula is not None
+                    and zero_for(value, target_formula))
             if target_formula is None or (value not in (None, "") and not zero):
                 values[start] = value  # a value, or an empty cell: blank
                 continue

@@ -74,11 +74,13 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
         if column != layout.industry:  # each dict goes once it is a list (memory)
             source.pop(column, None)
     issues: dict[int, list[str]] = {}
-    # A recalculated copy's zeros were computed: only the original's are not trusted.
-    zeros = _untrusted_zeros(package, found) if values is None else []
+    # A recalculated copy's zeros were computed, as were those of a workbook Excel saved.
+    trusted = (values is not None or not (found.zero_saved or found.unsaved)
+               or calculated_by_excel(package))
+    zeros = [] if trusted else found.zero_saved
     if source_scan.unsaved or zeros:
         _follow_formulas(package if values is None else values, strings, formats, layout,
-                         source_scan, frame, issues, zeros)
+                         source_scan, frame, issues, zeros, trusted)
     notes: dict[int, str] = {}
     if layout.industry is not None and "regulation" in frame.columns:
         industry = _column(source.get(layout.industry), index)
@@ -148,27 +150,21 @@ def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[i
                 owned, set(), set(), style_meanings(values))
 
 
-def _untrusted_zeros(package: Package, found: Scan) -> list[tuple[int, int, str]]:
-    """Input formulas saved as 0 that a careful reader does not take at their word (section
-    10): XlsxWriter saves 0 for every formula it is not given the value of, and a 0 reads
-    (multi-country: one country) or hides the formula behind "size '0' must be above 0".
-    Taken only when Excel computed the saved values (`formulas.calculated_by_excel`)."""
-    if not found.zero_saved or calculated_by_excel(package):
-        return []
-    return found.zero_saved
-
-
 def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
                      layout: Layout, found: Scan, frame: Units,
                      issues: dict[int, list[str]],
-                     zeros: list[tuple[int, int, str]]) -> None:
+                     zeros: list[tuple[int, int, str]], trusted: bool) -> None:
     """Put the followed values of formula cells with no saved value (or an untrusted 0,
-    `zeros`) into `frame`, and give the others' rows an issue."""
+    `zeros`) into `frame`, and give the others' rows an issue. `trusted`: whether a 0
+    saved by a formula is taken (section 10: only when Excel or LibreOffice computed it;
+    XlsxWriter saves 0 for every formula it is not given the value of, and a 0 reads, as
+    one country, or hides the formula behind "size '0' must be above 0")."""
     field_of = {column: name for name, column in layout.inputs.items()}
     sheet = next(e for e in package.sheets if e.name == layout.sheet.name)
     zero_cells = frozenset((row, column) for row, column, _formula in zeros)
     followed = follow(package, strings, formats, sheet,
-                      [u for u in [*found.unsaved, *zeros] if u[1] in field_of], zero_cells)
+                      [u for u in [*found.unsaved, *zeros] if u[1] in field_of], zero_cells,
+                      trusted)
     for (row, column), value in followed.values.items():
         at = frame.position(row)
         if at is not None:
