@@ -165,11 +165,12 @@ def _with_cleared_rows(score: SheetScore) -> Answers:
     """The answers to write; on a sheet scored before, rows with no inputs too, as empty
     cells: such a row's old answer is cleared, never left standing (a row that had none
     is left as it is, so that scoring again changes nothing)."""
-    no_inputs = score.kinds.no_inputs
-    if not len(no_inputs) or not score.layout.owned:  # no earlier answer to clear
+    # Totals rows typed as values too: earlier versions answered them as units.
+    cleared = [*score.kinds.no_inputs, *score.kinds.summed]
+    if not cleared or not score.layout.owned:  # no earlier answer to clear
         return score.results
     # The new rows hold no answer, which the cell plan writes as empty cells.
-    return score.results.with_rows(no_inputs)
+    return score.results.with_rows(cleared)
 
 
 def _sheet_names(sheet: str | Sequence[str] | None) -> list[str]:

@@ -14,11 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from decider.workbook.package.opening import Package, SheetEntry
+from decider.workbook.package.opening import Package, SheetEntry, relationships
 from decider.workbook.package.refs import cell_name, column_number
 from decider.workbook.package.sheet import cells_of, decode_cell, split, style_of, wanted_rows
 from decider.workbook.portfolio.numformats import Meaning
-from decider.workbook.portfolio.reader import formula_text
+from decider.workbook.portfolio.reader import formula_text, zero_for
 
 FIX = "open and save the workbook in Excel or LibreOffice, or run with --recalculate"
 _MAX_STEPS = 50
@@ -43,8 +43,13 @@ def plain_reference(formula: str, here: str) -> tuple[str, int, int] | None:
 
 
 def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
-           sheet: SheetEntry, unsaved: list[tuple[int, int, str]]) -> Followed:
-    """The values of the `unsaved` formula cells of `sheet` (row, column, formula)."""
+           sheet: SheetEntry, unsaved: list[tuple[int, int, str]],
+           zero_saved: frozenset[tuple[int, int]] = frozenset(), zeros_trusted: bool = True
+           ) -> Followed:
+    """The values of the `unsaved` formula cells of `sheet` (row, column, formula); those
+    in `zero_saved` (row, column) were saved as 0, which is not trusted (see
+    `reader.zero_for`), and said so. Unless `zeros_trusted`, a formula a chain reaches
+    that was saved as 0 is followed on in the same way."""
     values: dict[tuple[int, int], Any] = {}
     issues: dict[tuple[int, int], str] = {}
     by_name = {entry.name.casefold(): entry for entry in package.sheets}
@@ -55,8 +60,9 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
         shown = f"={formula}" if formula else "a shared formula"
         reference = plain_reference(formula, sheet.name) if formula else None
         if reference is None:
-            issues[start] = (f"cell {cell_name(row, column)} holds {shown} with no saved "
-                             f"value: {FIX}")
+            saved = ("saved as 0, which scripts such as XlsxWriter save for a formula they "
+                     "do not compute" if start in zero_saved else "with no saved value")
+            issues[start] = f"cell {cell_name(row, column)} holds {shown} {saved}: {FIX}"
         else:
             pending[start] = (*reference, [f"{sheet.name}!{cell_name(row, column)}"])
     for _step in range(_MAX_STEPS):
@@ -78,14 +84,17 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
             value, target_formula = read[entry.part].get((row, column), (None, None))
             here = f"{entry.name}!{cell_name(row, column)}"
             del pending[start]
-            if target_formula is None or value not in (None, ""):
+            zero = (not zeros_trusted and target_formula is not None
+                    and zero_for(value, target_formula))
+            if target_formula is None or (value not in (None, "") and not zero):
                 values[start] = value  # a value, or an empty cell: blank
                 continue
             formula = target_formula
             reference = plain_reference(formula, entry.name) if formula else None
             if reference is None:
+                saved = "saved as 0, which is not trusted" if zero else "with no saved value"
                 issues[start] = (f"cell {cell_name(*start)} refers to {here}, which holds "
-                                 f"={formula or '...'} with no saved value: {FIX}")
+                                 f"={formula or '...'} {saved}: {FIX}")
             elif here in chain:
                 issues[start] = (f"cell {cell_name(*start)} is part of a circular reference "
                                  f"({' ➜ '.join([*chain, here])}): correct the formulas")
@@ -94,6 +103,22 @@ def follow(package: Package, strings: list[str], formats: dict[bytes, Meaning],
     for start in pending:
         issues[start] = f"cell {cell_name(*start)}: references too deep to follow: {FIX}"
     return Followed(values, issues)
+
+
+def calculated_by_excel(package: Package) -> bool:
+    """Whether the saved values were computed by Excel: it keeps a calculation chain
+    (xl/calcChain.xml) in every workbook with formulas, and drops `fullCalcOnLoad` once it
+    has calculated. Writers that compute nothing (XlsxWriter, openpyxl) write no chain and
+    ask for a calculation on load; LibreOffice writes no chain either, and converting a
+    file with it keeps the saved values as they were, computed or not."""
+    if not package.workbook:
+        return False
+    if not any(kind.endswith("/calcChain") for _id, kind, _target
+               in relationships(package, package.workbook)):
+        return False
+    for element in package.parse(package.workbook).iter("{*}calcPr"):
+        return element.get("fullCalcOnLoad") not in ("1", "true")
+    return True
 
 
 def _cells(package: Package, part: str, strings: list[str], formats: dict[bytes, Meaning],

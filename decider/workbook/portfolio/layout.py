@@ -202,9 +202,12 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
     problems: list[tuple[str, WorkbookError]] = []
     layouts: list[Layout] = []
     by_name: list[str] = []
+    hidden = [] if chosen else _hidden_portfolios(package, strings, header_row, wanted)
     for entry in candidates:
         if not chosen and is_instruction_sheet(entry.name):
             by_name.append(entry.name)
+            continue
+        if entry.name in hidden:
             continue
         found = _layout_of(package, entry, strings, header_row, wanted, name)
         if isinstance(found, Layout):
@@ -220,6 +223,8 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
     if layouts:
         skipped = [f"sheet '{n}' (its name says instructions or examples; choose it with "
                    f"--sheet \"{n}\")" for n in by_name]
+        skipped += [f"sheet '{n}' (hidden; name it with --sheet \"{n}\" to score it)"
+                    for n in hidden]
         skipped += [f"sheet '{sheet_name}' ({_reason(problem)})" for sheet_name, problem
                     in problems]
         return Located(layouts, skipped)
@@ -231,10 +236,43 @@ def locate_all(package: Package, strings: list[str], sheets: list[str],
         listed = ", ".join(f"'{n}'" for n in by_name)
         also = (f"; {listed} skipped by name (instructions or examples): choose one with "
                 f"--sheet \"{by_name[0]}\"")
+    if hidden:
+        listed = ", ".join(f"'{n}'" for n in hidden)
+        also += f"; {listed} skipped as hidden: choose one with --sheet \"{hidden[0]}\""
     raise WorkbookError(
         f"{name}: no sheet has a header naming the inputs (size, maturity, regulation, "
         f"budget) {where}; sheets seen: {'; '.join(seen) or 'none'}{also}; "
         "use --sheet, --header-row or --column")
+
+
+def sheet_states(package: Package) -> dict[str, str]:
+    """Each sheet's visibility in workbook.xml: "visible", "hidden" or "veryHidden"."""
+    root = package.parse(package.workbook)
+    return {element.get("name") or "": element.get("state") or "visible"
+            for element in root.iter("{*}sheet")}
+
+
+def _hidden_portfolios(package: Package, strings: list[str], header_row: int | None,
+                       wanted: dict[str, str]) -> list[str]:
+    """The hidden sheets (state hidden or veryHidden) whose header names at least two
+    inputs: often an old copy of the portfolio, whose units would be counted twice. They
+    are skipped, and said, unless chosen with --sheet; a hidden sheet that is no portfolio
+    (a list for drop-downs) is left out without a word, as any such sheet."""
+    if not package.workbook:
+        return []
+    states = sheet_states(package)
+    found = []
+    for entry in package.sheets:
+        if states.get(entry.name, "visible") == "visible" or is_instruction_sheet(entry.name):
+            continue
+        try:
+            layout = _layout_of(package, entry, strings, header_row, wanted,
+                                package.path.name)
+        except WorkbookError:  # two columns for one input: it names inputs all the same
+            layout = None
+        if not isinstance(layout, str):
+            found.append(entry.name)
+    return found
 
 
 def _reason(problem: WorkbookError) -> str:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from decider.context import Formatted
 from decider.workbook.package.opening import Package
 from decider.workbook.package.refs import column_letters, column_number
 from decider.workbook.package.sheet import (
@@ -61,6 +62,29 @@ class Scan:
     encoding: str = "utf-8"  # the sheet's declared encoding, for what is written into it
     # Input cells holding a formula with no saved value: (row, column, formula text).
     unsaved: list[tuple[int, int, str]] = field(default_factory=list)
+    # Input cells holding a formula saved as 0 that is not a literal 0 (`=B2*1000`):
+    # XlsxWriter saves 0 for every formula it is not told the value of.
+    zero_saved: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+_LITERAL_ZERO = re.compile(r"\s*=?\s*[-+]?\s*(?:0+\.?0*|\.0+)\s*")
+
+
+def zero_for(value: Any, formula: str) -> bool:
+    """Whether a formula cell's saved value is the number 0 and its formula not itself a
+    literal 0 (FALSE is no number: a comparison saved as FALSE is left be)."""
+    number = value.value if isinstance(value, Formatted) else value
+    return type(number) is float and number == 0 and not _LITERAL_ZERO.fullmatch(formula)
+
+
+def saved_as_zero(value: Any, body: bytes) -> str | None:
+    """The formula of a formula cell saved as 0 (see `zero_for`), or None."""
+    formula = formula_text(body)
+    return formula if zero_for(value, formula) else None
+
+
+def _zero_like(value: Any) -> bool:
+    return value == 0 or isinstance(value, Formatted)
 
 
 def first_rows(package: Package, part: str, strings: list[str], last_row: int
@@ -90,6 +114,7 @@ class _Collector:
         self.present_rows: set[int] = set()
         self.formulas: list[tuple[int, int]] = []
         self.unsaved: list[tuple[int, int, str]] = []
+        self.zero_saved: list[tuple[int, int, str]] = []
         self.aggregate_rows: set[int] = set()
         self._column_of: dict[bytes, int] = {}
         self.labels = LabelFinder(syntax, strings, header_row, labels)
@@ -168,6 +193,8 @@ class _Collector:
                     self.formulas.append((row, column))
                 if column in wanted and cell.value in (None, ""):
                     self.unsaved.append((row, column, formula_text(body)))
+                elif column in wanted and _zero_like(cell.value):
+                    self._note_zero(row, column, cell.value, body)
         if formulas_seen:
             self._note_aggregates(found)
         return given
@@ -187,6 +214,11 @@ class _Collector:
             else:
                 plain.add(row)
         self.aggregate_rows.update(aggregate - plain)
+
+    def _note_zero(self, row: int, column: int, value: Any, body: bytes) -> None:
+        formula = saved_as_zero(value, body)
+        if formula is not None:
+            self.zero_saved.append((row, column, formula))
 
     def _decode(self, attributes: bytes, body: bytes) -> Cell:
         key = (attributes, body)
@@ -231,6 +263,8 @@ class _Collector:
                         self.formulas.append((number, column))
                     if column in self.wanted and cell.formula and cell.value in (None, ""):
                         self.unsaved.append((number, column, formula_text(body)))
+                    elif column in self.wanted and cell.formula and _zero_like(cell.value):
+                        self._note_zero(number, column, cell.value, body)
                     if column in self.wanted:
                         plain |= not cell.formula
                         aggregate |= cell.formula and is_aggregate(body)
@@ -268,5 +302,6 @@ def scan(package: Package, part: str, strings: list[str], header_row: int,
                 last_column=collector.last_column, merges=merges,
                 dimension=dimension_of(parts.head),
                 aggregate_rows=sorted(collector.aggregate_rows),
-                unsaved=collector.unsaved, label_rows=collector.labels.found(),
+                unsaved=collector.unsaved, zero_saved=collector.zero_saved,
+                label_rows=collector.labels.found(),
                 example_rows=collector.labels.found_examples(), encoding=parts.syntax.encoding)

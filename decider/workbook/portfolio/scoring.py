@@ -22,11 +22,12 @@ from decider.workbook.portfolio.context import (
     implausible,
     stricter_regulation,
 )
-from decider.workbook.portfolio.formulas import follow
+from decider.workbook.portfolio.formulas import calculated_by_excel, follow
 from decider.workbook.portfolio.layout import Layout, display, read_merged_headers
 from decider.workbook.portfolio.numformats import Meaning
 from decider.workbook.portfolio.reader import Scan, scan
 from decider.workbook.portfolio.rows import Answers, Units
+from decider.workbook.portfolio.sums import rows_with_text, with_typed_totals
 from decider.workbook.portfolio.totals import describe, table_totals_rows
 from decider.workbook.portfolio.units import RowKinds, classify_rows
 
@@ -77,9 +78,13 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
         if column != layout.industry:  # each dict goes once it is a list (memory)
             source.pop(column, None)
     issues: dict[int, list[str]] = {}
-    if source_scan.unsaved:
+    # A recalculated copy's zeros were computed, as were those of a workbook Excel saved.
+    trusted = (values is not None or not (found.zero_saved or found.unsaved)
+               or calculated_by_excel(package))
+    zeros = [] if trusted else found.zero_saved
+    if source_scan.unsaved or zeros:
         _follow_formulas(package if values is None else values, strings, formats, layout,
-                         source_scan, frame, issues)
+                         source_scan, frame, issues, zeros, trusted)
     notes: dict[int, str] = {}
     if layout.industry is not None and "regulation" in frame.columns:
         industry = _column(source.get(layout.industry), index)
@@ -95,6 +100,8 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     kinds = classify_rows(frame, found.present, found.label_rows, other_totals,
                           found.example_rows)
     del frame  # the units' rows are in `kinds.units` (a copy when some rows were left out)
+    kinds = _with_typed_totals(package, strings, layout, policy, as_of, kinds,
+                               labels - wanted)
     units = kinds.units
     if not units.rows:
         skipped = sorted({*kinds.totals, *kinds.examples, *kinds.no_inputs})
@@ -114,6 +121,18 @@ def score_sheet(package: Package, strings: list[str], formats: dict[bytes, Meani
     if notes:
         _with_notes(results, notes)
     return SheetScore(layout, found, units, results, kinds, contexts)
+
+
+def _with_typed_totals(package: Package, strings: list[str], layout: Layout, policy: Policy,
+                       as_of: date | None, kinds: RowKinds, labels: set[int]) -> RowKinds:
+    """`kinds` with the units that are totals typed as values moved to the totals rows."""
+    headers = {name: layout.headers.get(column) or layout.merged_headers.get(column, "")
+               for name, column in layout.inputs.items()}
+
+    def named(rows: list[int]) -> set[int]:
+        return rows_with_text(package, layout.sheet.part, strings, labels, rows)
+
+    return with_typed_totals(kinds, policy, headers, as_of, named)
 
 
 def _column(cells: dict[int, Any] | None, rows: list[int]) -> list[Any]:
@@ -138,19 +157,29 @@ def _values_scan(values: Package, layout: Layout, wanted: set[int], owned: set[i
 
 def _follow_formulas(package: Package, strings: list[str], formats: dict[bytes, Meaning],
                      layout: Layout, found: Scan, frame: Units,
-                     issues: dict[int, list[str]]) -> None:
-    """Put the followed values of formula cells with no saved value into `frame`, and
-    give the others' rows an issue."""
+                     issues: dict[int, list[str]],
+                     zeros: list[tuple[int, int, str]], trusted: bool) -> None:
+    """Put the followed values of formula cells with no saved value (or an untrusted 0,
+    `zeros`) into `frame`, and give the others' rows an issue. `trusted`: whether a 0
+    saved by a formula is taken (section 10: only when Excel or LibreOffice computed it;
+    XlsxWriter saves 0 for every formula it is not given the value of, and a 0 reads, as
+    one country, or hides the formula behind "size '0' must be above 0")."""
     field_of = {column: name for name, column in layout.inputs.items()}
     sheet = next(e for e in package.sheets if e.name == layout.sheet.name)
+    zero_cells = frozenset((row, column) for row, column, _formula in zeros)
     followed = follow(package, strings, formats, sheet,
-                      [u for u in found.unsaved if u[1] in field_of])
+                      [u for u in [*found.unsaved, *zeros] if u[1] in field_of], zero_cells,
+                      trusted)
     for (row, column), value in followed.values.items():
         at = frame.position(row)
         if at is not None:
             frame.columns[field_of[column]][at] = value
     for (row, column), text in followed.issues.items():
         issues.setdefault(row, []).append(f"{display(field_of[column])} {text}")
+        at = frame.position(row)
+        if at is not None and (row, column) in zero_cells:
+            # The 0 is not read: the issue says why, not "size '0' must be above 0" too.
+            frame.columns[field_of[column]][at] = None
 
 
 def _with_notes(results: Answers, notes: dict[int, str]) -> None:

@@ -23,6 +23,7 @@ from decider.workbook.portfolio.layout import (
     show_headers,
 )
 from decider.workbook.portfolio.rows import Answers, Units, distinct
+from decider.workbook.portfolio.sums import with_typed_totals
 from decider.workbook.portfolio.totals import label_rows_of_table
 from decider.workbook.portfolio.units import RowKinds, classify_rows
 
@@ -85,6 +86,11 @@ def score_table_file(source: Path, header_row: int | None, wanted: dict[str, str
     labels = [c for c in table_columns if c < first] or table_columns
     totals, examples = label_rows_of_table(data, numbers, labels)
     kinds = classify_rows(frame, present, totals, [], examples)
+    labelled = {n for n, line in zip(numbers, data, strict=True)
+                if any(_filled(line, c) for c in labels if c + 1 not in inputs.values())}
+    kinds = with_typed_totals(kinds, policy, {name: headers.get(column, "") for name, column
+                                              in inputs.items()}, None,
+                              lambda rows: labelled.intersection(rows))
     contexts = _contexts(headers, inputs, kinds.units, source.name)
     units = kinds.units
     results = Answers(units.rows, score_cells(units.columns, len(units), policy=policy,

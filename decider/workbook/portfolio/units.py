@@ -30,6 +30,9 @@ class RowKinds:
     totals: list[int]  # sheet rows skipped as totals (increasing, as the next two)
     examples: list[int]  # sheet rows skipped as examples
     no_inputs: list[int]  # sheet rows with a label or a note and no input at all
+    # Those of `totals` found by their figures (`sums`): typed as values, unlabelled, and
+    # answered as units by earlier versions (a scored sheet's old answer there is cleared).
+    summed: tuple[int, ...] = ()
 
     @property
     def skipped(self) -> int:
