@@ -331,9 +331,10 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
     layout, frame = score.layout, score.frame
     columns = list(payloads.values())
     architecture, issues = results["architecture"], results["issues"]
-    dropped = [row for at, row in enumerate(rows)
-               if all(column[at] == b"" for column in columns)
-               and (architecture[at] is not None or issues[at] is not None)]
+    dropped = [row for row, cells, answer, issue in zip(rows, zip(*columns), architecture,
+                                                         issues, strict=True)
+               if (answer is not None or issue is not None) and not any(cells)
+               ] if columns else []
     skipped = {*dropped, *score.kinds.no_inputs}
     kept = [row not in skipped for row in results.rows]
     size_cells = frame.columns.get("size")
