@@ -331,7 +331,8 @@ def _summary_part(package: Package, strings: list[str], score: SheetScore,
     layout, frame = score.layout, score.frame
     columns = list(payloads.values())
     architecture, issues = results["architecture"], results["issues"]
-    dropped = [row for row, cells, answer, issue in zip(rows, zip(*columns), architecture,
+    cells_by_row = zip(*columns, strict=True)
+    dropped = [row for row, cells, answer, issue in zip(rows, cells_by_row, architecture,
                                                          issues, strict=True)
                if (answer is not None or issue is not None) and not any(cells)
                ] if columns else []
