@@ -10,8 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from decider.workbook.recalculate import RECALC_ALWAYS
+
+# No time limit on a Hypothesis example: the tests check behaviour, and speed is measured by
+# the scripts in scripts/ (a 200 ms deadline failed examples when the 2-core machine was
+# busy, the first call after the policy's memo was cleared). Tests that set their own
+# settings keep them.
+settings.register_profile("decider", deadline=None)
+settings.load_profile("decider")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
