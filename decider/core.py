@@ -139,7 +139,7 @@ class Steps:
         keep = not deferred
         table = []
         for combination in combinations:
-            row = answered.get(combination)
+            row = answered.get(combination) if keep else None
             if row is None:
                 row = _answer(policy, [found[code] for found, code in zip(
                     readings, combination, strict=True)],

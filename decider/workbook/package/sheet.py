@@ -52,6 +52,8 @@ class Syntax:
         self.text = re.compile(rb"<" + p + rb"t\b[^>]*?(?:/>|>(.*?)</" + p + rb"t\s*>)", re.S)
         self.phonetic = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh\s*>", re.S)
         self.formula = b"<" + prefix + b"f"
+        # A cell without `r` (optional in the format): its column is its place in the row.
+        self.implicit_cell = re.compile(rb"<" + p + rb'c(?:>|/>|\s(?!r="))')
 
 
 @dataclass(slots=True)

@@ -135,7 +135,6 @@ class _RowEditor:
         self.row_numbers = re.compile(rb"<" + p + rb'row r="(\d+)"')
         left = b"|".join(column_letters(c).encode() for c in range(self.first_column - 1, 0, -1))
         self.beyond = re.compile(rb"<" + p + rb'c r="(?!(?:' + (left or b"(?!)") + rb')\d)')
-        self.implicit = re.compile(rb"<" + p + rb'c(?:>|/>|\s(?!r="))')  # a cell without `r`
 
     def _cell_heads(self) -> list[tuple[list[bytes], bytes, bytes]]:
         """Per column decider writes: its payloads, and the bytes before and after the
@@ -294,7 +293,7 @@ class _RowEditor:
         # row is taken apart (a sheet scored before: its old answers, the user's cells
         # after them). Where a cell has no `r`, its column is its place: the whole row.
         tail = self.beyond.search(body)
-        if tail is not None and self.implicit.search(body, 0, tail.start()) is None:
+        if tail is not None and self.syntax.implicit_cell.search(body, 0, tail.start()) is None:
             out.append(body[:tail.start()])
             body = body[tail.start():]
         for column, attributes, _content, (start, end) in cells_of(self.syntax, body):

@@ -21,6 +21,7 @@ from decider.workbook.errors import WorkbookError
 from decider.workbook.package.refs import cell_name
 from decider.workbook.portfolio.layout import Layout, display
 from decider.workbook.portfolio.rows import Answers, Units, distinct
+from decider.workbook.portfolio.sums import number_read
 
 # Text that is only a number, in any notation ("1.200", "1,5", "1.234,5"): the reader says
 # what it is ("1.200" groups thousands: 1200, a whole number of employees).
@@ -55,8 +56,7 @@ def _number(value: Any, text_pattern: re.Pattern[str], policy: Policy, field: st
     if isinstance(value, int | float):
         return float(value) if value == value else None
     if isinstance(value, str) and text_pattern.fullmatch(value):
-        number = read(policy, field, value).number
-        return None if number is None else float(number)
+        return number_read(policy, field, value)
     return None
 
 

@@ -130,7 +130,7 @@ class _Collector:
                                    + rb')(\d+)"[^>/]*>(?!</' + p + rb'c>)')
         self._rows = b"<" + syntax.prefix + b"row "
         # A cell without "r" first (or without "r"): that block is read cell by cell.
-        self._odd_cell = re.compile(rb"<" + p + rb'c(?:>|\s(?!r="))')
+        self._odd_cell = syntax.implicit_cell
         self.last_column = 0
         self._beyond = self._beyond_pattern()
 

@@ -99,14 +99,17 @@ def numbers_of(policy: Policy, name: str, values: Sequence[Any],
         try:
             key = (type(value), value)
             if key not in judged:
-                judged[key] = _number(policy, name, value, context)
+                judged[key] = number_read(policy, name, value, context)
             out.append(judged[key])
         except TypeError:  # unhashable: read each time
-            out.append(_number(policy, name, value, context))
+            out.append(number_read(policy, name, value, context))
     return out
 
 
-def _number(policy: Policy, name: str, value: Any, context: ColumnContext) -> float | None:
+def number_read(policy: Policy, name: str, value: Any, context: ColumnContext = NO_CONTEXT
+                ) -> float | None:
+    """A cell's positive number as the value reader reads it (None: blank, unreadable,
+    refused, or not above 0)."""
     reading = read(policy, name, value, context)
     if reading.number is None or reading.rule is None or reading.error is not None:
         return None
