@@ -466,12 +466,17 @@ def test_a_latin_1_sheet_with_cdata_is_read_and_written_in_its_encoding(
         strings = ["".join(si.itertext())
                    for si in etree.fromstring(scored.read(strings_part)).iter("{*}si")]
     written = {}
-    for cell in sheet.iter("{*}c"):
-        reference = cell.get("r")
-        if reference.rstrip("0123456789") == issues_column:
+    wanted = openpyxl.utils.column_index_from_string(issues_column)
+    for row in sheet.iter("{*}row"):
+        column = 0
+        for cell in row.iter("{*}c"):
+            # A cell without its optional `r` is in the column after the one before it.
+            reference = cell.get("r")
+            column = (openpyxl.utils.cell.coordinate_to_tuple(reference)[1] if reference
+                      else column + 1)
             text = "".join(cell.itertext())  # decider's texts are shared strings
-            written[int(reference[len(issues_column):])] = (
-                strings[int(text)] if cell.get("t") == "s" else text)
+            if column == wanted and text:
+                written[int(row.get("r"))] = strings[int(text)] if cell.get("t") == "s" else text
     expected = dict(zip(rows["row"], rows["issues"], strict=True))
     assert written.pop(1) == "Decider issues"
     assert written == expected

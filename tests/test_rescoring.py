@@ -38,6 +38,18 @@ def sheet_xml(path: Path) -> bytes:
         return package.read("xl/worksheets/sheet1.xml")
 
 
+def cell_columns(row: bytes) -> list[int]:
+    """The column of each cell of a row's XML, a cell without `r` taking the one after
+    the cell before it (as Excel places it)."""
+    places, column = [], 0
+    for cell in re.finditer(rb"<c(?=[\s/>])([^>]*)>", row):
+        reference = re.search(rb'\br="([A-Z]+)\d+"', cell.group(1))
+        column = (openpyxl.utils.column_index_from_string(reference.group(1).decode())
+                  if reference else column + 1)
+        places.append(column)
+    return places
+
+
 def with_sheet_xml(source: Path, target: Path, xml: bytes) -> None:
     """A copy of `source` whose first sheet is `xml` (a hand edit, as another tool makes)."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w",
@@ -97,7 +109,9 @@ def test_old_answers_are_replaced_and_a_user_s_cells_beside_them_stay(
     assert [sheet.cell(row, 2).value for row in range(2, 6)] == [r[1] for r in ROWS]
     assert sheet[note_ref].value == "keep me"
     row_3 = re.search(rb'<row r="3".*?</row>', sheet_xml(rescored)).group(0)
-    assert row_3.count(b"<c") == len(HEADERS) + 5  # one cell a column: none doubled
+    places = cell_columns(row_3)  # one cell a column, in order: none doubled
+    assert places == sorted(set(places))
+    assert places == list(range(1, len(columns) + 1))  # every column of the table
     assert sheet.cell(5, columns["Recommendation"]).value == "Centralized"
     assert "regulation 'DORA' ➜ Finance" in sheet.cell(5, columns["Rationale"]).value
     # The other rows' answers are what they were.

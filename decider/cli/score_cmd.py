@@ -50,6 +50,7 @@ class _Job:
     summary: bool = True
     as_of: date | None = None
     recalculate: bool = False
+    cell_references: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,10 @@ class _Outcome:
 @click.option("--recalculate", is_flag=True,
               help="Have LibreOffice (soffice) recalculate a copy first, for workbooks "
                    "whose formulas have no saved values (written by scripts).")
+@click.option("--cell-references", is_flag=True,
+              help="Name every answer cell's place (r=\"J2\"), as Excel writes, for tools "
+                   "that look cells up by reference. Default: a row's first answer cell "
+                   "does and the next ones follow it, as the format allows (a smaller file).")
 @click.option("--no-summary", is_flag=True, help="Write no \"Decider summary\" sheet (one "
                                                  "already there is left as it is).")
 @click.option("--strict", is_flag=True, help="Exit with code 1 when any row has issues.")
@@ -113,6 +118,7 @@ def score_command(
     policy: Policy,
     as_of: datetime | None,
     recalculate: bool,
+    cell_references: bool,
     no_summary: bool,
     strict: bool,
     quiet: bool,
@@ -135,6 +141,9 @@ def score_command(
     2 an unusable file or option.
     """
     columns = _parse_columns(column_options)
+    if cell_references and output_format != "xlsx":
+        raise click.UsageError(f"--cell-references is about the workbooks written: it does "
+                               f"not go with --format {output_format}")
     if output_format == "parquet":
         _check_dataset_options(output, in_place, overwrite, sheets, header_row)
         _score_dataset(inputs, output, columns, policy, scheduler, strict, quiet)
@@ -148,7 +157,7 @@ def score_command(
     outputs = _outputs(sources, output, several, as_rows or in_place)
     day = as_of.date() if as_of is not None else None
     jobs = [_Job(source, target, sheets, header_row, columns, in_place, overwrite, policy,
-                 as_rows, not no_summary, day, recalculate)
+                 as_rows, not no_summary, day, recalculate, cell_references)
             for source, target in zip(sources, outputs, strict=True)]
     outcomes = _run(jobs) if scheduler is None else _run_on_cluster(jobs, scheduler)
     _report(outcomes, as_rows, output_format, quiet, several)
@@ -348,7 +357,7 @@ def _score_one(job: _Job, progress: Callable[[int, int], None] | None = None) ->
             job.input, job.output, sheet=list(job.sheet), header_row=job.header_row,
             columns=job.columns, in_place=job.in_place, overwrite=job.overwrite,
             policy=job.policy, progress=progress, summary=job.summary, as_of=job.as_of,
-            recalculate=job.recalculate)
+            recalculate=job.recalculate, cell_references=job.cell_references)
         return _Outcome(job, summary=summary)
     except DeciderInputError as error:
         return _Outcome(job, error=error.one_line)

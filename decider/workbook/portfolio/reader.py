@@ -129,8 +129,15 @@ class _Collector:
         self._present = re.compile(rb'<' + p + rb'c r="(?:' + _letters(present)
                                    + rb')(\d+)"[^>/]*>(?!</' + p + rb'c>)')
         self._rows = b"<" + syntax.prefix + b"row "
-        # A cell without "r" first (or without "r"): that block is read cell by cell.
+        # A cell without "r" first (or without "r"): that block is read cell by cell,
+        # unless each such cell follows, in a run, one that has it right of every column
+        # read (decider's own answers from an earlier run are written so).
         self._odd_cell = syntax.implicit_cell
+        self._interest = max(wanted | present | labels, default=0)
+        body = rb"(?:/>|>[^<]*(?:<(?!/" + p + rb"c>)[^<]*)*</" + p + rb"c>)"
+        self._runs = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})\d+"[^>/]*' + body
+                                + rb"((?:<" + p + rb'c(?:\s(?!r=")[^>/]*)?' + body + rb")+)")
+        self._run_cell = re.compile(rb"<" + p + rb'c(?:\s[^>/]*)?(/>|></' + p + rb"c>|>)")
         self.last_column = 0
         self._beyond = self._beyond_pattern()
 
@@ -146,10 +153,34 @@ class _Collector:
 
     def add_block(self, block: bytes) -> None:
         self.labels.add_block(block)
-        if self._odd_cell.search(block):
+        if self._odd_cell.search(block) and not self._runs_right_of_interest(block):
             self._add_row_by_row(block)
         else:
             self._add_plain(block)
+
+    def _runs_right_of_interest(self, block: bytes) -> bool:
+        """Whether every cell without `r` in the block follows, in a run of such cells,
+        one with `r` right of every column whose values are read, and none holds a
+        formula: then the fast path misses nothing, and the runs' last cells holding
+        anything extend the sheet's used columns."""
+        runs = self._runs.findall(block)
+        if not runs:
+            return False
+        column_of, interest, formula = self._column_of, self._interest, self.syntax.formula
+        placed = 0
+        for letters, cells in runs:
+            anchor = column_of.get(letters)
+            if anchor is None:
+                anchor = column_of[letters] = column_number(letters.decode())
+            if anchor < interest or b"r=" in cells or formula in cells:
+                return False  # `r` not first, or a formula to note: read cell by cell
+            ends = self._run_cell.findall(cells)
+            placed += len(ends)
+            if anchor + len(ends) > self.last_column:
+                held = [i for i, end in enumerate(ends, 1) if end == b">"]
+                if held:
+                    self.last_column = max(self.last_column, anchor + held[-1])
+        return placed == len(self._odd_cell.findall(block))
 
     def _add_plain(self, block: bytes) -> None:
         """The regex finds only the wanted cells; each distinct (attributes, body) pair is
