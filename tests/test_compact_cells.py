@@ -17,13 +17,14 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
+from test_rescoring import HEADERS
+from test_rescoring import portfolio as openpyxl_portfolio
 
 from decider.batch import score_rows, score_workbook
 from decider.cli import cli
 from decider.workbook.package.sheet import Syntax, cells_of, split
 from decider.workbook.package.writer import SheetEdit, rewrite
 
-HEADERS = ("Business unit", "Headcount", "AI maturity", "Regulation", "AI budget")
 UNITS = (
     ("Payments", 4200, "Mature", "Finance", "€6M"),
     ("Retail EU", 380, "POC", "Light", "NFE"),  # a budget refused: an issue is written
@@ -38,14 +39,7 @@ OWNED = ("Recommendation", "Centralization index", "Confidence", "Decider issues
 
 def portfolio(path: Path, headers: tuple[str, ...] = HEADERS,
               rows: tuple[tuple[object, ...], ...] = UNITS) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Portfolio"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+    return openpyxl_portfolio(path, headers, rows)
 
 
 def row_places(xml: bytes) -> dict[int, list[tuple[int, bytes]]]:

@@ -22,12 +22,14 @@ ROWS = (
 )
 
 
-def portfolio(path: Path) -> Path:
+def portfolio(path: Path, headers: tuple[str, ...] = HEADERS,
+              rows: tuple[tuple[object, ...], ...] = ROWS) -> Path:
+    """A "Portfolio" sheet as openpyxl writes it: `headers` on row 1, then `rows`."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Portfolio"
-    sheet.append(HEADERS)
-    for row in ROWS:
+    sheet.append(headers)
+    for row in rows:
         sheet.append(row)
     book.save(path)
     return path
